@@ -1,5 +1,24 @@
+using Analytics.Auth;
+using Analytics.Ingestion;
+using Analytics.Observability;
+using Analytics.Shared;
+using Analytics.Sites;
+using Analytics.Storage;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddHosting();
+builder.AddObservability();
+builder.AddStorage();
+builder.AddAuth();
+builder.AddSites();
+builder.AddIngestion();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.UseHosting();
+app.MapObservability();
+app.MapAuth();
+app.MapSites();
+app.MapIngestion();
 app.Run();
+
 public partial class Program;

@@ -1,0 +1,65 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Analytics.Auth;
+
+public sealed record CreateUserRequest(string? Name, string? Role);
+public sealed record CreatedUserResponse(string Name, string Role, string TokenId, string Token);
+public sealed record UserResponse(string Name, string Role, string TokenId);
+
+public sealed class CreateUserValidator : AbstractValidator<CreateUserRequest>
+{
+    public CreateUserValidator()
+    {
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(100);
+        RuleFor(r => r.Role).NotEmpty().Must(r => Roles.All.Contains(r!)).WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+    }
+}
+
+public static class AuthApi
+{
+    public static void AddAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<IValidator<CreateUserRequest>, CreateUserValidator>();
+        builder.Services.AddAuthentication(BearerTokenHandler.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.Marketer, p => p.RequireRole(Roles.Marketer, Roles.Admin))
+            .AddPolicy(Roles.PrivacyOfficer, p => p.RequireRole(Roles.PrivacyOfficer, Roles.Admin))
+            .AddPolicy(Roles.AnyUser, p => p.RequireRole(Roles.All));
+    }
+
+    public static void MapAuth(this WebApplication app)
+    {
+        var users = app.MapGroup("/api/users").RequireAuthorization(Roles.Admin);
+        users.MapPost("/", Create);
+        users.MapGet("/", List);
+        users.MapDelete("/tokens/{tokenId}", Revoke);
+        app.MapGet("/api/me", (HttpContext http) => TypedResults.Ok(new
+        {
+            name = http.User.Identity!.Name,
+            role = http.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value,
+        })).RequireAuthorization(Roles.AnyUser);
+    }
+
+    static async Task<Results<Created<CreatedUserResponse>, ValidationProblem>> Create(
+        CreateUserRequest request, IValidator<CreateUserRequest> validator, TokenStore tokens, CancellationToken ct)
+    {
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
+        var (token, user) = await tokens.CreateAsync(request.Name!.Trim(), request.Role!, ct);
+        return TypedResults.Created($"/api/users/tokens/{user.TokenId}", new CreatedUserResponse(user.Name, user.Role, user.TokenId, token));
+    }
+
+    static async Task<Ok<List<UserResponse>>> List(TokenStore tokens, CancellationToken ct)
+    {
+        await tokens.LoadAsync(ct);
+        return TypedResults.Ok(tokens.Users.Select(u => new UserResponse(u.Name, u.Role, u.TokenId)).ToList());
+    }
+
+    static async Task<Results<NoContent, NotFound>> Revoke(string tokenId, TokenStore tokens, CancellationToken ct) =>
+        await tokens.RevokeAsync(tokenId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+}

@@ -1,0 +1,77 @@
+using Analytics.Sites;
+
+namespace Analytics.Ingestion;
+
+/// <summary>What the request tells about the client, used in memory only: the IP never reaches a row.</summary>
+public readonly record struct ClientContext(System.Net.IPAddress? Ip, string UserAgent, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// The steps from a valid raw event to the stored row, each small and named: time, page, consent, identity,
+/// enrichment. The same pipeline serves /api/collect and the importers.
+/// </summary>
+public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<IngestionOptions> options)
+{
+    readonly TimeSpan maxClientAge = TimeSpan.FromHours(options.Value.MaxClientAgeHours);
+
+    public EventRow ToRow(RawEvent e, Site site, in ClientContext client)
+    {
+        var row = new EventRow
+        {
+            EventId = Guid.CreateVersion7(),
+            SiteId = site.Id,
+            ReceivedAt = client.ReceivedAt,
+            Type = e.Type!,
+            Name = e.Name ?? "",
+            Title = e.Title ?? "",
+            Screen = e.Screen ?? "",
+            Lang = e.Lang ?? "",
+            OrderId = e.OrderId ?? "",
+            Revenue = e.Revenue ?? 0,
+            Currency = e.Currency ?? "",
+        };
+        WithTime(row, e.Ts, client.ReceivedAt);
+        WithPage(row, e.Url!, e.Referrer);
+        WithConsent(row, e);
+        WithProps(row, e.Props);
+        return row;
+    }
+
+    /// <summary>A client clock in the future or too far back is not trusted: the receive time replaces it.</summary>
+    internal void WithTime(EventRow row, long? clientMs, DateTimeOffset receivedAt)
+    {
+        var received = receivedAt.ToUnixTimeMilliseconds();
+        row.TsMs = clientMs is { } ms && ms <= received && ms >= received - (long)maxClientAge.TotalMilliseconds ? ms : received;
+    }
+
+    static void WithPage(EventRow row, string url, string? referrer)
+    {
+        row.Url = url;
+        row.Referrer = referrer ?? "";
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            row.Hostname = uri.Host;
+            row.Path = uri.AbsolutePath;
+        }
+    }
+
+    /// <summary>Identifiers only with analytics consent, whatever the client sent: consent is enforced here too.</summary>
+    static void WithConsent(EventRow row, RawEvent e)
+    {
+        row.ConsentAnalytics = e.ConsentAnalytics;
+        row.ConsentMarketing = e.ConsentMarketing;
+        if (!e.ConsentAnalytics) return;
+        row.Vid = e.Vid ?? "";
+        row.Sid = e.Sid ?? "";
+        row.CustomerId = e.CustomerId ?? "";
+    }
+
+    static void WithProps(EventRow row, List<KeyValuePair<string, string>>? props)
+    {
+        if (props is null) return;
+        foreach (var (key, value) in props)
+        {
+            row.PropsKeys.Add(key);
+            row.PropsValues.Add(value);
+        }
+    }
+}

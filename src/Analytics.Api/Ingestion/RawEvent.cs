@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Analytics.Ingestion;
+
+public readonly record struct FieldError(string Field, string Message);
+
+/// <summary>
+/// One event of a collect body as the page sent it, read field by field from JSON so that a wrong type in one
+/// event rejects that event alone (with the field and the reason), never its neighbours.
+/// </summary>
+public sealed class RawEvent
+{
+    public string? Type;
+    public long? Ts;
+    public string? Url;
+    public string? Referrer;
+    public string? Title;
+    public string? Vid;
+    public string? Sid;
+    public bool ConsentAnalytics;
+    public bool ConsentMarketing;
+    public bool HasConsent;
+    public List<KeyValuePair<string, string>>? Props;
+    public string? Screen;
+    public string? Lang;
+    public string? Name;
+    public string? OrderId;
+    public double? Revenue;
+    public string? Currency;
+    public string? CustomerId;
+
+    public const int MaxPropValueLength = 1024;
+
+    public static RawEvent Read(JsonElement json, List<FieldError> errors)
+    {
+        var e = new RawEvent();
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("", "An event must be a JSON object."));
+            return e;
+        }
+        foreach (var property in json.EnumerateObject())
+        {
+            var v = property.Value;
+            switch (property.Name)
+            {
+                case "type": e.Type = String(v, "type", errors); break;
+                case "ts": e.Ts = Milliseconds(v, errors); break;
+                case "url": e.Url = String(v, "url", errors); break;
+                case "referrer": e.Referrer = String(v, "referrer", errors); break;
+                case "title": e.Title = String(v, "title", errors); break;
+                case "vid": e.Vid = String(v, "vid", errors); break;
+                case "sid": e.Sid = String(v, "sid", errors); break;
+                case "screen": e.Screen = String(v, "screen", errors); break;
+                case "lang": e.Lang = String(v, "lang", errors); break;
+                case "name": e.Name = String(v, "name", errors); break;
+                case "order_id": e.OrderId = StringOrNumber(v, "order_id", errors); break;
+                case "customer_id": e.CustomerId = StringOrNumber(v, "customer_id", errors); break;
+                case "currency": e.Currency = String(v, "currency", errors); break;
+                case "revenue": e.Revenue = Number(v, "revenue", errors); break;
+                case "consent": ReadConsent(e, v, errors); break;
+                case "props": if (ReadProps(v, errors) is { } props) (e.Props ??= []).AddRange(props); break;
+                case "items": (e.Props ??= []).Add(new("items", v.GetRawText())); break;
+                default: break; // unknown fields are ignored: newer trackers may send more
+            }
+        }
+        return e;
+    }
+
+    static string? String(JsonElement v, string field, List<FieldError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.String) return v.GetString();
+        if (v.ValueKind == JsonValueKind.Null) return null;
+        errors.Add(new(field, "must be a string"));
+        return null;
+    }
+
+    static string? StringOrNumber(JsonElement v, string field, List<FieldError> errors) =>
+        v.ValueKind == JsonValueKind.Number ? v.GetRawText() : String(v, field, errors);
+
+    static double? Number(JsonElement v, string field, List<FieldError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d)) return d;
+        if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return d;
+        if (v.ValueKind == JsonValueKind.Null) return null;
+        errors.Add(new(field, "must be a number"));
+        return null;
+    }
+
+    static long? Milliseconds(JsonElement v, List<FieldError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && d >= 0 && d < 1e15) return (long)d;
+        if (v.ValueKind == JsonValueKind.Null) return null;
+        errors.Add(new("ts", "must be a time in milliseconds since 1970-01-01 (a non-negative number)"));
+        return null;
+    }
+
+    static void ReadConsent(RawEvent e, JsonElement v, List<FieldError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return;
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("consent", "must be an object like {\"analytics\": true, \"marketing\": false}"));
+            return;
+        }
+        e.HasConsent = true;
+        foreach (var purpose in v.EnumerateObject())
+        {
+            if (purpose.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors.Add(new($"consent.{purpose.Name}", "must be true or false"));
+                continue;
+            }
+            if (purpose.Name == "analytics") e.ConsentAnalytics = purpose.Value.GetBoolean();
+            else if (purpose.Name == "marketing") e.ConsentMarketing = purpose.Value.GetBoolean();
+        }
+    }
+
+    static List<KeyValuePair<string, string>>? ReadProps(JsonElement v, List<FieldError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("props", "must be an object of names to values"));
+            return null;
+        }
+        var props = new List<KeyValuePair<string, string>>();
+        foreach (var p in v.EnumerateObject())
+        {
+            var value = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString()!,
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Null => "",
+                _ => p.Value.GetRawText(),
+            };
+            props.Add(new(p.Name, value));
+        }
+        return props;
+    }
+}

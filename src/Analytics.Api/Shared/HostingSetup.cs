@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Analytics.Shared;
+
+/// <summary>What every endpoint shares: the listening address, problem+json for every error, auth and rate limits.</summary>
+public static class HostingSetup
+{
+    public static void AddHosting(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration["ANALYTICS_URLS"] is { Length: > 0 } urls) builder.WebHost.UseUrls(urls);
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls("http://127.0.0.1:5080");
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+    }
+
+    public static void UseHosting(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+    }
+
+    /// <summary>Bad input that slipped past a handler is the client's fault (400), a storage outage is 503; only bugs are 500.</summary>
+    static int StatusFor(Exception e) => e switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        System.Text.Json.JsonException => StatusCodes.Status400BadRequest,
+        Storage.ClickHouseException => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

@@ -1,0 +1,18 @@
+namespace Analytics.Sites;
+
+/// <summary>A tracked website: its public key (in the snippet), the domains its pages may post from, its clock and retention.</summary>
+public sealed record Site(
+    string Id, string Key, string Name, IReadOnlyList<string> Domains, string TimeZone, int RetentionDays, DateTimeOffset CreatedAt)
+{
+    /// <summary>True when a page at <paramref name="host"/> belongs to the site: one of its domains or a subdomain of one.</summary>
+    public bool AllowsHost(string host)
+    {
+        foreach (var domain in Domains)
+        {
+            if (host.Equals(domain, StringComparison.OrdinalIgnoreCase)) return true;
+            if (host.Length > domain.Length + 1 && host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) && host[^(domain.Length + 1)] == '.')
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Analytics.Storage;
+
+namespace Analytics.Sites;
+
+/// <summary>
+/// The site registry: stored in ClickHouse (<c>sites</c>), held in memory for the collect hot path, and
+/// mirrored to <c>$ANALYTICS_DATA_DIR/sites.json</c> so that a service whose ClickHouse server is away at
+/// start still knows its sites and keeps accepting events.
+/// </summary>
+public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Options.IOptions<StorageOptions> storage, ILogger<SiteStore> logger)
+{
+    readonly ConcurrentDictionary<string, Site> byKey = new(StringComparer.Ordinal);
+    string SnapshotPath => Path.Combine(storage.Value.DataDir, "sites.json");
+
+    public Site? FindByKey(string key) => byKey.TryGetValue(key, out var site) ? site : null;
+
+    public IReadOnlyList<Site> All => byKey.Values.OrderBy(s => s.CreatedAt).ToList();
+
+    public void LoadSnapshot()
+    {
+        if (!File.Exists(SnapshotPath)) return;
+        foreach (var site in JsonSerializer.Deserialize(File.ReadAllText(SnapshotPath), SitesJson.Default.ListSite) ?? [])
+            byKey[site.Key] = site;
+    }
+
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var json = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"""
+            SELECT site_id, key, name, domains, time_zone, retention_days, toUnixTimestamp(created_at) AS created
+            FROM sites FINAL WHERE deleted = 0
+            """), ct);
+        var loaded = new Dictionary<string, Site>(StringComparer.Ordinal);
+        foreach (var line in json.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var row = JsonSerializer.Deserialize(line, SitesJson.Default.SiteRow)!;
+            loaded[row.key] = new Site(row.site_id, row.key, row.name, row.domains, row.time_zone, (int)row.retention_days,
+                DateTimeOffset.FromUnixTimeSeconds(row.created));
+        }
+        foreach (var key in byKey.Keys.Where(k => !loaded.ContainsKey(k))) byKey.TryRemove(key, out _);
+        foreach (var (key, site) in loaded) byKey[key] = site;
+        SaveSnapshot();
+    }
+
+    public async Task<Site> CreateAsync(string name, IReadOnlyList<string> domains, string timeZone, int retentionDays, string? key, CancellationToken ct)
+    {
+        var site = new Site(Guid.NewGuid().ToString("N"), key ?? NewKey(), name, domains, timeZone, retentionDays,
+            DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        if (!byKey.TryAdd(site.Key, site)) throw new InvalidOperationException($"A site with key '{site.Key}' exists.");
+        try
+        {
+            await clickHouse.ExecuteAsync(Sql.Query($"""
+                INSERT INTO sites (site_id, key, name, domains, time_zone, retention_days, created_at, updated_at, deleted)
+                VALUES ({site.Id}, {site.Key}, {site.Name}, {site.Domains}, {site.TimeZone}, {site.RetentionDays}, {site.CreatedAt}, {site.CreatedAt}, 0)
+                """), ct);
+        }
+        catch
+        {
+            byKey.TryRemove(site.Key, out _);
+            throw;
+        }
+        SaveSnapshot();
+        logger.LogInformation("Created site {SiteKey} ({Name})", site.Key, site.Name);
+        return site;
+    }
+
+    void SaveSnapshot()
+    {
+        Directory.CreateDirectory(storage.Value.DataDir);
+        var temporary = SnapshotPath + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(All.ToList(), SitesJson.Default.ListSite));
+        File.Move(temporary, SnapshotPath, overwrite: true);
+    }
+
+    /// <summary>16 random characters a–z0–9: unguessable enough for a public key, short enough for a snippet.</summary>
+    static string NewKey() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 16);
+}

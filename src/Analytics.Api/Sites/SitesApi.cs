@@ -1,0 +1,43 @@
+using Analytics.Auth;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Analytics.Sites;
+
+public static class SitesApi
+{
+    public static void AddSites(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SiteStore>();
+        builder.Services.AddSingleton<IValidator<CreateSiteRequest>, CreateSiteValidator>();
+        builder.Services.AddHostedService<SiteStartup>();
+    }
+
+    public static void MapSites(this WebApplication app)
+    {
+        var sites = app.MapGroup("/api/sites").RequireAuthorization(Roles.Admin);
+        sites.MapPost("/", Create);
+        sites.MapGet("/", List);
+        sites.MapGet("/{key}", Get).RequireAuthorization(Roles.Marketer);
+    }
+
+    static async Task<Results<Created<SiteResponse>, ValidationProblem>> Create(
+        CreateSiteRequest request, IValidator<CreateSiteRequest> validator, SiteStore store, HttpContext http, CancellationToken ct)
+    {
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
+        var domains = request.Domains!.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList();
+        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, null, ct);
+        return TypedResults.Created($"/api/sites/{site.Key}", ToResponse(site, http));
+    }
+
+    static Ok<List<SiteResponse>> List(SiteStore store, HttpContext http) =>
+        TypedResults.Ok(store.All.Select(s => ToResponse(s, http)).ToList());
+
+    static Results<Ok<SiteResponse>, NotFound> Get(string key, SiteStore store, HttpContext http) =>
+        store.FindByKey(key) is { } site ? TypedResults.Ok(ToResponse(site, http)) : TypedResults.NotFound();
+
+    static SiteResponse ToResponse(Site site, HttpContext http) =>
+        new(site.Id, site.Key, site.Name, site.Domains, site.TimeZone, site.RetentionDays, site.CreatedAt,
+            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>");
+}

@@ -1,0 +1,25 @@
+namespace Analytics.Storage;
+
+/// <summary>
+/// The one seam to storage. Two engines implement it: <see cref="Embedded.EmbeddedClickHouse"/> (chDB in process)
+/// and <see cref="Server.ServerClickHouse"/> (a ClickHouse server over HTTP). SQL above it is one dialect that
+/// ClickHouse 18.16 and 26.7 both run; statements name tables without a database, the engine sets it.
+/// </summary>
+public interface IClickHouse : IAsyncDisposable
+{
+    /// <summary>"embedded" or "server": for metrics, logs and /readyz.</summary>
+    string Engine { get; }
+
+    string Database { get; }
+
+    Task ExecuteAsync(Sql sql, CancellationToken ct = default);
+
+    /// <summary>Runs a SELECT and returns its rows as JSONEachRow text (one JSON object a line).</summary>
+    Task<string> QueryJsonEachRowAsync(Sql sql, CancellationToken ct = default);
+
+    /// <summary>Inserts rows already encoded as RowBinary for the given columns; returns when they are stored.</summary>
+    Task InsertRowBinaryAsync(string table, IReadOnlyList<string> columns, ReadOnlyMemory<byte> rows, CancellationToken ct = default);
+}
+
+/// <summary>A storage failure: the engine was unreachable or refused a statement.</summary>
+public sealed class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,50 @@
+-- The raw event table: one row per accepted event, enriched, without the IP.
+-- Columns are named like the collect payload where they correspond (DESIGN.md, "Storage names").
+CREATE TABLE IF NOT EXISTS events
+(
+    event_id UUID,
+    site_id String,
+    received_at DateTime,
+    ts DateTime,
+    ts_ms UInt64,
+    type String,
+    name String,
+    url String,
+    hostname String,
+    path String,
+    referrer String,
+    title String,
+    vid String,
+    sid String,
+    customer_id String,
+    order_id String,
+    revenue Float64,
+    currency String,
+    consent_analytics UInt8,
+    consent_marketing UInt8,
+    props_keys Array(String),
+    props_values Array(String),
+    screen String,
+    lang String,
+    browser String,
+    browser_version String,
+    os String,
+    os_version String,
+    device String,
+    device_family String,
+    country String,
+    region String,
+    city String,
+    channel String,
+    source String,
+    utm_source String,
+    utm_medium String,
+    utm_campaign String,
+    utm_term String,
+    utm_content String,
+    is_bot UInt8,
+    origin String
+)
+ENGINE = MergeTree()
+PARTITION BY toYYYYMM(ts)
+ORDER BY (site_id, toDate(ts), vid, ts)

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Analytics.Storage;
+
+/// <summary>Where data lives. <c>ANALYTICS_DATA_DIR</c> and <c>ANALYTICS_CLICKHOUSE</c> are read as DESIGN.md names them.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Spool, embedded ClickHouse data and salts (ANALYTICS_DATA_DIR, default .data).</summary>
+    [Required] public string DataDir { get; set; } = ".data";
+    /// <summary>A ClickHouse.Driver connection string (ANALYTICS_CLICKHOUSE); empty means the embedded engine.</summary>
+    public string? ClickHouse { get; set; }
+    [Required, RegularExpression("^[A-Za-z_][A-Za-z0-9_]{0,63}$")] public string Database { get; set; } = "analytics";
+    /// <summary>Statements the embedded engine runs at once.</summary>
+    [Range(1, 64)] public int EmbeddedConnections { get; set; } = 4;
+    /// <summary>Engine settings for chDB, bounding its memory: a long-running embedded engine must not grow without limit.</summary>
+    public List<string> EmbeddedSettings { get; set; } =
+    [
+        "--max_memory_usage=4000000000",
+        "--max_bytes_before_external_group_by=1000000000",
+        "--max_bytes_before_external_sort=1000000000",
+    ];
+
+    public bool UsesServer => !string.IsNullOrWhiteSpace(ClickHouse);
+    public string EmbeddedPath => Path.Combine(DataDir, "clickhouse");
+}

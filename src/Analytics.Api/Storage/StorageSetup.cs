@@ -1,0 +1,32 @@
+using Analytics.Storage.Embedded;
+using Analytics.Storage.Server;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage;
+
+public static class StorageSetup
+{
+    /// <summary>Chooses the engine once at start: a ClickHouse server when ANALYTICS_CLICKHOUSE is set, else the embedded one.</summary>
+    public static void AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration("Storage")
+            .Configure<IConfiguration>((o, config) =>
+            {
+                if (config["ANALYTICS_DATA_DIR"] is { Length: > 0 } dir) o.DataDir = dir;
+                if (config["ANALYTICS_CLICKHOUSE"] is { Length: > 0 } cs) o.ClickHouse = cs;
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IClickHouse>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return o.UsesServer
+                ? new ServerClickHouse(o.ClickHouse!, o.Database)
+                : new EmbeddedClickHouse(o.EmbeddedPath, o.Database, o.EmbeddedConnections, o.EmbeddedSettings);
+        });
+        builder.Services.AddSingleton<SchemaMigrations>();
+        builder.Services.AddSingleton<SchemaReady>();
+        builder.Services.AddHostedService<SchemaStartup>();
+    }
+}
