@@ -5,6 +5,8 @@ using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
 
+if (StorageCli.TryRun(args, out var exitCode)) return exitCode;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHosting();
 builder.AddObservability();
@@ -20,5 +22,6 @@ app.MapAuth();
 app.MapSites();
 app.MapIngestion();
 app.Run();
+return 0;
 
 public partial class Program;

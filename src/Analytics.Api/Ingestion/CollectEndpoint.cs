@@ -53,7 +53,8 @@ public sealed class CollectEndpoint(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return Refuse(StatusCodes.Status400BadRequest, "Malformed body", "The body must be a JSON object with \"site\" and \"events\".", "body");
-            if (!root.TryGetProperty("site", out var siteKey) || siteKey.ValueKind != JsonValueKind.String || siteKey.GetString() is not { Length: > 0 } key)
+            if (!root.TryGetProperty("site", out var siteKey) || siteKey.ValueKind != JsonValueKind.String
+                || !RawEvent.TryGetString(siteKey, out var key) || string.IsNullOrEmpty(key))
                 return Refuse(StatusCodes.Status400BadRequest, "Missing site", "\"site\" must be the site key of the snippet (a string).", "site");
             if (!root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
                 return Refuse(StatusCodes.Status400BadRequest, "Missing events", "\"events\" must be an array of events.", "events");

@@ -34,6 +34,20 @@ public sealed class RawEvent
 
     public static RawEvent Read(JsonElement json, List<FieldError> errors)
     {
+        try
+        {
+            return ReadFields(json, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with a lone surrogate escape: System.Text.Json cannot turn it into a string.
+            errors.Add(new("", "The event holds text that is not valid Unicode."));
+            return new RawEvent();
+        }
+    }
+
+    static RawEvent ReadFields(JsonElement json, List<FieldError> errors)
+    {
         var e = new RawEvent();
         if (json.ValueKind != JsonValueKind.Object)
         {
@@ -70,7 +84,12 @@ public sealed class RawEvent
 
     static string? String(JsonElement v, string field, List<FieldError> errors)
     {
-        if (v.ValueKind == JsonValueKind.String) return v.GetString();
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            if (TryGetString(v, out var text)) return text;
+            errors.Add(new(field, "is not valid Unicode text (a lone surrogate escape)"));
+            return null;
+        }
         if (v.ValueKind == JsonValueKind.Null) return null;
         errors.Add(new(field, "must be a string"));
         return null;
@@ -128,6 +147,11 @@ public sealed class RawEvent
         var props = new List<KeyValuePair<string, string>>();
         foreach (var p in v.EnumerateObject())
         {
+            if (p.Value.ValueKind == JsonValueKind.String && !TryGetString(p.Value, out _))
+            {
+                errors.Add(new($"props.{p.Name}", "is not valid Unicode text (a lone surrogate escape)"));
+                continue;
+            }
             var value = p.Value.ValueKind switch
             {
                 JsonValueKind.String => p.Value.GetString()!,
@@ -139,5 +163,20 @@ public sealed class RawEvent
             props.Add(new(p.Name, value));
         }
         return props;
+    }
+
+    /// <summary>JSON may escape a lone surrogate (\ud800) that has no UTF-8 form; such text is refused, not stored.</summary>
+    internal static bool TryGetString(JsonElement v, out string? text)
+    {
+        try
+        {
+            text = v.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 }

@@ -37,6 +37,7 @@ public sealed class Spool : IDisposable
     readonly SemaphoreSlim dataAvailable = new(0);
 
     SafeFileHandle writeHandle = null!;
+    readonly FileStream directoryLock;
     long writeSegment;
     long writeOffset;
     SpoolPosition writtenEnd;   // end of the last complete frame
@@ -61,7 +62,21 @@ public sealed class Spool : IDisposable
         this.segmentBytes = segmentBytes;
         this.logger = logger;
         System.IO.Directory.CreateDirectory(directory);
+        directoryLock = LockDirectory(directory);
         Recover();
+    }
+
+    /// <summary>Two services on one spool would delete each other's segments: the second one stops at start instead.</summary>
+    static FileStream LockDirectory(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The spool {directory} is in use by another running service (one data directory, one service): {e.Message}", e);
+        }
     }
 
     string SegmentPath(long segment) => Path.Combine(directory, segment.ToString("D12") + SegmentSuffix);
@@ -280,5 +295,6 @@ public sealed class Spool : IDisposable
             if (unflushedWrites > 0) RandomAccess.FlushToDisk(writeHandle);
             writeHandle.Dispose();
         }
+        directoryLock.Dispose();
     }
 }

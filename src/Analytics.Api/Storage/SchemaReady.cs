@@ -17,9 +17,19 @@ public sealed class SchemaStartup(SchemaMigrations migrations, IClickHouse click
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        if (clickHouse is Server.ServerClickHouse)
+        if (clickHouse is Server.ServerClickHouse server)
         {
-            _ = Task.Run(() => RetryUntilAppliedAsync(CancellationToken.None), CancellationToken.None);
+            try
+            {
+                await server.EnsureDatabaseAsync(ct);
+                await migrations.ApplyAsync(ct);
+                ready.Set();
+            }
+            catch (ClickHouseException e)
+            {
+                logger.LogWarning("ClickHouse is not reachable at start ({Error}); accepting events into the spool meanwhile", e.Message);
+                _ = Task.Run(() => RetryUntilAppliedAsync(CancellationToken.None), CancellationToken.None);
+            }
             return;
         }
         await migrations.ApplyAsync(ct);

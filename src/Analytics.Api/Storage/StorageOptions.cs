@@ -20,6 +20,9 @@ public sealed class StorageOptions
         "--max_bytes_before_external_sort=1000000000",
     ];
 
+    /// <summary>Where the embedded engine keeps its data; default $ANALYTICS_DATA_DIR/clickhouse.</summary>
+    public string? EmbeddedPath { get; set; }
+
     public bool UsesServer => !string.IsNullOrWhiteSpace(ClickHouse);
-    public string EmbeddedPath => Path.Combine(DataDir, "clickhouse");
+    public string EmbeddedDataPath => string.IsNullOrEmpty(EmbeddedPath) ? Path.Combine(DataDir, "clickhouse") : EmbeddedPath;
 }

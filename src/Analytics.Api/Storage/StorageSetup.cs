@@ -23,7 +23,7 @@ public static class StorageSetup
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return o.UsesServer
                 ? new ServerClickHouse(o.ClickHouse!, o.Database)
-                : new EmbeddedClickHouse(o.EmbeddedPath, o.Database, o.EmbeddedConnections, o.EmbeddedSettings);
+                : new EmbeddedClickHouse(o.EmbeddedDataPath, o.Database, o.EmbeddedConnections, o.EmbeddedSettings);
         });
         builder.Services.AddSingleton<SchemaMigrations>();
         builder.Services.AddSingleton<SchemaReady>();

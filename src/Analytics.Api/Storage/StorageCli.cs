@@ -1,0 +1,40 @@
+using Analytics.Storage.Embedded;
+using Analytics.Storage.Server;
+
+namespace Analytics.Storage;
+
+/// <summary>
+/// <c>Analytics.Api query "SQL"</c>: runs one statement on the configured engine and prints JSONEachRow, so the
+/// stored data can be read without the service (./run.sh query "…"). The embedded engine locks its data path to
+/// one process: with the service running this ends with a clear message and exit code 2, not a crash.
+/// </summary>
+public static class StorageCli
+{
+    public static bool TryRun(string[] args, out int exitCode)
+    {
+        exitCode = 0;
+        if (args.Length == 0 || args[0] != "query") return false;
+        if (args.Length != 2)
+        {
+            Console.Error.WriteLine("usage: Analytics.Api query \"SELECT count() FROM events\"");
+            exitCode = 64;
+            return true;
+        }
+        var dataDir = Environment.GetEnvironmentVariable("ANALYTICS_DATA_DIR") is { Length: > 0 } d ? d : ".data";
+        var server = Environment.GetEnvironmentVariable("ANALYTICS_CLICKHOUSE");
+        var database = Environment.GetEnvironmentVariable("Storage__Database") is { Length: > 0 } db ? db : "analytics";
+        try
+        {
+            IClickHouse clickHouse = string.IsNullOrWhiteSpace(server)
+                ? new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, [])
+                : new ServerClickHouse(server, database);
+            Console.Write(clickHouse.QueryJsonEachRowAsync(Sql.Trusted(args[1])).GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is EmbeddedEngineException or ClickHouseException)
+        {
+            Console.Error.WriteLine(e.Message);
+            exitCode = 2;
+        }
+        return true;
+    }
+}
