@@ -39,6 +39,13 @@ internal sealed class Replacement
         return NullIfEmpty(text.ToString().Trim());
     }
 
+    /// <summary>
+    /// The value of a field: its replacement when the rule has one (even if that comes out empty), else the
+    /// capture group of the same position.
+    /// </summary>
+    public static string? Pick(Replacement? replacement, Match match, int group) =>
+        replacement is null ? Group(match, group) : replacement.Apply(match);
+
     /// <summary>The value of a capture group, or null when it is absent, did not match, or is blank.</summary>
     public static string? Group(Match match, int number)
     {
