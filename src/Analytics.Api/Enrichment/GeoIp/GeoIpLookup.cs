@@ -80,7 +80,7 @@ public sealed class GeoIpLookup : IDisposable
             if (!file.Exists || (file.LastWriteTimeUtc, file.Length) == loadedStamp) return;
             Load();
         }
-        catch (Exception e) when (e is InvalidDatabaseException or IOException)
+        catch (Exception e) when (e is InvalidDatabaseException or IOException or NotSupportedException)
         {
             // Typically a file still being written; the next check tries again, the old data stays in use.
             logger.LogWarning(e, "GeoIP database {Path} changed but could not be opened; keeping the previous one", path);
@@ -95,7 +95,7 @@ public sealed class GeoIpLookup : IDisposable
     {
         var file = new FileInfo(path!);
         var stamp = (file.LastWriteTimeUtc, file.Length);
-        var opened = GeoDatabase.Open(path!);
+        var opened = new GeoDatabase(path!);
         UsesDbIp = LooksLikeDbIp(path!, opened.DatabaseType);
         var previous = Interlocked.Exchange(ref database, opened);
         loadedStamp = stamp;
