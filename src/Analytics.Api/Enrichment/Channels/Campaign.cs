@@ -10,9 +10,6 @@ public sealed record Campaign(
 
     public static readonly Campaign Empty = new();
 
-    public bool HasUtm => UtmSource is not null || UtmMedium is not null || UtmCampaign is not null
-                          || UtmTerm is not null || UtmContent is not null;
-
     /// <summary>Reads utm_* and click ids from the query of <paramref name="pageUrl"/>. Keys are case-insensitive.</summary>
     public static Campaign FromUrl(string? pageUrl)
     {

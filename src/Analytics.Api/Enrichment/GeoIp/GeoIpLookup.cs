@@ -43,7 +43,7 @@ public sealed class GeoIpLookup : IDisposable
         if (File.Exists(this.path)) Load();
         else this.logger.LogWarning("GeoIP database {Path} does not exist yet: geo fields stay empty until it appears", this.path);
         nextCheckAt = Environment.TickCount64 + checkIntervalMs;
-        if (watch && Directory.Exists(Path.GetDirectoryName(this.path))) watcher = Watch(this.path);
+        if (watch && Directory.Exists(Path.GetDirectoryName(this.path))) watcher = TryWatch(this.path);
     }
 
     /// <summary>True when a database is open (a configured file that does not exist yet is picked up when it appears).</summary>
@@ -109,6 +109,20 @@ public sealed class GeoIpLookup : IDisposable
         Path.GetFileName(path).Contains("dbip", StringComparison.OrdinalIgnoreCase)
         || databaseType.Contains("dbip", StringComparison.OrdinalIgnoreCase)
         || databaseType.Contains("db-ip", StringComparison.OrdinalIgnoreCase);
+
+    private FileSystemWatcher? TryWatch(string file)
+    {
+        try
+        {
+            return Watch(file);
+        }
+        catch (IOException e)
+        {
+            // E.g. the inotify instance limit: the periodic time-and-size check still notices changes.
+            logger.LogWarning(e, "Cannot watch GeoIP database {Path}; checking it every {Seconds} s instead", file, checkIntervalMs / 1000);
+            return null;
+        }
+    }
 
     private FileSystemWatcher Watch(string file)
     {
