@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+
+namespace Analytics.Enrichment.UserAgents;
+
+/// <summary>One `regex` of regexes.yaml, built on first use.</summary>
+/// <remarks>
+/// Building ~1200 regexes up front costs start-up time that most of them never repay: the parser stops at
+/// the first match, so the rules near the end of each list are rarely reached. Building lazily spreads the
+/// cost over the first parses. Two threads may race to build the same regex; both results are equal, so the
+/// loser's copy is simply dropped.
+/// </remarks>
+internal sealed class UapPattern(string pattern, bool ignoreCase, RegexOptions engine)
+{
+    // A user agent is attacker-controlled input; uap-core keeps its quantifiers bounded, the timeout is the
+    // second line of defence against a pathological regex/input pair.
+    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
+
+    private Regex? regex;
+
+    public string Pattern { get; } = pattern;
+
+    public Regex Regex => Volatile.Read(ref regex) ?? Build();
+
+    private Regex Build()
+    {
+        var options = engine | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0);
+        var built = new Regex(Pattern, options, MatchTimeout);
+        return Interlocked.CompareExchange(ref regex, built, null) ?? built;
+    }
+}
