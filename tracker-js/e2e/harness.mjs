@@ -54,8 +54,9 @@ export const startHarness = async () => {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
 
   // One visitor: a fresh browser context (no cookies, no storage) and what it sent.
-  const visitor = async ({ gpc = false, dnt = false, locale = 'en-US' } = {}) => {
-    const site = REAL ? process.env.ANALYTICS_E2E_SITE : 'e2e-' + randomUUID().slice(0, 8)
+  // site: the key its pages use (default: a fresh one per visitor against the stub).
+  const visitor = async ({ gpc = false, dnt = false, locale = 'en-US', site } = {}) => {
+    site = site || (REAL ? process.env.ANALYTICS_E2E_SITE : 'e2e-' + randomUUID().slice(0, 8))
     const context = await browser.newContext({ locale })
     if (gpc) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }))
     if (dnt) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' }))
