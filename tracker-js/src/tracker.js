@@ -19,6 +19,7 @@ const safe =
 export const start = (w) => {
   const doc = w.document
   const previous = w.analytics
+  if (previous?.loaded_) return // t.js included twice: the first one serves
   const script = doc.currentScript
   const attr = (name) => script.getAttribute('data-' + name) || undefined
   const site = attr('site')
@@ -83,6 +84,7 @@ export const start = (w) => {
     if (cmd == 'consent-banner') banner()
     if (fields && (cmd != 'identify' || consent[0] > 0)) send(fields)
   })
+  api.loaded_ = 1
   w.analytics = api
   previous?.q?.map((args) => api(...args))
 
@@ -90,7 +92,7 @@ export const start = (w) => {
   const forms = createFormTracker((type, props) => send({ type, props }), Date.now)
 
   // Single-page apps: a route change is a pageview when the URL changed.
-  const route = () => w.setTimeout(safe(() => w.location.href != lastPage && send({ type: 'pageview' })))
+  const route = () => w.setTimeout(() => w.location.href != lastPage && send({ type: 'pageview' }))
   for (const m of ['pushState', 'replaceState']) {
     const original = w.history[m]
     w.history[m] = function () {
@@ -115,12 +117,11 @@ export const start = (w) => {
   on(doc, 'focusout', (e) => forms.blur(e.target))
   on(doc, 'submit', (e) => forms.submit(e.target))
 
-  // Leaving or hiding the page: the batch (and what waits for a retry) goes out as a beacon.
-  const hide = () => batch.now(1)
-  on(doc, 'visibilitychange', () => doc.hidden && hide())
+  // Leaving or hiding the page: the batch goes out as a beacon.
+  on(doc, 'visibilitychange', () => doc.hidden && batch.now(1))
   on(w, 'pagehide', () => {
     forms.leave()
-    hide()
+    batch.now(1)
   })
 
   send({ type: 'pageview' })

@@ -187,3 +187,16 @@ test('no exception ever reaches the page; the banner is loaded from beside t.js'
   await env.clock.tick(1000)
   assert.ok(env.sent().length > 0, 'still sending after the hostile calls')
 })
+
+test('t.js included twice: the first copy serves, the second does nothing', async () => {
+  const env = run()
+  const api = env.w.analytics
+  start(env.w)
+  assert.equal(env.w.analytics, api)
+  env.w.history.pushState({}, '', '/p/3')
+  await env.clock.tick(1000)
+  assert.deepEqual(
+    env.sent().map((e) => e.type),
+    ['pageview', 'pageview'],
+  )
+})
