@@ -27,7 +27,6 @@ test('the payload: fields of DESIGN.md, sent as text/plain to the script origin'
 
 test('single-page apps: pushState, replaceState, hash changes and back are pageviews; an unchanged URL is not', async () => {
   const v = await h.visitor()
-  v.define('spa/*', { title: 'SPA' })
   await v.open('spa/start', { title: 'SPA' })
   await v.page.evaluate(() => history.pushState({}, '', '/__e2e/spa/products'))
   await v.page.evaluate(() => history.replaceState({}, '', '/__e2e/spa/products?sort=price'))

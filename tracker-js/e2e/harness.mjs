@@ -63,7 +63,7 @@ export const startHarness = async () => {
     const pages = new Map()
     await context.route(base + '/__e2e/**', (route) => {
       const name = new URL(route.request().url()).pathname.slice('/__e2e/'.length)
-      const html = pages.get(name) ?? pages.get('*')
+      const html = pages.get(name)
       return html == null ? route.fulfill({ status: 404, body: 'no page ' + name }) : route.fulfill({ contentType: 'text/html; charset=utf-8', body: html })
     })
     // Links leaving the site land here instead of the internet.
