@@ -1,0 +1,32 @@
+// Builds dist/t.js and dist/t-banner.js, prints their gzipped sizes and fails over the budget.
+import { build } from 'esbuild'
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+
+const BUDGET = { 't.js': 2500 }
+const entries = { 't.js': 'src/index.js', 't-banner.js': 'src/banner/index.js' }
+
+let over = false
+for (const [out, entry] of Object.entries(entries)) {
+  await build({
+    entryPoints: [entry],
+    outfile: 'dist/' + out,
+    bundle: true,
+    minify: true,
+    mangleProps: /[a-z]_$/,
+    format: 'iife',
+    target: 'es2020',
+    legalComments: 'none',
+    logLevel: 'warning',
+  })
+  const code = readFileSync('dist/' + out)
+  const gz = gzipSync(code, { level: 9 }).length
+  const budget = BUDGET[out]
+  const verdict = budget ? (gz <= budget ? `within the ${budget} B budget` : `OVER the ${budget} B budget`) : 'no budget'
+  console.log(`dist/${out}: ${code.length} B, ${gz} B gzipped (${verdict})`)
+  if (budget && gz > budget) over = true
+}
+if (over) {
+  console.error('build failed: the core tracker exceeds its size budget')
+  process.exit(1)
+}

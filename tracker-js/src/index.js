@@ -1,0 +1,5 @@
+import { start } from './tracker.js'
+
+try {
+  start(window)
+} catch (e) {}

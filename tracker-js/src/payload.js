@@ -1,0 +1,27 @@
+// The event of DESIGN.md's /api/collect contract.
+
+// fields: type, name?, props?, order_id?, …; ids: {vid, sid}, only with analytics consent.
+// Undefined fields vanish in JSON.
+export const buildEvent = (w, fields, consent, ids) => ({
+    ts: Date.now(),
+    url: w.location.href,
+    referrer: w.document.referrer,
+    title: w.document.title,
+    screen: w.screen.width + 'x' + w.screen.height,
+    lang: w.navigator.language,
+    consent,
+    ...ids,
+    ...fields,
+})
+
+// The event fields of a public command; falsy for an unknown or empty one.
+export const commandFields = (cmd, a, b) =>
+  cmd == 'track'
+    ? { type: 'custom', name: a, props: b }
+    : /^(pageview|product_view|add_to_cart)$/.test(cmd)
+      ? { type: cmd, props: a }
+      : cmd == 'identify'
+        ? a && { type: cmd, customer_id: '' + a }
+        : cmd == 'purchase' && a && purchase(a)
+
+const purchase = ({ order_id, revenue, currency, ...props }) => ({ type: 'purchase', order_id, revenue, currency, props })
