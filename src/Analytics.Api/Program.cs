@@ -1,9 +1,12 @@
 using Analytics.Auth;
+using Analytics.Consent;
+using Analytics.Enrichment;
 using Analytics.Ingestion;
 using Analytics.Observability;
 using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
+using Analytics.Tracker;
 
 if (StorageCli.TryRun(args, out var exitCode)) return exitCode;
 
@@ -13,6 +16,7 @@ builder.AddObservability();
 builder.AddStorage();
 builder.AddAuth();
 builder.AddSites();
+builder.AddEnrichment();
 builder.AddIngestion();
 
 var app = builder.Build();
@@ -21,6 +25,8 @@ app.MapObservability();
 app.MapAuth();
 app.MapSites();
 app.MapIngestion();
+app.MapConsent();
+app.MapTracker();
 app.Run();
 return 0;
 

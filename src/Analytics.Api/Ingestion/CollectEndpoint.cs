@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Analytics.Enrichment.UserAgents;
 using Analytics.Sites;
 using Analytics.Shared;
 using Analytics.Storage;
@@ -63,7 +64,6 @@ public sealed class CollectEndpoint(
             var origin = http.Request.Headers.Origin.ToString();
             if (origin.Length > 0 && !OriginAllowed(site, origin))
                 return Refuse(StatusCodes.Status403Forbidden, "Origin not allowed", $"Pages of {origin} may not send events for this site; add the domain to the site.", "origin");
-            if (origin.Length > 0) Cors.Allow(http.Response, origin);
             var count = events.GetArrayLength();
             if (count > settings.MaxEventsPerBatch)
                 return Refuse(StatusCodes.Status413PayloadTooLarge, "Too many events", $"A batch may hold at most {settings.MaxEventsPerBatch} events; it holds {count}.", "events");
@@ -73,7 +73,8 @@ public sealed class CollectEndpoint(
 
     IResult Accept(HttpContext http, Site site, JsonElement events, int count)
     {
-        var client = new ClientContext(http.Connection.RemoteIpAddress, http.Request.Headers.UserAgent.ToString(), DateTimeOffset.UtcNow);
+        var client = new ClientContext(http.Connection.RemoteIpAddress, http.Request.Headers.UserAgent.ToString(),
+            ClientHints.FromHeaders(http.Request.Headers), DateTimeOffset.UtcNow);
         var rejected = new List<RejectedEvent>();
         using var rows = new RowBinaryWriter(count * 512);
         var lengths = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));

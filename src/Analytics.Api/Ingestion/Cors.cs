@@ -9,13 +9,27 @@ public static class Cors
     public static void Allow(HttpResponse response, string origin)
     {
         response.Headers.AccessControlAllowOrigin = origin;
+        response.Headers.AccessControlExposeHeaders = "Retry-After";
         response.Headers.Vary = "Origin";
     }
 
+    /// <summary>
+    /// Every answer of the tracker's endpoints is readable by the page, refusals and 429s included: a tracker that
+    /// cannot read a 403 would take it for a network error and retry. These endpoints use no cookies, so this
+    /// reveals nothing; whether the origin may send events is decided by the endpoint itself.
+    /// </summary>
+    public static IApplicationBuilder UseTrackerCors(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        if (http.Request.Path.StartsWithSegments("/api/collect") || http.Request.Path.StartsWithSegments("/api/consent"))
+        {
+            var origin = http.Request.Headers.Origin.ToString();
+            if (origin.Length > 0) Allow(http.Response, origin);
+        }
+        return next(http);
+    });
+
     public static IResult Preflight(HttpContext http)
     {
-        var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length > 0) Allow(http.Response, origin);
         http.Response.Headers.AccessControlAllowMethods = "POST, OPTIONS";
         http.Response.Headers.AccessControlAllowHeaders = "Content-Type";
         http.Response.Headers.AccessControlMaxAge = "86400";

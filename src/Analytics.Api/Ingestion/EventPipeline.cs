@@ -1,15 +1,18 @@
+using Analytics.Enrichment;
+using Analytics.Enrichment.UserAgents;
+using Analytics.Enrichment.Visitors;
 using Analytics.Sites;
 
 namespace Analytics.Ingestion;
 
 /// <summary>What the request tells about the client, used in memory only: the IP never reaches a row.</summary>
-public readonly record struct ClientContext(System.Net.IPAddress? Ip, string UserAgent, DateTimeOffset ReceivedAt);
+public readonly record struct ClientContext(System.Net.IPAddress? Ip, string UserAgent, ClientHints? Hints, DateTimeOffset ReceivedAt);
 
 /// <summary>
 /// The steps from a valid raw event to the stored row, each small and named: time, page, consent, identity,
 /// enrichment. The same pipeline serves /api/collect and the importers.
 /// </summary>
-public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<IngestionOptions> options)
+public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<IngestionOptions> options, Enricher enricher, VisitorHash visitors)
 {
     readonly TimeSpan maxClientAge = TimeSpan.FromHours(options.Value.MaxClientAgeHours);
 
@@ -33,7 +36,9 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         WithPage(row, e.Url!, e.Referrer);
         WithConsent(row, e);
         WithProps(row, e.Props);
-        return row;
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, row.Url, row.Referrer, site.Domains));
+        WithCookielessVisitor(row, site, client);
+        return row; // the IP was only read above: the row has no field for it
     }
 
     /// <summary>A client clock in the future or too far back is not trusted: the receive time replaces it.</summary>
@@ -63,6 +68,34 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         row.Vid = e.Vid ?? "";
         row.Sid = e.Sid ?? "";
         row.CustomerId = e.CustomerId ?? "";
+    }
+
+    static void WithEnrichment(EventRow row, EnrichedFields f)
+    {
+        row.Browser = f.Browser;
+        row.BrowserVersion = f.BrowserVersion;
+        row.Os = f.Os;
+        row.OsVersion = f.OsVersion;
+        row.Device = f.Device;
+        row.DeviceFamily = f.DeviceFamily;
+        row.IsBot = f.IsBot;
+        row.Country = f.Country;
+        row.Region = f.Region;
+        row.City = f.City;
+        row.Channel = f.Channel;
+        row.Source = f.Source;
+        row.UtmSource = f.UtmSource;
+        row.UtmMedium = f.UtmMedium;
+        row.UtmCampaign = f.UtmCampaign;
+        row.UtmTerm = f.UtmTerm;
+        row.UtmContent = f.UtmContent;
+    }
+
+    /// <summary>Without a consented visitor id: a daily-rotating salted hash of site, IP and user agent (not reversible).</summary>
+    void WithCookielessVisitor(EventRow row, Site site, in ClientContext client)
+    {
+        if (row.Vid.Length > 0 || client.Ip is null) return;
+        row.Vid = visitors.Compute(site.Id, client.Ip, client.UserAgent);
     }
 
     static void WithProps(EventRow row, List<KeyValuePair<string, string>>? props)

@@ -1,3 +1,4 @@
+using Analytics.Ingestion;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Analytics.Shared;
@@ -16,6 +17,7 @@ public static class HostingSetup
 
     public static void UseHosting(this WebApplication app)
     {
+        app.UseTrackerCors();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
         app.UseAuthentication();

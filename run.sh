@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts the service on http://127.0.0.1:5080 (ANALYTICS_URLS overrides) on the embedded ClickHouse engine,
+# with the schema, a demo site (key "demo") and an admin token. Fetches what is missing first.
+#   ./run.sh                 start the service
+#   ./run.sh query "SQL"     read the stored data while the service is stopped (JSONEachRow)
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/ensure-node.sh
+scripts/fetch-chdb.sh
+export ANALYTICS_DATA_DIR="${ANALYTICS_DATA_DIR:-$PWD/.data}"
+mkdir -p "$ANALYTICS_DATA_DIR"
+dotnet build src/Analytics.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+app=src/Analytics.Api/bin/Release/net10.0/Analytics.Api.dll
+
+if [ "${1:-}" = "query" ]; then
+  shift
+  exec dotnet "$app" query "$@"
+fi
+
+if [ ! -f tracker-js/dist/t.js ] || [ -n "$(find tracker-js/src -newer tracker-js/dist/t.js -print -quit)" ]; then
+  (cd tracker-js && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)
+fi
+
+if [ -z "${ANALYTICS_ADMIN_TOKEN:-}" ]; then
+  token_file="$ANALYTICS_DATA_DIR/admin-token"
+  if [ ! -s "$token_file" ]; then
+    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$token_file")
+  fi
+  ANALYTICS_ADMIN_TOKEN=$(cat "$token_file")
+  export ANALYTICS_ADMIN_TOKEN
+fi
+url="${ANALYTICS_URLS:-http://127.0.0.1:5080}"
+url="${url%%;*}"
+engine="embedded ClickHouse (data in $ANALYTICS_DATA_DIR/clickhouse)"
+[ -n "${ANALYTICS_CLICKHOUSE:-}" ] && engine="ClickHouse server ($ANALYTICS_CLICKHOUSE)"
+cat <<TXT
+
+  Analytics on $url — storage: $engine
+  Demo shop:   $url/demo/          (site key "demo"; its events appear below)
+  Log in:      Authorization: Bearer $ANALYTICS_ADMIN_TOKEN   (admin; the token is in $ANALYTICS_DATA_DIR/admin-token)
+  Try:         curl -H "Authorization: Bearer $ANALYTICS_ADMIN_TOKEN" "$url/api/events/recent?site=demo&limit=5"
+
+TXT
+export Sites__CreateDemoSite=true
+exec dotnet "$app"
