@@ -67,15 +67,24 @@ public sealed class Spool : IDisposable
     }
 
     /// <summary>Two services on one spool would delete each other's segments: the second one stops at start instead.</summary>
+    /// A restart may overlap with the predecessor's last seconds, so the lock is awaited briefly.
     static FileStream LockDirectory(string directory)
     {
-        try
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
         {
-            return new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"The spool {directory} is in use by another running service (one data directory, one service): {e.Message}", e);
+            try
+            {
+                return new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"The spool {directory} is in use by another running service (one data directory, one service): {e.Message}", e);
+            }
         }
     }
 

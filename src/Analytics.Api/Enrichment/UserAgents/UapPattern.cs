@@ -13,13 +13,29 @@ internal sealed class UapPattern(string pattern, bool ignoreCase, RegexOptions e
 {
     // A user agent is attacker-controlled input; uap-core keeps its quantifiers bounded, the timeout is the
     // second line of defence against a pathological regex/input pair.
-    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private Regex? regex;
 
     public string Pattern { get; } = pattern;
 
     public Regex Regex => Volatile.Read(ref regex) ?? Build();
+
+    /// <summary>
+    /// A match that ran out of time counts as no match: the user agent falls through to the next rule (or "Other")
+    /// instead of failing the event. On a loaded 2-core machine even a benign pattern can take a while cold.
+    /// </summary>
+    public Match Match(string input)
+    {
+        try
+        {
+            return Regex.Match(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return System.Text.RegularExpressions.Match.Empty;
+        }
+    }
 
     private Regex Build()
     {

@@ -35,7 +35,7 @@ public sealed class UserAgentParser
     {
         foreach (var rule in rules.Browsers)
         {
-            var m = rule.Pattern.Regex.Match(userAgent);
+            var m = rule.Pattern.Match(userAgent);
             if (m.Success) return rule.Resolve(m);
         }
         return BrowserInfo.Other;
@@ -45,7 +45,7 @@ public sealed class UserAgentParser
     {
         foreach (var rule in rules.Systems)
         {
-            var m = rule.Pattern.Regex.Match(userAgent);
+            var m = rule.Pattern.Match(userAgent);
             if (m.Success) return rule.Resolve(m);
         }
         return OsInfo.Other;
@@ -55,7 +55,7 @@ public sealed class UserAgentParser
     {
         foreach (var rule in rules.Devices)
         {
-            var m = rule.Pattern.Regex.Match(userAgent);
+            var m = rule.Pattern.Match(userAgent);
             if (m.Success) return rule.Resolve(m);
         }
         return DeviceInfo.Other;
