@@ -12,7 +12,7 @@ internal static class IngestBench
 {
     internal sealed record Settings(
         double Seconds, double WarmupSeconds, int Connections, IReadOnlyList<string> Engines, long MaxRequests,
-        int RawRows, int RawBatchRows);
+        int RawRows, int RawBatchRows, IReadOnlyDictionary<string, string> ServiceSettings);
 
     const string ClickHouseComm = "clickhouse-serv"; // /proc's comm: the first 15 characters of the name
 
@@ -26,7 +26,8 @@ internal static class IngestBench
         var started = DateTimeOffset.Now;
         Console.WriteLine($"ingest: {started:yyyy-MM-dd HH:mm}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
                           $"{settings.Connections} connections, {settings.Seconds:F0} s a case after {settings.WarmupSeconds:F0} s warm-up, " +
-                          $"engines {string.Join(", ", settings.Engines)}");
+                          $"engines {string.Join(", ", settings.Engines)}" +
+                          string.Concat(settings.ServiceSettings.Select(s => $", {s.Key}={s.Value}")));
 
         LoadResult empty1, empty20;
         using (var empty = await EmptyEndpoint.StartAsync())
@@ -64,7 +65,7 @@ internal static class IngestBench
             if (engine == "server") server = new ClickHouseServer();
             CollectCase one, twenty;
             long peakRss;
-            using (var service = await ServiceUnderTest.StartAsync(serviceDll, engine, server?.ConnectionString))
+            using (var service = await ServiceUnderTest.StartAsync(serviceDll, engine, server?.ConnectionString, settings.ServiceSettings))
             {
                 var key = await service.CreateSiteAsync();
                 one = await CollectAsync(service, key, 1, settings);
@@ -159,6 +160,20 @@ internal static class IngestBench
         throw new InvalidOperationException("Run the bench from the repository (Analytics.sln not found above the bench binary).");
     }
 
+    /// <summary>--set Key=Value (repeatable): configuration for the service under test, e.g. Ingestion__FlushIntervalMs=1000.</summary>
+    static Dictionary<string, string> ServiceSettings(string[] args)
+    {
+        var settings = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] != "--set") continue;
+            var equals = args[i + 1].IndexOf('=');
+            if (equals <= 0) throw new ArgumentException($"--set wants Key=Value, not '{args[i + 1]}'");
+            settings[args[i + 1][..equals]] = args[i + 1][(equals + 1)..];
+        }
+        return settings;
+    }
+
     static Settings Parse(string[] args)
     {
         string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -172,6 +187,7 @@ internal static class IngestBench
             Engines: engines,
             MaxRequests: 5_000_000,
             RawRows: Math.Clamp(int.Parse(Option("--raw-rows") ?? "200000"), 1000, 10_000_000),
-            RawBatchRows: 20_000);
+            RawBatchRows: 20_000,
+            ServiceSettings: ServiceSettings(args));
     }
 }

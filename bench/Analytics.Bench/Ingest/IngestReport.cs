@@ -45,7 +45,8 @@ internal static class IngestReport
         var engines = run.Engines;
         var text = new StringBuilder();
         text.AppendLine($"ingest {run.At:yyyy-MM-dd HH:mm zzz}, {run.Cores} cores (load generator, service and ClickHouse share them), " +
-                        $".NET {run.Runtime}, {run.Settings.Connections} connections, {run.Settings.Seconds:F0} s a case");
+                        $".NET {run.Runtime}, {run.Settings.Connections} connections, {run.Settings.Seconds:F0} s a case" +
+                        string.Concat(run.Settings.ServiceSettings.Select(s => $", {s.Key}={s.Value}")));
         void Row(string label, Func<EngineResult, string> cell) =>
             text.AppendLine($"{label,-48}" + string.Concat(engines.Select(e => $"{(e.Error is null ? cell(e) : "failed"),22}")));
         Row("", e => e.Engine);

@@ -32,7 +32,8 @@ internal sealed class ServiceUnderTest : IDisposable
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    public static async Task<ServiceUnderTest> StartAsync(string serviceDll, string engine, string? clickHouse)
+    public static async Task<ServiceUnderTest> StartAsync(
+        string serviceDll, string engine, string? clickHouse, IReadOnlyDictionary<string, string> settings)
     {
         var dataDir = Directory.CreateTempSubdirectory("analytics-bench-service-").FullName;
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -47,6 +48,7 @@ internal sealed class ServiceUnderTest : IDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         if (clickHouse is not null) environment["ANALYTICS_CLICKHOUSE"] = clickHouse;
+        foreach (var (key, value) in settings) environment[key] = value;
         try
         {
             // /readyz answers 200 once the schema is applied and the engine answers.
