@@ -187,7 +187,7 @@ internal static class IngestBench
             Engines: engines,
             MaxRequests: 5_000_000,
             RawRows: Math.Clamp(int.Parse(Option("--raw-rows") ?? "200000"), 1000, 10_000_000),
-            RawBatchRows: 20_000,
+            RawBatchRows: Math.Clamp(int.Parse(Option("--raw-batch") ?? "20000"), 1, 1_000_000),
             ServiceSettings: ServiceSettings(args));
     }
 }

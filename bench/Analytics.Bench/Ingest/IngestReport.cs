@@ -48,7 +48,7 @@ internal static class IngestReport
                         $".NET {run.Runtime}, {run.Settings.Connections} connections, {run.Settings.Seconds:F0} s a case" +
                         string.Concat(run.Settings.ServiceSettings.Select(s => $", {s.Key}={s.Value}")));
         void Row(string label, Func<EngineResult, string> cell) =>
-            text.AppendLine($"{label,-48}" + string.Concat(engines.Select(e => $"{(e.Error is null ? cell(e) : "failed"),22}")));
+            text.AppendLine($"{label,-48}" + string.Concat(engines.Select(e => $"{(e.Error is null ? cell(e) : "failed"),28}")));
         Row("", e => e.Engine);
         foreach (var (title, pick) in new (string, Func<EngineResult, CollectCase?>)[] { ("collect, 1 event/request", e => e.One), ("collect, 20 events/request", e => e.Twenty) })
         {
