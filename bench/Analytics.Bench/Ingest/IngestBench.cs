@@ -30,12 +30,14 @@ internal static class IngestBench
                           string.Concat(settings.ServiceSettings.Select(s => $", {s.Key}={s.Value}")));
 
         LoadResult empty1, empty20;
-        using (var empty = await EmptyEndpoint.StartAsync())
+        var empty = await EmptyEndpoint.StartAsync();
+        using (empty)
         {
             var url = new Uri(empty.BaseUrl, "collect");
             empty1 = Progress(await MeasureAsync(url, "empty endpoint", Workload.Bodies("bench", 1, 256, 1), 1, settings));
             empty20 = Progress(await MeasureAsync(url, "empty endpoint", Workload.Bodies("bench", 20, 256, 20), 20, settings));
         }
+        File.Delete(empty.LogPath); // kept only when the endpoint failed to start
 
         var engines = new List<EngineResult>();
         foreach (var engine in settings.Engines)

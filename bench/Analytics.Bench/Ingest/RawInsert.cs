@@ -23,10 +23,17 @@ internal static class RawInsert
     public static async Task<RawInsertResult> EmbeddedAsync(IReadOnlyList<byte[]> bodies, int rows, int batchRows)
     {
         var path = Directory.CreateTempSubdirectory("analytics-bench-raw-chdb-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(path);
         var options = new StorageOptions();
         await using var engine = new EmbeddedClickHouse(path, "analytics", options.EmbeddedConnections, options.EmbeddedSettings);
         return await MeasureAsync(engine, bodies, rows, batchRows);
-        // The data path stays until the process ends: chDB keeps files open while the engine lives (all process long).
+        // The data path is deleted at exit: chDB keeps its files open while the engine lives (all process long).
+    }
+
+    static void DeleteQuietly(string path)
+    {
+        try { Directory.Delete(path, recursive: true); }
+        catch (IOException) { /* still held: the OS cleans temp */ }
     }
 
     /// <summary>A started ClickHouse server, in a database of its own.</summary>
