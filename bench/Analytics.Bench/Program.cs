@@ -1,14 +1,21 @@
 using Analytics.Bench;
+using Analytics.Bench.Ingest;
 
 return args.FirstOrDefault() switch
 {
     "enrich" => EnrichBench.Run(args.Skip(1).ToArray()),
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "../shared/data/maxmind/GeoIP2-City-Test.mmdb"),
+    "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
+    "empty-endpoint" => EmptyEndpoint.Run(args.Skip(1).ToArray()), // the ingest bench's baseline A, as its child process
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Analytics.Bench -- enrich [--geoip FILE.mmdb] [--events N] [--compare-compiled]\n       dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]");
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project bench/Analytics.Bench -- enrich [--geoip FILE.mmdb] [--events N] [--compare-compiled]
+               dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
+               dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]…
+        """);
     return 2;
 }
