@@ -98,14 +98,20 @@ internal static class Workload
     /// </summary>
     public static List<EventRow> Rows(IReadOnlyList<byte[]> bodies, int rowCount)
     {
-        var pipeline = new EventPipeline(Options.Create(new IngestionOptions()));
+        var salts = Directory.CreateTempSubdirectory("bench-salts-").FullName;
+        var enricher = new Analytics.Enrichment.Enricher(
+            new Analytics.Enrichment.UserAgents.UserAgentAnalyzer(Analytics.Enrichment.UserAgents.UserAgentParser.CreateDefault()),
+            new Analytics.Enrichment.Bots.BotDetector(Analytics.Enrichment.Bots.DataCentreRanges.Load(null)),
+            new Analytics.Enrichment.GeoIp.GeoIpLookup(null));
+        var visitors = new Analytics.Enrichment.Visitors.VisitorHash(new Analytics.Enrichment.Visitors.DailySalts(salts));
+        var pipeline = new EventPipeline(Options.Create(new IngestionOptions()), enricher, visitors);
         var site = new Site("bench-site-id", "bench", "Bench", [Domain], "UTC", 395, DateTimeOffset.UtcNow);
         var rows = new List<EventRow>(rowCount);
         var errors = new List<FieldError>();
         for (var b = 0; rows.Count < rowCount; b++)
         {
             using var document = JsonDocument.Parse(bodies[b % bodies.Count]);
-            var client = new ClientContext(System.Net.IPAddress.Loopback, UserAgents[b % UserAgents.Length], DateTimeOffset.UtcNow);
+            var client = new ClientContext(System.Net.IPAddress.Loopback, UserAgents[b % UserAgents.Length], null, DateTimeOffset.UtcNow);
             foreach (var json in document.RootElement.GetProperty("events").EnumerateArray())
             {
                 var raw = RawEvent.Read(json, errors);

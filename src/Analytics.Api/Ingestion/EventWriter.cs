@@ -27,9 +27,8 @@ public sealed class EventWriter(
             try
             {
                 await spool.WaitForDataAsync(TimeSpan.FromSeconds(1), stoppingToken);
-                if (spool.PendingRows < settings.BatchRows)
-                    await Task.Delay(settings.FlushIntervalMs, stoppingToken); // let the batch fill
-                await WriteAvailableAsync(stoppingToken);
+                await WaitForFullBatchAsync(stoppingToken);
+                await WriteOneBatchAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -66,24 +65,39 @@ public sealed class EventWriter(
         }
     }
 
+    /// <summary>
+    /// Few large inserts, not many small ones: each insert makes a part that ClickHouse must merge later, so the
+    /// writer waits until a batch is full or its oldest row has waited FlushIntervalMs, under load as when idle.
+    /// </summary>
+    async Task WaitForFullBatchAsync(CancellationToken ct)
+    {
+        var deadline = Environment.TickCount64 + settings.FlushIntervalMs;
+        while (spool.PendingRows < settings.BatchRows && Environment.TickCount64 < deadline)
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10, Math.Max(1, deadline - Environment.TickCount64))), ct);
+    }
+
     async Task WriteAvailableAsync(CancellationToken ct)
     {
-        while (spool.ReadBatch(settings.BatchRows, settings.BatchBytes) is { } batch)
+        while (await WriteOneBatchAsync(ct)) { }
+    }
+
+    async Task<bool> WriteOneBatchAsync(CancellationToken ct)
+    {
+        if (spool.ReadBatch(settings.BatchRows, settings.BatchBytes) is not { } batch) return false;
+        using (batch)
         {
-            using (batch)
+            try
             {
-                try
-                {
-                    await StoreAsync(batch, ct);
-                }
-                catch
-                {
-                    spool.Rewind(batch.Start); // not stored: it must be read again, never skipped by a later commit
-                    throw;
-                }
-                spool.Commit(batch);
+                await StoreAsync(batch, ct);
             }
+            catch
+            {
+                spool.Rewind(batch.Start); // not stored: it must be read again, never skipped by a later commit
+                throw;
+            }
+            spool.Commit(batch);
         }
+        return true;
     }
 
     async Task StoreAsync(SpoolBatch batch, CancellationToken ct)
