@@ -21,6 +21,15 @@ if [ ! -f tracker-js/dist/t.js ] || [ -n "$(find tracker-js/src -newer tracker-j
   (cd tracker-js && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)
 fi
 
+# GeoIP: the user's own MaxMind/GeoLite2 database when set; else the free DB-IP Lite country database
+# (ANALYTICS_GEOIP_DATABASE=none: no geo fields at all).
+if [ -z "${ANALYTICS_GEOIP_DATABASE:-}" ]; then
+  ANALYTICS_GEOIP_DATABASE=$(scripts/fetch-geoip.sh) || ANALYTICS_GEOIP_DATABASE=""
+elif [ "$ANALYTICS_GEOIP_DATABASE" = none ]; then
+  ANALYTICS_GEOIP_DATABASE=""
+fi
+export ANALYTICS_GEOIP_DATABASE
+
 if [ -z "${ANALYTICS_ADMIN_TOKEN:-}" ]; then
   token_file="$ANALYTICS_DATA_DIR/admin-token"
   if [ ! -s "$token_file" ]; then

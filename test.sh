@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-test-tools.sh
 scripts/fetch-chdb.sh
+scripts/fetch-geoip.sh >/dev/null   # the DB-IP default database: its reader path is tested too
 
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT

@@ -24,6 +24,7 @@ public static class ObservabilityApi
 
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapGet("/readyz", Ready).AllowAnonymous();
+        app.MapGet("/api/info", InfoEndpoint.Handle).RequireAuthorization(Roles.AnyUser);
         app.MapGet("/metrics", () => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4")).RequireAuthorization(Roles.Admin);
     }
 

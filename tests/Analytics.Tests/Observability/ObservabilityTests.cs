@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Analytics.Tests.Observability;
 
@@ -71,5 +73,38 @@ public sealed class RateLimitTests : IClassFixture<RateLimitTests.LimitedApi>
         Assert.NotNull(limited);
         Assert.True(limited.Headers.Contains("Retry-After"));
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+    }
+}
+
+/// <summary>The free default GeoIP database (DB-IP Lite, fetched by run.sh/test.sh) resolves countries and is attributed.</summary>
+public sealed class DbIpDefaultTests(ITestOutputHelper output)
+{
+    sealed class DbIpApi(string path) : ApiFactory(Engine.Embedded)
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("ANALYTICS_GEOIP_DATABASE", path)];
+    }
+
+    [Fact]
+    public async Task The_DB_IP_country_database_is_read_and_its_attribution_is_reported()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } c ? c : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var path = Directory.Exists(Path.Combine(cache, "analytics"))
+            ? Directory.GetFiles(Path.Combine(cache, "analytics"), "dbip-country.mmdb", SearchOption.AllDirectories).FirstOrDefault()
+            : null;
+        if (path is null)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "scripts/fetch-geoip.sh did not provide the DB-IP database in CI");
+            output.WriteLine("NOT RUN: the DB-IP database is not in the cache; ./test.sh fetches it (scripts/fetch-geoip.sh).");
+            return;
+        }
+        await using var api = new DbIpApi(path);
+        var info = await api.Admin().GetFromJsonAsync<JsonElement>("/api/info");
+        Assert.True(info.GetProperty("geoip").GetProperty("configured").GetBoolean());
+        Assert.Contains("DB-IP", info.GetProperty("geoip").GetProperty("attribution").GetString());
+        Assert.Equal("https://db-ip.com", info.GetProperty("geoip").GetProperty("attribution_url").GetString());
+
+        var enricher = api.Services.GetRequiredService<Analytics.Enrichment.Enricher>();
+        var fields = enricher.Enrich("Mozilla/5.0", null, IPAddress.Parse("81.2.69.142"), "https://shop.example/", null, ["shop.example"]);
+        Assert.Equal("GB", fields.Country);
     }
 }
