@@ -1,5 +1,6 @@
 using Analytics.Ingestion;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Analytics.Shared;
 
@@ -12,11 +13,15 @@ public static class HostingSetup
         else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, builder.Configuration["ANALYTICS_TRUSTED_PROXIES"]));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
     }
 
     public static void UseHosting(this WebApplication app)
     {
+        // Behind a reverse proxy the client address comes from X-Forwarded-For, but only from proxies named in
+        // ANALYTICS_TRUSTED_PROXIES: anyone else could claim any address and skew GeoIP and visitor hashes.
+        app.UseForwardedHeaders();
         app.UseTrackerCors();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
