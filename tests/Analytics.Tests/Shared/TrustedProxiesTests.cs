@@ -1,5 +1,6 @@
 using System.Net;
 using Analytics.Shared;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Analytics.Tests.Shared;
