@@ -6,7 +6,22 @@ using Analytics.Sites;
 namespace Analytics.Ingestion;
 
 /// <summary>What the request tells about the client, used in memory only: the IP never reaches a row.</summary>
-public readonly record struct ClientContext(System.Net.IPAddress? Ip, string UserAgent, ClientHints? Hints, DateTimeOffset ReceivedAt);
+public sealed record ClientContext(System.Net.IPAddress? Ip, string UserAgent, ClientHints? Hints, DateTimeOffset ReceivedAt)
+{
+    string? cookielessVisitor;
+    string? cookielessSite;
+
+    /// <summary>The cookieless visitor id, computed once for all events of the request (an HMAC is not free).</summary>
+    public string CookielessVisitor(VisitorHash visitors, string siteId)
+    {
+        if (cookielessVisitor is null || cookielessSite != siteId)
+        {
+            cookielessVisitor = Ip is null ? "" : visitors.Compute(siteId, Ip, UserAgent);
+            cookielessSite = siteId;
+        }
+        return cookielessVisitor;
+    }
+}
 
 /// <summary>
 /// The steps from a valid raw event to the stored row, each small and named: time, page, consent, identity,
@@ -94,8 +109,8 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
     /// <summary>Without a consented visitor id: a daily-rotating salted hash of site, IP and user agent (not reversible).</summary>
     void WithCookielessVisitor(EventRow row, Site site, in ClientContext client)
     {
-        if (row.Vid.Length > 0 || client.Ip is null) return;
-        row.Vid = visitors.Compute(site.Id, client.Ip, client.UserAgent);
+        if (row.Vid.Length > 0) return;
+        row.Vid = client.CookielessVisitor(visitors, site.Id);
     }
 
     static void WithProps(EventRow row, List<KeyValuePair<string, string>>? props)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Analytics.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public class ApiFactory(Engine engine, string? database = null, string? dataDir 
         builder.UseSetting("ANALYTICS_URLS", "http://127.0.0.1:0");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
         builder.ConfigureLogging(l => l.AddProvider(new FileLoggerProvider(Path.Combine(DataDir, "service.log"))));
+        builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestRemoteAddress>());
     }
 
     public IClickHouse ClickHouse => Services.GetRequiredService<IClickHouse>();
@@ -98,3 +100,21 @@ public class ApiFactory(Engine engine, string? database = null, string? dataDir 
 public sealed class EmbeddedApi() : ApiFactory(Engine.Embedded);
 public sealed class ServerApi() : ApiFactory(Engine.Server);
 
+
+/// <summary>
+/// The in-process test server has no client address; a test names one with the X-Test-Remote-Ip header, as a
+/// real connection would have it. Only in tests: the service itself never reads this header.
+/// </summary>
+sealed class TestRemoteAddress : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use((http, nextMiddleware) =>
+        {
+            if (System.Net.IPAddress.TryParse(http.Request.Headers["X-Test-Remote-Ip"].ToString(), out var ip))
+                http.Connection.RemoteIpAddress = ip;
+            return nextMiddleware(http);
+        });
+        next(app);
+    };
+}

@@ -252,6 +252,37 @@ public abstract class CollectTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Without_consent_the_visitor_is_a_salted_hash_of_address_and_browser_never_the_address()
+    {
+        var site = await api.CreateSiteAsync("shop.example");
+        var marker = Guid.NewGuid().ToString("N");
+        async Task Send(string ip, string userAgent, object consent, string? vid = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/collect")
+            {
+                Content = Body(new { site, events = new[] { new { type = "pageview", url = "https://shop.example/", title = marker, vid, consent } } }),
+            };
+            request.Headers.Add("X-Test-Remote-Ip", ip);
+            request.Headers.UserAgent.ParseAdd(userAgent);
+            Assert.Equal(HttpStatusCode.Accepted, (await api.CreateClient().SendAsync(request)).StatusCode);
+        }
+        var none = new { analytics = false, marketing = false };
+        await Send("81.2.69.142", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", none);
+        await Send("81.2.69.142", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", none);
+        await Send("81.2.69.143", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", none);
+        await Send("81.2.69.142", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", new { analytics = true, marketing = false }, "own-id");
+        Assert.Equal(4, await api.WaitForRowsAsync($"title = '{marker}'", 4));
+        var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT vid FROM events WHERE title = {marker} ORDER BY ts_ms, event_id"));
+        var vids = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("vid").GetString()!).ToList();
+        Assert.Equal(vids[0], vids[1]);
+        Assert.NotEqual(vids[0], vids[2]);
+        Assert.Equal("own-id", vids[3]);
+        Assert.All(vids.Take(3), v => Assert.Matches("^[0-9a-f]{16}$", v));
+        var everything = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT * FROM events WHERE title = {marker}"));
+        Assert.DoesNotContain("81.2.69", everything);
+    }
+
+    [Fact]
     public async Task Rows_written_in_one_run_are_there_after_a_restart()
     {
         var marker = Guid.NewGuid().ToString("N");
