@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Analytics.Storage;
+using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Analytics.Tests.Storage;
+
+/// <summary>Migrations apply once each, in order, are recorded, and a second start applies nothing: on both engines.</summary>
+public abstract class SchemaMigrationsTests(EngineFixture engine)
+{
+    [Fact]
+    public async Task Every_migration_is_recorded_once_and_a_second_run_applies_nothing()
+    {
+        var again = await new SchemaMigrations(engine.ClickHouse, NullLogger<SchemaMigrations>.Instance).ApplyAsync(CancellationToken.None);
+        Assert.Equal(0, again);
+        var json = await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT version, count() AS n FROM schema_migrations GROUP BY version ORDER BY version"));
+        var rows = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(SchemaMigrations.All.Select(m => m.Version), rows.Select(r => r.GetProperty("version").GetInt32()));
+        Assert.All(rows, r => Assert.Equal("1", r.GetProperty("n").ToString()));
+        foreach (var table in new[] { "events", "sites", "api_tokens", "consents" })
+            await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Trusted($"SELECT count() FROM {table}"));
+    }
+
+    [Fact]
+    public void Statements_split_on_semicolons_at_line_ends_and_comments_are_dropped()
+    {
+        var statements = SchemaMigrations.SplitStatements("-- a comment; not a statement\nCREATE TABLE a (x String DEFAULT ';');\nCREATE TABLE b (y UInt8)\n");
+        Assert.Equal(["CREATE TABLE a (x String DEFAULT ';')", "CREATE TABLE b (y UInt8)"], statements);
+    }
+}
+
+public sealed class SchemaMigrationsTestsEmbedded(EmbeddedEngine engine) : SchemaMigrationsTests(engine), IClassFixture<EmbeddedEngine>;
+public sealed class SchemaMigrationsTestsServer(ServerEngine engine) : SchemaMigrationsTests(engine), IClassFixture<ServerEngine>;
