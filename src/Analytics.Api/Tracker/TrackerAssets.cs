@@ -1,14 +1,19 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
 namespace Analytics.Tracker;
 
 /// <summary>
-/// Serves the built tracker (<c>tracker-js/dist</c>: /t.js, /t-banner.js) and the demo shop (<c>tracker-js/demo</c>
-/// at /demo/). <c>Tracker:Directory</c> names the tracker-js folder; by default it is found above the app.
+/// Serves the built tracker (<c>tracker-js/dist</c>: /t.js, /t-banner.js) from memory, gzip-compressed when the
+/// browser accepts it, with an ETag; and the demo shop (<c>tracker-js/demo</c>) at /demo/.
+/// <c>Tracker:Directory</c> names the tracker-js folder; by default it is found above the app.
 /// </summary>
 public static class TrackerAssets
 {
+    static readonly string[] Scripts = ["t.js", "t-banner.js"];
+
     public static void MapTracker(this WebApplication app)
     {
         var root = app.Configuration["Tracker:Directory"] is { Length: > 0 } configured ? configured : Find(app.Environment.ContentRootPath);
@@ -20,20 +25,45 @@ public static class TrackerAssets
                 detail: "Build it with: cd tracker-js && npm ci && npm run build")).AllowAnonymous();
             return;
         }
-        app.UseStaticFiles(new StaticFileOptions
+        foreach (var name in Scripts)
         {
-            FileProvider = new PhysicalFileProvider(Path.GetFullPath(dist)),
-            OnPrepareResponse = c =>
-            {
-                // Pages cache the tracker for an hour; a new version reaches every visitor within that.
-                c.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=3600";
-                c.Context.Response.Headers.AccessControlAllowOrigin = "*";
-            },
-        });
+            var path = Path.Combine(dist, name);
+            if (!File.Exists(path)) continue;
+            var script = Script.Load(path);
+            app.MapGet("/" + name, script.Serve).AllowAnonymous();
+        }
         var demo = Path.Combine(root!, "demo");
         if (Directory.Exists(demo))
+        {
+            // Only requests under /demo reach the file system.
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Path.GetFullPath(demo)), RequestPath = "/demo" });
-        app.MapGet("/demo", () => TypedResults.Redirect("/demo/index.html")).AllowAnonymous();
+            app.MapGet("/demo", () => TypedResults.Redirect("/demo/index.html")).AllowAnonymous();
+        }
+    }
+
+    sealed record Script(byte[] Plain, byte[] Gzipped, string ETag)
+    {
+        public static Script Load(string path)
+        {
+            var plain = File.ReadAllBytes(path);
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(plain);
+            return new Script(plain, compressed.ToArray(), $"\"{Convert.ToHexStringLower(SHA256.HashData(plain))[..16]}\"");
+        }
+
+        public IResult Serve(HttpContext http)
+        {
+            var headers = http.Response.Headers;
+            // Pages cache the tracker for an hour; a new version reaches every visitor within that.
+            headers.CacheControl = "public, max-age=3600";
+            headers.ETag = ETag;
+            headers.Vary = "Accept-Encoding";
+            headers.AccessControlAllowOrigin = "*";
+            if (http.Request.Headers.IfNoneMatch == ETag) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+            if (gzip) headers.ContentEncoding = "gzip";
+            return TypedResults.Bytes(gzip ? Gzipped : Plain, "application/javascript; charset=utf-8");
+        }
     }
 
     static string? Find(string start)
