@@ -23,8 +23,8 @@ public static class AuthApi
     {
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<IValidator<CreateUserRequest>, CreateUserValidator>();
-        builder.Services.AddAuthentication(BearerTokenHandler.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Scheme, null);
+        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Marketer, p => p.RequireRole(Roles.Marketer, Roles.Admin))

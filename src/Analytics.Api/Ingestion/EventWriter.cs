@@ -13,7 +13,7 @@ namespace Analytics.Ingestion;
 /// </summary>
 public sealed class EventWriter(
     Spool spool, IClickHouse clickHouse, IngestionMetrics metrics, IOptions<IngestionOptions> options,
-    SchemaReady schemaReady, IHostApplicationLifetime lifetime, ILogger<EventWriter> logger) : BackgroundService
+    SchemaReady schemaReady, ILogger<EventWriter> logger) : BackgroundService
 {
     static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     readonly IngestionOptions settings = options.Value;

@@ -40,8 +40,8 @@ public sealed class OutageTests
         var stored = json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
             .ToDictionary(r => r.GetProperty("title").GetString()!, r => int.Parse(r.GetProperty("n").ToString()));
-        Assert.Empty(load.Acknowledged.Where(t => !stored.ContainsKey(t)));
-        Assert.Empty(stored.Where(kv => kv.Value > 1));
+        Assert.DoesNotContain(load.Acknowledged, t => !stored.ContainsKey(t));
+        Assert.DoesNotContain(stored, kv => kv.Value > 1);
         Assert.Equal(1500 * 20, load.Acknowledged.Count);
         Directory.Delete(dataDir, recursive: true);
     }
