@@ -26,7 +26,7 @@ public static class StorageCli
         try
         {
             IClickHouse clickHouse = string.IsNullOrWhiteSpace(server)
-                ? new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, [])
+                ? new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, new StorageOptions().EmbeddedSettings)
                 : new ServerClickHouse(server, database);
             Console.Write(clickHouse.QueryJsonEachRowAsync(Sql.Trusted(args[1])).GetAwaiter().GetResult());
         }

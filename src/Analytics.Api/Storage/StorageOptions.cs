@@ -12,9 +12,17 @@ public sealed class StorageOptions
     [Required, RegularExpression("^[A-Za-z_][A-Za-z0-9_]{0,63}$")] public string Database { get; set; } = "analytics";
     /// <summary>Statements the embedded engine runs at once.</summary>
     [Range(1, 64)] public int EmbeddedConnections { get; set; } = 4;
-    /// <summary>Engine settings for chDB, bounding its memory: a long-running embedded engine must not grow without limit.</summary>
+    /// <summary>
+    /// Settings for the embedded engine, which shares the machine with the web service: its defaults are sized for a
+    /// dedicated database server (5 GB caches, 90 % of RAM), and long-running chDB processes have been seen to grow.
+    /// Caches and total memory are bounded here; a query over its limit fails, never the process.
+    /// </summary>
     public List<string> EmbeddedSettings { get; set; } =
     [
+        "--max_server_memory_usage_to_ram_ratio=0.5",
+        "--mark_cache_size=268435456",
+        "--primary_index_cache_size=134217728",
+        "--index_mark_cache_size=67108864",
         "--max_memory_usage=4000000000",
         "--max_bytes_before_external_group_by=1000000000",
         "--max_bytes_before_external_sort=1000000000",

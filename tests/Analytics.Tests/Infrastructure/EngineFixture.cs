@@ -15,7 +15,7 @@ public abstract class EngineFixture(Engine engine) : IAsyncLifetime
     {
         var database = TestPaths.NewDatabase();
         if (Engine == Engine.Embedded)
-            ClickHouse = new EmbeddedClickHouse(TestPaths.EmbeddedData, database, 2, []);
+            ClickHouse = new EmbeddedClickHouse(TestPaths.EmbeddedData, database, 2, new StorageOptions().EmbeddedSettings);
         else
         {
             var server = new ServerClickHouse(ClickHouseServer.Shared.ConnectionString, database);
