@@ -10,7 +10,7 @@ after(() => h.close())
 test('a shopping journey through the demo shop: consent, product view, cart, identify, purchase', async () => {
   const v = await h.visitor({ site: 'demo' })
   const p = v.page
-  await p.goto(h.base + '/demo/')
+  await p.goto(h.service + '/demo/')
   await p.waitForSelector('[role=dialog]')
   await p.click('button[data-action=accept]')
   await p.click('text=Trail Runner')
