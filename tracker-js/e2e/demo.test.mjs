@@ -49,5 +49,14 @@ test('a shopping journey through the demo shop: consent, product view, cart, ide
   assert.doesNotMatch(raw, /"field":"(password|cardnumber|cc-exp|cvc)"/)
   await waitFor(async () => (await v.proofs()).length, 'the consent proof')
   assert.equal((await v.proofs())[0].policy_version, '2025-01')
+  if (h.real) {
+    const rows = await v.stored((rows) => rows.some((r) => r.type == 'purchase' && r.order_id == purchase.order_id), 'the stored purchase')
+    const row = rows.find((r) => r.type == 'purchase' && r.order_id == purchase.order_id)
+    assert.equal(Number(row.revenue), 179.8)
+    assert.equal(row.currency, 'EUR')
+    assert.equal(row.vid, vid)
+    const all = JSON.stringify(rows)
+    for (const secret of ['jane@example.com', 'correct horse', '4111', 'Hauptstr', '12/29']) assert.ok(!all.includes(secret), 'stored: ' + secret)
+  }
   await v.close()
 })

@@ -119,5 +119,14 @@ test('commerce: product_view, add_to_cart and purchase with revenue, currency an
   const events = await v.events()
   assert.deepEqual(events.find((e) => e.type == 'product_view').props, { id: 'p-1', name: 'Trail shoe', price: 89.9, currency: 'EUR' })
   assert.equal(events.find((e) => e.type == 'add_to_cart').props.quantity, 2)
+  if (h.real) {
+    const rows = await v.stored((rows) => rows.some((r) => r.type == 'purchase'), 'the stored purchase')
+    const row = rows.find((r) => r.type == 'purchase')
+    assert.equal(row.order_id, 'O-1001')
+    assert.equal(Number(row.revenue), 179.8)
+    assert.equal(row.currency, 'EUR')
+    assert.equal(row.vid, p.vid)
+    assert.equal(row.sid, p.sid)
+  }
   await v.close()
 })
