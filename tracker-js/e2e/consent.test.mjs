@@ -25,6 +25,11 @@ test('required (the default): only cookieless counting before consent, no storag
   assert.ok(events.every((e) => e.consent.analytics === false && e.consent.marketing === false))
   for (const r of await v.requests()) assert.doesNotMatch(r.raw, /"vid"|"sid"|_an_/)
   assert.deepEqual(await v.storage(), { cookie: '', local: 0, session: 0 })
+  if (h.real) {
+    const rows = await v.stored((rows) => rows.length == 3, 'the three stored rows')
+    assert.ok(rows.every((r) => Number(r.consent_analytics) == 0 && r.sid == '' && r.customer_id == ''), 'no session, no customer before consent')
+    assert.equal(new Set(rows.map((r) => r.vid)).size, 1, 'one cookieless visitor hash')
+  }
   assert.deepEqual(await v.context.cookies(), [])
   assert.equal(await v.page.$('[data-analytics-banner]'), null, 'no banner in required mode')
   await v.close()
@@ -78,6 +83,21 @@ test('consent via the API sets the visitor and session cookies; withdrawal remov
   assert.deepEqual(proofs[1].purposes, { analytics: false, marketing: false })
   assert.equal(proofs[1].vid, vidCookie.value, 'the withdrawal names the visitor that withdraws')
   assert.equal((await v.events()).filter((e) => e.type == 'consent').length, 2)
+  if (h.real) {
+    // ClickHouse: before consent and after the withdrawal, no tracker id and no session: only the
+    // server's cookieless visitor hash; with consent, the cookie ids.
+    const rows = await v.stored((rows) => rows.some((r) => r.name == 'after_withdrawal') && rows.some((r) => r.type == 'pageview'), 'the stored rows')
+    for (const row of [rows.find((r) => r.type == 'pageview'), rows.find((r) => r.name == 'after_withdrawal')]) {
+      assert.equal(Number(row.consent_analytics), 0, row.type + ' ' + row.name)
+      assert.equal(row.sid, '')
+      assert.notEqual(row.vid, vidCookie.value)
+      assert.notEqual(row.vid, sidCookie.value)
+    }
+    const afterRow = rows.find((r) => r.name == 'after_consent')
+    assert.equal(Number(afterRow.consent_analytics), 1)
+    assert.equal(afterRow.vid, vidCookie.value)
+    assert.equal(afterRow.sid, sidCookie.value)
+  }
   await v.close()
 })
 
@@ -161,5 +181,13 @@ test('identify is ignored without analytics consent and sent with it', async () 
     ['CUST-2'],
   )
   for (const r of await v.requests()) assert.doesNotMatch(r.raw, /CUST-1/)
+  if (h.real) {
+    // ClickHouse: the customer id is stored only after consent, on the consented visitor.
+    const rows = await v.stored((rows) => rows.some((r) => r.type == 'identify'), 'the stored identify')
+    assert.ok(!JSON.stringify(rows).includes('CUST-1'))
+    const linked = rows.filter((r) => r.customer_id != '')
+    assert.deepEqual(linked.map((r) => [r.type, r.customer_id, Number(r.consent_analytics), r.vid]), [['identify', 'CUST-2', 1, id.vid]])
+    assert.ok(rows.filter((r) => r.type == 'pageview').every((r) => Number(r.consent_analytics) == 0 && r.sid == ''))
+  }
   await v.close()
 })

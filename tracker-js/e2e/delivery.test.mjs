@@ -24,10 +24,9 @@ test('events of a moment travel in one batch; ten events flush at once', async (
 })
 
 test('retries on 503 and 429 with the Retry-After delay, then delivers', async (t) => {
-  if (h.real) return t.skip('needs the stub')
   const v = await h.visitor()
-  await fetch(h.base + '/__stub/fail', { method: 'POST', body: JSON.stringify({ path: '/api/collect', status: 503, retryAfter: 1, count: 1 }) })
-  await fetch(h.base + '/__stub/fail', { method: 'POST', body: JSON.stringify({ path: '/api/collect', status: 429, retryAfter: 2, count: 1 }) })
+  await h.fail({ path: '/api/collect', status: 503, retryAfter: 1, count: 1 })
+  await h.fail({ path: '/api/collect', status: 429, retryAfter: 2, count: 1 })
   await v.open('retry')
   const attempts = await waitFor(async () => {
     const r = await v.requests()
@@ -44,9 +43,8 @@ test('retries on 503 and 429 with the Retry-After delay, then delivers', async (
 })
 
 test('a 4xx answer is not retried', async (t) => {
-  if (h.real) return t.skip('needs the stub')
   const v = await h.visitor()
-  await fetch(h.base + '/__stub/fail', { method: 'POST', body: JSON.stringify({ path: '/api/collect', status: 400, count: 1 }) })
+  await h.fail({ path: '/api/collect', status: 400, count: 1 })
   await v.open('no-retry')
   await waitFor(async () => (await v.requests()).length == 1, 'the attempt')
   await sleep(2500)

@@ -10,7 +10,7 @@ after(() => h.close())
 test('a shopping journey through the demo shop: consent, product view, cart, identify, purchase', async () => {
   const v = await h.visitor({ site: 'demo' })
   const p = v.page
-  await p.goto(h.base + '/demo/')
+  await p.goto(h.service + '/demo/')
   await p.waitForSelector('[role=dialog]')
   await p.click('button[data-action=accept]')
   await p.click('text=Trail Runner')
@@ -49,5 +49,14 @@ test('a shopping journey through the demo shop: consent, product view, cart, ide
   assert.doesNotMatch(raw, /"field":"(password|cardnumber|cc-exp|cvc)"/)
   await waitFor(async () => (await v.proofs()).length, 'the consent proof')
   assert.equal((await v.proofs())[0].policy_version, '2025-01')
+  if (h.real) {
+    const rows = await v.stored((rows) => rows.some((r) => r.type == 'purchase' && r.order_id == purchase.order_id), 'the stored purchase')
+    const row = rows.find((r) => r.type == 'purchase' && r.order_id == purchase.order_id)
+    assert.equal(Number(row.revenue), 179.8)
+    assert.equal(row.currency, 'EUR')
+    assert.equal(row.vid, vid)
+    const all = JSON.stringify(rows)
+    for (const secret of ['jane@example.com', 'correct horse', '4111', 'Hauptstr', '12/29']) assert.ok(!all.includes(secret), 'stored: ' + secret)
+  }
   await v.close()
 })

@@ -52,8 +52,7 @@ test('outbound links and downloads, with left and middle clicks; the url loses i
       <a id="inner" href="/__e2e/links#x">inner</a>
       <a id="mail" href="mailto:shop@example.com">mail</a>`,
   })
-  await v.page.route('**/files/**', (r) => r.fulfill({ contentType: 'application/pdf', body: '%PDF-1.4', headers: { 'Content-Disposition': 'attachment' } }))
-  await v.page.route('**/export', (r) => r.fulfill({ contentType: 'text/csv', body: 'a,b', headers: { 'Content-Disposition': 'attachment' } }))
+  await v.elsewhere()
   await v.page.evaluate(() => document.querySelectorAll('a').forEach((a) => a.addEventListener('click', (e) => e.preventDefault())))
   await v.page.click('#pdf')
   await v.page.click('#zip', { button: 'middle' })
@@ -76,6 +75,7 @@ test('outbound links and downloads, with left and middle clicks; the url loses i
 
 test('an outbound click that leaves the page is delivered (beacon on page hide)', async () => {
   const v = await h.visitor()
+  await v.elsewhere()
   await v.open('leave', { body: '<a id="out" href="https://outbound.example/away">away</a>' })
   await v.page.click('#out')
   await v.page.waitForURL('https://outbound.example/away')
@@ -119,5 +119,14 @@ test('commerce: product_view, add_to_cart and purchase with revenue, currency an
   const events = await v.events()
   assert.deepEqual(events.find((e) => e.type == 'product_view').props, { id: 'p-1', name: 'Trail shoe', price: 89.9, currency: 'EUR' })
   assert.equal(events.find((e) => e.type == 'add_to_cart').props.quantity, 2)
+  if (h.real) {
+    const rows = await v.stored((rows) => rows.some((r) => r.type == 'purchase'), 'the stored purchase')
+    const row = rows.find((r) => r.type == 'purchase')
+    assert.equal(row.order_id, 'O-1001')
+    assert.equal(Number(row.revenue), 179.8)
+    assert.equal(row.currency, 'EUR')
+    assert.equal(row.vid, p.vid)
+    assert.equal(row.sid, p.sid)
+  }
   await v.close()
 })

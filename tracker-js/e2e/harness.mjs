@@ -1,9 +1,16 @@
-// The end-to-end harness: Debian's Chromium driven by playwright-core, against either
-// the local stub (default) or a running analytics service (ANALYTICS_E2E_URL + ANALYTICS_E2E_SITE).
+// The end-to-end harness: Debian's Chromium driven by playwright-core, against the real analytics
+// service (ANALYTICS_E2E_URL + ANALYTICS_E2E_TOKEN, which e2e/run.mjs sets after starting one) or,
+// without them, the local stub.
 //
-// Test pages are served by request interception on the service's own origin, so the same
-// pages work against the stub and against the real service, which serves only /t.js and /demo/.
+// Three origins, as on a real shop:
+// - the shop: test pages at http://localhost:PORT/__e2e/NAME, from a small server of this harness;
+// - the service as the page sees it: the stub, or (real mode) a recording pass-through to the service
+//   (stub-server.mjs with `upstream`), whose log holds every body the tracker sent, beacons included;
+// - the real service itself, whose /api/events/recent shows what ClickHouse stored.
+// Pages and service differ in origin, so CORS and the site's allowed domains are exercised; no request
+// of the tests' pages is intercepted by Playwright (routes are per test, where a test needs one).
 import { chromium } from 'playwright-core'
+import { createServer } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { startStub } from './stub-server.mjs'
 
@@ -19,6 +26,35 @@ export const CHROMIUM_ARGS = [
 ]
 
 const REAL = process.env.ANALYTICS_E2E_URL ? process.env.ANALYTICS_E2E_URL.replace(/\/+$/, '') : null
+const TOKEN = process.env.ANALYTICS_E2E_TOKEN || ''
+
+// The admin API of the real service.
+const admin = async (path, init = {}) => {
+  const r = await fetch(REAL + path, { ...init, headers: { Authorization: 'Bearer ' + TOKEN, 'Content-Type': 'application/json', ...init.headers } })
+  if (!r.ok) throw new Error(`${init.method || 'GET'} ${path}: ${r.status} ${await r.text()}`)
+  return r.json()
+}
+
+// The shop: serves the pages the tests define, and two files to download.
+const startShop = async (pages) => {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://shop').pathname
+    req.resume()
+    const send = (status, type, body, headers = {}) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers })
+      res.end(body)
+    }
+    if (path.startsWith('/__e2e/')) {
+      const html = pages.get(path.slice('/__e2e/'.length))
+      return html == null ? send(404, 'text/plain', 'no page ' + path) : send(200, 'text/html; charset=utf-8', html)
+    }
+    if (path.startsWith('/files/')) return send(200, 'application/pdf', '%PDF-1.4', { 'Content-Disposition': 'attachment' })
+    if (path == '/export') return send(200, 'text/csv', 'a,b', { 'Content-Disposition': 'attachment' })
+    send(404, 'text/plain', 'not found')
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { base: `http://localhost:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) }
+}
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -49,51 +85,46 @@ ${opts.body || '<h1>E2E</h1>'}
 </html>`
 
 export const startHarness = async () => {
-  const stub = REAL ? null : await startStub()
-  const base = REAL || stub.base
+  if (REAL && !TOKEN) throw new Error('ANALYTICS_E2E_URL needs ANALYTICS_E2E_TOKEN (an admin token of that service)')
+  const stub = await startStub(0, { upstream: REAL })
+  const service = stub.base // the service, as the pages see it
+  const pages = new Map()
+  const shop = await startShop(pages)
+  const base = shop.base // where the test pages live
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
 
+  // The newest rows ClickHouse stored for a site (real mode).
+  const stored = (site, limit = 200) => admin(`/api/events/recent?site=${encodeURIComponent(site)}&limit=${limit}`)
+
   // One visitor: a fresh browser context (no cookies, no storage) and what it sent.
-  // site: the key its pages use (default: a fresh one per visitor against the stub).
+  // site: the key its pages use (default: a fresh site per visitor, so that its rows are its own).
   const visitor = async ({ gpc = false, dnt = false, locale = 'en-US', site } = {}) => {
-    site = site || (REAL ? process.env.ANALYTICS_E2E_SITE : 'e2e-' + randomUUID().slice(0, 8))
+    site =
+      site ||
+      (REAL
+        ? (await admin('/api/sites', { method: 'POST', body: JSON.stringify({ name: 'e2e ' + randomUUID().slice(0, 8), domains: ['localhost', '127.0.0.1'] }) })).key
+        : 'e2e-' + randomUUID().slice(0, 8))
     const context = await browser.newContext({ locale })
     if (gpc) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }))
     if (dnt) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' }))
-    const pages = new Map()
-    await context.route(base + '/__e2e/**', (route) => {
-      const name = new URL(route.request().url()).pathname.slice('/__e2e/'.length)
-      const html = pages.get(name)
-      return html == null ? route.fulfill({ status: 404, body: 'no page ' + name }) : route.fulfill({ contentType: 'text/html; charset=utf-8', body: html })
-    })
-    // Links leaving the site land here instead of the internet.
-    await context.route(/^https:\/\/(outbound|files)\.example\//, (route) => route.fulfill({ contentType: 'text/html', body: '<h1>elsewhere</h1>' }))
 
-    // What reached the service: the stub's log, or the browser's own requests to the real service.
-    const seen = []
-    if (REAL)
-      context.on('request', (r) => {
-        const path = new URL(r.url()).pathname
-        if (r.method() == 'POST' && (path == '/api/collect' || path == '/api/consent')) {
-          const raw = r.postData() || ''
-          let body = null
-          try {
-            body = JSON.parse(raw)
-          } catch {}
-          seen.push({ path, raw, body, contentType: r.headers()['content-type'] || '' })
-        }
-      })
+    // What reached the service, in arrival order (the stub's or the pass-through's log).
     const requests = async () => {
-      if (REAL) return seen
-      const all = await (await fetch(base + '/__stub/log')).json()
+      const all = await (await fetch(service + '/__stub/log')).json()
       return all.filter((r) => r.body && r.body.site == site)
     }
     const events = async () => (await requests()).filter((r) => r.path == '/api/collect').flatMap((r) => r.body.events)
     const proofs = async () => (await requests()).filter((r) => r.path == '/api/consent').map((r) => r.body)
+    // What the browser itself reports sending to the service (Playwright misses beacons sent on page hide).
+    const sent = []
+    context.on('request', (r) => {
+      if (r.url().startsWith(service + '/api/')) sent.push({ url: r.url(), raw: r.postData() || '' })
+    })
 
     const page = await context.newPage()
     const errors = []
     page.on('pageerror', (e) => errors.push(e))
+    const define = (name, opts) => pages.set(name, typeof opts == 'string' ? opts : testPage(service, site, opts))
     return {
       site,
       context,
@@ -102,14 +133,23 @@ export const startHarness = async () => {
       requests,
       events,
       proofs,
-      // Serves `html` (or testPage options) at base/__e2e/name and opens it.
+      sent,
+      // Serves `html` (or testPage options) at base/__e2e/name, opens it and waits for the tracker.
       open: async (name, opts = {}) => {
-        pages.set(name.split('?')[0], typeof opts == 'string' ? opts : testPage(base, site, opts))
+        define(name.split('?')[0], opts)
         await page.goto(base + '/__e2e/' + name)
         await page.waitForFunction(() => window.analytics && !window.analytics.q)
       },
-      define: (name, opts) => pages.set(name, typeof opts == 'string' ? opts : testPage(base, site, opts)),
-      waitForEvent: (pred, what) => waitFor(async () => (await events()).find(pred), what),
+      define,
+      waitForEvent: (pred, what, timeoutMs) => waitFor(async () => (await events()).find(pred), what, timeoutMs),
+      // Real mode: the rows ClickHouse stored for this visitor's site, once `ready(rows)` holds.
+      stored: (ready = (rows) => rows.length, what = 'the stored rows', timeoutMs = 10000) =>
+        waitFor(async () => {
+          const rows = await stored(site)
+          return ready(rows) && rows
+        }, what, timeoutMs),
+      // Links to https://outbound.example/ and https://files.example/ land on a stand-in page.
+      elsewhere: () => context.route(/^https:\/\/(outbound|files)\.example\//, (route) => route.fulfill({ contentType: 'text/html', body: '<h1>elsewhere</h1>' })),
       storage: () =>
         page.evaluate(() => ({ cookie: document.cookie, local: localStorage.length, session: sessionStorage.length })),
       close: () => context.close(),
@@ -118,12 +158,16 @@ export const startHarness = async () => {
 
   return {
     base,
+    service,
     real: !!REAL,
     stub,
     visitor,
+    // Makes the service's next answers to `path` fail (stub or pass-through alike).
+    fail: (spec) => fetch(service + '/__stub/fail', { method: 'POST', body: JSON.stringify(spec) }),
     close: async () => {
       await browser.close()
-      if (stub) await stub.close()
+      await stub.close()
+      await shop.close()
     },
   }
 }

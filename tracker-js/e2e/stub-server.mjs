@@ -2,8 +2,14 @@
 // serves dist/ at /t.js and /t-banner.js, demo/ at /demo/, and records every body
 // POSTed to /api/collect and /api/consent. Test controls under /__stub/.
 //
+// With `upstream` (the real service's origin) it is a recording pass-through instead: every
+// request is forwarded to the service as the browser sent it (Origin, User-Agent, body) and the
+// service's answer (status, CORS headers, body) goes back unchanged; only the log and the failures
+// ordered through /__stub/fail are its own. Neither Playwright nor the DevTools protocol reports the
+// beacons that a page sends from `pagehide`, so this log is how the tests see everything sent.
+//
 //   node e2e/stub-server.mjs [port]      run it by hand (default 5081) and open /demo/
-import { createServer } from 'node:http'
+import { createServer, request as httpRequest } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,7 +23,26 @@ const CORS = {
   'Access-Control-Expose-Headers': 'Retry-After',
 }
 
-export const startStub = async (port = 0) => {
+// Forwards req (body already read) to upstream and pipes the answer back; resolves with the status.
+const forward = (upstream, req, res, raw) =>
+  new Promise((resolve) => {
+    const target = new URL(req.url, upstream)
+    const headers = { ...req.headers, host: target.host }
+    delete headers.connection
+    const out = httpRequest(target, { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers)
+      answer.pipe(res)
+      answer.on('end', () => resolve(answer.statusCode))
+    })
+    out.on('error', (e) => {
+      res.writeHead(502, { 'Content-Type': 'text/plain' })
+      res.end('upstream: ' + e.message)
+      resolve(502)
+    })
+    out.end(raw)
+  })
+
+export const startStub = async (port = 0, { upstream } = {}) => {
   const log = []
   // Failures to answer next, per path: [{status, retryAfter}]
   const failures = { '/api/collect': [], '/api/consent': [] }
@@ -26,15 +51,14 @@ export const startStub = async (port = 0) => {
     const url = new URL(req.url, 'http://stub')
     const chunks = []
     for await (const c of req) chunks.push(c)
-    const raw = Buffer.concat(chunks).toString('utf8')
+    const rawBytes = Buffer.concat(chunks)
+    const raw = rawBytes.toString('utf8')
     const reply = (status, body, headers = {}) => {
       res.writeHead(status, { 'Cache-Control': 'no-store', ...headers })
       res.end(body)
     }
 
-    if (url.pathname in failures) {
-      if (req.method == 'OPTIONS') return reply(204, '', CORS)
-      if (req.method != 'POST') return reply(405, '', CORS)
+    if (url.pathname in failures && req.method == 'POST') {
       let body
       try {
         body = JSON.parse(raw)
@@ -42,7 +66,7 @@ export const startStub = async (port = 0) => {
         body = null
       }
       const failure = failures[url.pathname].shift()
-      log.push({
+      const entry = {
         path: url.pathname,
         contentType: req.headers['content-type'] || '',
         origin: req.headers.origin || '',
@@ -50,7 +74,9 @@ export const startStub = async (port = 0) => {
         at: Date.now(),
         raw,
         body,
-      })
+      }
+      log.push(entry)
+      if (upstream && !failure) return void (entry.status = await forward(upstream, req, res, rawBytes))
       if (failure)
         return reply(failure.status, '{"title":"stub failure"}', {
           ...CORS,
@@ -62,6 +88,7 @@ export const startStub = async (port = 0) => {
       return reply(202, JSON.stringify(answer), { ...CORS, 'Content-Type': 'application/json' })
     }
 
+    if (url.pathname in failures && !upstream) return reply(req.method == 'OPTIONS' ? 204 : 405, '', CORS)
     if (url.pathname == '/__stub/log') return reply(200, JSON.stringify(log), { 'Content-Type': 'application/json' })
     if (url.pathname == '/__stub/reset' && req.method == 'POST') {
       log.length = 0
@@ -73,6 +100,8 @@ export const startStub = async (port = 0) => {
       for (let i = 0; i < (f.count || 1); i++) failures[f.path].push({ status: f.status, retryAfter: f.retryAfter })
       return reply(204, '')
     }
+
+    if (upstream) return forward(upstream, req, res, rawBytes)
 
     // Static files: /t.js and /t-banner.js from dist/, /demo/… from demo/.
     let file
