@@ -31,7 +31,8 @@ public static class EnrichTool
         }
         catch (JsonException e)
         {
-            var field = e.Path is { Length: > 2 } path && path.StartsWith("$.") ? path[2..] : "body";
+            // A value of the wrong type names its field; broken JSON (the reader's own error) is the body's fault.
+            var field = e.InnerException is not JsonException && e.Path is { Length: > 2 } path && path.StartsWith("$.") ? path[2..] : "body";
             return Problems.Field(StatusCodes.Status400BadRequest, "Malformed body", $"The body must be a JSON object of strings: {e.Message}", field);
         }
         if (input is null)
