@@ -29,14 +29,13 @@ public sealed class AccessLogImport(SiteStore sites, EventPipeline pipeline, Spo
             return Problems.Field(StatusCodes.Status400BadRequest, "Invalid host", "\"host\" must be the host name the log's pages were served from (e.g. www.shop.example).", "host");
         if (ImportRequest.OpenBody(http.Request, MediaTypes, out var body) is { } refused) return refused;
 
-        var report = new ImportReport();
         var now = DateTimeOffset.UtcNow;
         var window = new TimeWindow(now.AddDays(-site.RetentionDays).ToUnixTimeMilliseconds(), (now + ImportRequest.FutureTolerance).ToUnixTimeMilliseconds());
         var pageOrigin = "https://" + host;
-        using var sink = new ImportSink(spool, TimeSpan.FromSeconds(Math.Max(60, options.Value.RetryAfterSeconds * 4)));
 
-        void OnLine(ReadOnlySpan<byte> line, long number)
+        void OnLine(ReadOnlySpan<byte> line, long number, ImportWorker worker)
         {
+            var report = worker.Report;
             if (!CombinedLogLine.TryParse(line, out var entry, out var error))
             {
                 report.Skip(number, SkipReason.Malformed, null, "not a combined log line: " + error);
@@ -90,26 +89,11 @@ public sealed class AccessLogImport(SiteStore sites, EventPipeline pipeline, Spo
                 report.Skip(number, SkipReason.Bot);
                 return;
             }
-            sink.Add(row);
-            report.Imported++;
-            report.LinesRead++;
+            worker.Add(row);
         }
 
-        try
-        {
-            await LineReader.ReadAsync(body, MaxLineBytes, OnLine,
-                number => report.Skip(number, SkipReason.Malformed, null, $"longer than {MaxLineBytes} bytes"),
-                () => sink.FlushAsync(all: false, http.RequestAborted), http.RequestAborted);
-        }
-        catch (InvalidDataException e)
-        {
-            await sink.FlushAsync(all: true, http.RequestAborted);
-            return ImportRequest.Broken(report, e);
-        }
-        await sink.FlushAsync(all: true, http.RequestAborted);
-        logger.LogInformation("Imported an access log for site {SiteKey}: {Lines} lines, {Imported} imported, skipped {Skipped}",
-            site.Key, report.LinesRead, report.Imported, report.Skipped);
-        return TypedResults.Json(report, ImportJson.Default.ImportReport);
+        return await ImportRequest.RunAsync(http, site, "an access log", options.Value, logger,
+            () => ImportRunner.RunAsync(body, MaxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted));
     }
 
     static string? StatusReason(int status) => status switch

@@ -24,15 +24,13 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
         if (ImportRequest.FindSite(http.Request, sites, out var site) is { } noSite) return noSite;
         if (ImportRequest.OpenBody(http.Request, MediaTypes, out var body) is { } refused) return refused;
 
-        var report = new ImportReport();
         var now = DateTimeOffset.UtcNow;
         var window = new TimeWindow(now.AddDays(-site.RetentionDays).ToUnixTimeMilliseconds(), (now + ImportRequest.FutureTolerance).ToUnixTimeMilliseconds());
         var maxLineBytes = options.Value.MaxBodyBytes; // one event may be as large as a collect body
-        using var sink = new ImportSink(spool, TimeSpan.FromSeconds(Math.Max(60, options.Value.RetryAfterSeconds * 4)));
-        var errors = new List<FieldError>();
 
-        void OnLine(ReadOnlySpan<byte> line, long number)
+        void OnLine(ReadOnlySpan<byte> line, long number, ImportWorker worker)
         {
+            var report = worker.Report;
             JsonDocument document;
             try
             {
@@ -58,7 +56,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
                     report.Skip(number, SkipReason.Malformed, null, "a line must be one JSON object (an event)");
                     return;
                 }
-                errors.Clear();
+                var errors = new List<FieldError>();
                 var raw = RawEvent.Read(json, errors);
                 var ip = ReadIp(json, errors);
                 var userAgent = ReadString(json, "user_agent", errors);
@@ -76,27 +74,12 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
                     return;
                 }
                 var client = new ClientContext(ip, userAgent ?? "", null, now);
-                sink.Add(pipeline.ToImportedRow(raw, site, client, raw.Ts.Value, Origin));
-                report.Imported++;
-                report.LinesRead++;
+                worker.Add(pipeline.ToImportedRow(raw, site, client, raw.Ts.Value, Origin));
             }
         }
 
-        try
-        {
-            await LineReader.ReadAsync(body, maxLineBytes, OnLine,
-                number => report.Skip(number, SkipReason.Malformed, null, $"longer than {maxLineBytes} bytes"),
-                () => sink.FlushAsync(all: false, http.RequestAborted), http.RequestAborted);
-        }
-        catch (InvalidDataException e)
-        {
-            await sink.FlushAsync(all: true, http.RequestAborted);
-            return ImportRequest.Broken(report, e);
-        }
-        await sink.FlushAsync(all: true, http.RequestAborted);
-        logger.LogInformation("Imported events for site {SiteKey}: {Lines} lines, {Imported} imported, skipped {Skipped}",
-            site.Key, report.LinesRead, report.Imported, report.Skipped);
-        return TypedResults.Json(report, ImportJson.Default.ImportReport);
+        return await ImportRequest.RunAsync(http, site, "events", options.Value, logger,
+            () => ImportRunner.RunAsync(body, maxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted));
     }
 
     static IPAddress? ReadIp(JsonElement json, List<FieldError> errors)

@@ -41,6 +41,17 @@ public sealed class ImportReport
     /// <summary>The first <see cref="MaxSkippedLines"/> skipped lines with their reason (line numbers count from 1, blank lines included).</summary>
     public List<SkippedLine> SkippedLines { get; } = [];
 
+    /// <summary>Adds another worker's share; the first skipped lines stay the first by line number.</summary>
+    public void Merge(ImportReport other)
+    {
+        LinesRead += other.LinesRead;
+        Imported += other.Imported;
+        foreach (var (reason, n) in other.Skipped) Skipped[reason] = Skipped.GetValueOrDefault(reason) + n;
+        SkippedLines.AddRange(other.SkippedLines);
+        SkippedLines.Sort((a, b) => a.Line.CompareTo(b.Line));
+        if (SkippedLines.Count > MaxSkippedLines) SkippedLines.RemoveRange(MaxSkippedLines, SkippedLines.Count - MaxSkippedLines);
+    }
+
     public void Skip(long line, string reason, string? field = null, string? message = null)
     {
         LinesRead++;

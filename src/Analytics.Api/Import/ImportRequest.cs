@@ -12,6 +12,9 @@ public static class ImportRequest
     /// <summary>Events older than the site's retention would be deleted at once; a few minutes of clock skew are forgiven in the future.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long an import waits for room when the spool is full (ClickHouse slow or away) before it gives up with 503.</summary>
+    public static TimeSpan MaxSpoolWait(Ingestion.IngestionOptions options) => TimeSpan.FromSeconds(Math.Max(60, options.RetryAfterSeconds * 4));
+
     public static IResult? FindSite(HttpRequest request, SiteStore sites, out Site site)
     {
         site = null!;
@@ -50,6 +53,25 @@ public static class ImportRequest
             return Problems.Field(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
                 "Send the body uncompressed or with Content-Encoding: gzip.", "content-encoding");
         return null;
+    }
+
+    /// <summary>Runs the import and answers: the report, or what went wrong and how far it got.</summary>
+    public static async Task<IResult> RunAsync(HttpContext http, Site site, string kind, Ingestion.IngestionOptions options, ILogger logger,
+        Func<Task<(ImportReport Report, Exception? BodyError)>> run)
+    {
+        try
+        {
+            var (report, bodyError) = await run();
+            logger.LogInformation("Imported {Kind} for site {SiteKey}: {Lines} lines, {Imported} imported, skipped {Skipped}",
+                kind, site.Key, report.LinesRead, report.Imported, report.Skipped);
+            return bodyError is null ? TypedResults.Json(report, ImportJson.Default.ImportReport) : Broken(report, bodyError);
+        }
+        catch (Ingestion.SpoolFullException e)
+        {
+            http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString();
+            return Problems.Field(StatusCodes.Status503ServiceUnavailable, "Spool full",
+                e.Message + " ClickHouse does not keep up or is away; the rows spooled so far stay imported. Retry the rest later.", "");
+        }
     }
 
     /// <summary>A body that is cut off or not gzip: what was read before stays imported, and the answer says how far it got.</summary>

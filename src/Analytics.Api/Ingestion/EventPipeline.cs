@@ -119,19 +119,17 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
     }
 
     /// <summary>
-    /// History has no salt of its own day (salts are deleted after 48 h, on purpose). Today's and yesterday's events
-    /// get exactly the collect hash; an older day gets today's salt over (site, day), so ids still rotate daily like
-    /// collect's and cannot be recomputed once today's salt is gone. Importing the same history on another day gives
-    /// other ids.
+    /// History has no salt of its own day (salts are deleted after 48 h, on purpose). Today's events get exactly the
+    /// collect hash; an earlier day gets today's salt over (site, day), so ids still rotate daily like collect's and
+    /// cannot be recomputed once today's salt is gone. Importing the same history on another day gives other ids.
     /// </summary>
     void WithHistoricVisitor(EventRow row, Site site, in ClientContext client)
     {
         if (row.Vid.Length > 0 || client.Ip is null) return;
-        var day = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(row.TsMs).UtcDateTime);
-        var today = DateOnly.FromDateTime(client.ReceivedAt.UtcDateTime);
-        row.Vid = day == today ? visitors.Compute(site.Id, client.Ip, client.UserAgent)
-            : day == today.AddDays(-1) && visitors.ComputeYesterday(site.Id, client.Ip, client.UserAgent) is { } yesterday ? yesterday
-            : visitors.Compute(site.Id + "@" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), client.Ip, client.UserAgent);
+        var day = (int)(row.TsMs / 86_400_000);
+        var today = (int)(client.ReceivedAt.ToUnixTimeMilliseconds() / 86_400_000);
+        var key = day == today ? site.Id : string.Concat(site.Id, "@", day.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        row.Vid = visitors.Compute(key, client.Ip, client.UserAgent);
     }
 
     static void WithProps(EventRow row, List<KeyValuePair<string, string>>? props)
