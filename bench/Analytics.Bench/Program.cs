@@ -3,6 +3,7 @@ using Analytics.Bench;
 return args.FirstOrDefault() switch
 {
     "enrich" => EnrichBench.Run(args.Skip(1).ToArray()),
+    "import" => await ImportBench.Run(args.Skip(1).ToArray()),
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "../shared/data/maxmind/GeoIP2-City-Test.mmdb"),
     _ => Usage(),
 };

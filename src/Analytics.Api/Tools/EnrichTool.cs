@@ -53,7 +53,16 @@ public static class EnrichTool
         }
         else domains = Uri.TryCreate(input.Url, UriKind.Absolute, out var page) ? [page.Host] : [];
 
-        var fields = enricher.Enrich(input.UserAgent ?? "", hints: null, ip, input.Url, input.Referrer ?? "", domains);
+        EnrichedFields fields;
+        try
+        {
+            fields = enricher.Enrich(input.UserAgent ?? "", hints: null, ip, input.Url, input.Referrer ?? "", domains);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return Problems.Field(StatusCodes.Status503ServiceUnavailable, "User agent not analysed",
+                "The user agent could not be analysed within the parser's time limit (a busy server, or a string built to backtrack); retry.", "user_agent");
+        }
         return TypedResults.Json(fields, EnrichmentJsonContext.Default.EnrichedFields);
     }
 
