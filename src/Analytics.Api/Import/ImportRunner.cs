@@ -25,14 +25,15 @@ public sealed class ImportWorker(Spool spool, TimeSpan maxSpoolWait) : IDisposab
 public delegate void LineProcessor(ReadOnlySpan<byte> line, long lineNumber, ImportWorker worker);
 
 /// <summary>
-/// Runs an import: one reader splits the streamed body into blocks of lines, a few workers (one per core, at most
-/// four) parse, validate and enrich them and spool their rows in chunks. Memory stays bounded: a few blocks in
+/// Runs an import: one reader splits the streamed body into blocks of lines, a few workers (one per core but one, at
+/// most four) parse, validate and enrich them and spool their rows in chunks. Memory stays bounded: a few blocks in
 /// flight, whatever the size of the upload. Rows are spooled in no particular order; the counts are exact.
 /// </summary>
 public static class ImportRunner
 {
     const int BlockBytes = 256 * 1024;
-    static readonly int Workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    // One core stays for the reader and the ClickHouse writer: on 2 cores, a second worker measured slower, not faster.
+    static readonly int Workers = Math.Clamp(Environment.ProcessorCount - 1, 1, 4);
 
     public static async Task<(ImportReport Report, Exception? BodyError)> RunAsync(
         PipeReader body, int maxLineBytes, LineProcessor process, Spool spool, TimeSpan maxSpoolWait, CancellationToken ct)
