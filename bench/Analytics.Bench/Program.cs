@@ -4,6 +4,7 @@ using Analytics.Bench.Ingest;
 return args.FirstOrDefault() switch
 {
     "enrich" => EnrichBench.Run(args.Skip(1).ToArray()),
+    "import" => await ImportBench.Run(args.Skip(1).ToArray()),
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "../shared/data/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "empty-endpoint" => EmptyEndpoint.Run(args.Skip(1).ToArray()), // the ingest bench's baseline A, as its child process

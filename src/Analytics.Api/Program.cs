@@ -1,11 +1,13 @@
 using Analytics.Auth;
 using Analytics.Consent;
 using Analytics.Enrichment;
+using Analytics.Import;
 using Analytics.Ingestion;
 using Analytics.Observability;
 using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
+using Analytics.Tools;
 using Analytics.Tracker;
 
 if (StorageCli.TryRun(args, out var exitCode)) return exitCode;
@@ -18,6 +20,7 @@ builder.AddAuth();
 builder.AddSites();
 builder.AddEnrichment();
 builder.AddIngestion();
+builder.AddImport();
 
 var app = builder.Build();
 app.UseHosting();
@@ -25,6 +28,8 @@ app.MapObservability();
 app.MapAuth();
 app.MapSites();
 app.MapIngestion();
+app.MapImport();
+app.MapTools();
 app.MapConsent();
 app.MapTracker();
 app.Run();

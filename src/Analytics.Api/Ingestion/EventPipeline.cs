@@ -33,6 +33,29 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
 
     public EventRow ToRow(RawEvent e, Site site, in ClientContext client)
     {
+        var row = Build(e, site, client);
+        WithTime(row, e.Ts, client.ReceivedAt);
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, row.Url, row.Referrer, site.Domains));
+        WithCookielessVisitor(row, site, client);
+        return row; // the IP was only read above: the row has no field for it
+    }
+
+    /// <summary>
+    /// The importers' entry: the same steps, but the event's own time is trusted (the caller checked it against the
+    /// site's retention), and the cookieless visitor hash is the one of the event's day (<see cref="WithHistoricVisitor"/>).
+    /// </summary>
+    public EventRow ToImportedRow(RawEvent e, Site site, in ClientContext client, long tsMs, string origin)
+    {
+        var row = Build(e, site, client);
+        row.TsMs = tsMs;
+        row.Origin = origin;
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, row.Url, row.Referrer, site.Domains));
+        WithHistoricVisitor(row, site, client);
+        return row;
+    }
+
+    EventRow Build(RawEvent e, Site site, in ClientContext client)
+    {
         var row = new EventRow
         {
             EventId = Guid.CreateVersion7(),
@@ -47,13 +70,10 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
             Revenue = e.Revenue ?? 0,
             Currency = e.Currency ?? "",
         };
-        WithTime(row, e.Ts, client.ReceivedAt);
         WithPage(row, e.Url!, e.Referrer);
         WithConsent(row, e);
         WithProps(row, e.Props);
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, row.Url, row.Referrer, site.Domains));
-        WithCookielessVisitor(row, site, client);
-        return row; // the IP was only read above: the row has no field for it
+        return row;
     }
 
     /// <summary>A client clock in the future or too far back is not trusted: the receive time replaces it.</summary>
@@ -111,6 +131,20 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
     {
         if (row.Vid.Length > 0) return;
         row.Vid = client.CookielessVisitor(visitors, site.Id);
+    }
+
+    /// <summary>
+    /// History has no salt of its own day (salts are deleted after 48 h, on purpose). Today's events get exactly the
+    /// collect hash; an earlier day gets today's salt over (site, day), so ids still rotate daily like collect's and
+    /// cannot be recomputed once today's salt is gone. Importing the same history on another day gives other ids.
+    /// </summary>
+    void WithHistoricVisitor(EventRow row, Site site, in ClientContext client)
+    {
+        if (row.Vid.Length > 0 || client.Ip is null) return;
+        var day = (int)(row.TsMs / 86_400_000);
+        var today = (int)(client.ReceivedAt.ToUnixTimeMilliseconds() / 86_400_000);
+        var key = day == today ? site.Id : string.Concat(site.Id, "@", day.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        row.Vid = visitors.Compute(key, client.Ip, client.UserAgent);
     }
 
     static void WithProps(EventRow row, List<KeyValuePair<string, string>>? props)

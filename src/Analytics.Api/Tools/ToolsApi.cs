@@ -1,0 +1,13 @@
+using Analytics.Auth;
+
+namespace Analytics.Tools;
+
+/// <summary>Tools for site owners and operators (admin).</summary>
+public static class ToolsApi
+{
+    public static void MapTools(this WebApplication app)
+    {
+        var tools = app.MapGroup("/api/tools").RequireAuthorization(Roles.Admin);
+        tools.MapPost("/enrich", EnrichTool.HandleAsync);
+    }
+}
