@@ -83,11 +83,7 @@ public sealed class AccessLogImport(SiteStore sites, EventPipeline pipeline, Spo
             }
             IPAddress.TryParse(entry.Host, out var ip); // a host name (HostnameLookups on) gives no address: no geo, no cookieless id
             var client = new ClientContext(ip, entry.UserAgent.IsEmpty ? "" : CombinedLogLine.Decode(entry.UserAgent), null, now);
-            if (!ImportedRow.TryBuild(pipeline, raw, site, client, entry.TimeMs, Origin, out var row))
-            {
-                report.Skip(number, SkipReason.Invalid, "user_agent", ImportedRow.TimeoutMessage);
-                return;
-            }
+            var row = pipeline.ToImportedRow(raw, site, client, entry.TimeMs, Origin);
             if (row.IsBot)
             {
                 report.Skip(number, SkipReason.Bot);

@@ -74,12 +74,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
                     return;
                 }
                 var client = new ClientContext(ip, userAgent ?? "", null, now);
-                if (!ImportedRow.TryBuild(pipeline, raw, site, client, raw.Ts.Value, Origin, out var row))
-                {
-                    report.Skip(number, SkipReason.Invalid, "user_agent", ImportedRow.TimeoutMessage);
-                    return;
-                }
-                worker.Add(row);
+                worker.Add(pipeline.ToImportedRow(raw, site, client, raw.Ts.Value, Origin));
             }
         }
 

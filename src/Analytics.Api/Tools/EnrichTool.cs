@@ -53,16 +53,8 @@ public static class EnrichTool
         }
         else domains = Uri.TryCreate(input.Url, UriKind.Absolute, out var page) ? [page.Host] : [];
 
-        EnrichedFields fields;
-        try
-        {
-            fields = enricher.Enrich(input.UserAgent ?? "", hints: null, ip, input.Url, input.Referrer ?? "", domains);
-        }
-        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-        {
-            return Problems.Field(StatusCodes.Status503ServiceUnavailable, "User agent not analysed",
-                "The user agent could not be analysed within the parser's time limit (a busy server, or a string built to backtrack); retry.", "user_agent");
-        }
+        // A regex over its time limit counts as no match in the parser (UapPattern.Match): no exception reaches here.
+        var fields = enricher.Enrich(input.UserAgent ?? "", hints: null, ip, input.Url, input.Referrer ?? "", domains);
         return TypedResults.Json(fields, EnrichmentJsonContext.Default.EnrichedFields);
     }
 
