@@ -22,4 +22,8 @@ public interface IClickHouse : IAsyncDisposable
 }
 
 /// <summary>A storage failure: the engine was unreachable or refused a statement.</summary>
-public sealed class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The start of a statement, for error messages: enough to recognise it, never a whole batch.</summary>
+    public static string Abbreviate(string sql) => sql.Length <= 300 ? sql : sql[..300] + "…";
+}

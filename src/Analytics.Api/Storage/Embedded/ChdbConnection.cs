@@ -109,10 +109,8 @@ internal sealed unsafe class ChdbConnection : IDisposable
         if (error == 0) return;
         var message = Marshal.PtrToStringUTF8(error);
         if (string.IsNullOrEmpty(message)) return;
-        throw new ClickHouseException($"{message.Trim()} (statement: {Abbreviate(sql)})");
+        throw new ClickHouseException($"{message.Trim()} (statement: {ClickHouseException.Abbreviate(sql)})");
     }
-
-    internal static string Abbreviate(string sql) => sql.Length <= 300 ? sql : sql[..300] + "…";
 
     public void Dispose()
     {
