@@ -20,13 +20,16 @@ public static class Cors
     /// </summary>
     public static IApplicationBuilder UseTrackerCors(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        if (http.Request.Path.StartsWithSegments("/api/collect") || http.Request.Path.StartsWithSegments("/api/consent"))
+        if (IsTrackerPath(http.Request.Path))
         {
             var origin = http.Request.Headers.Origin.ToString();
             if (origin.Length > 0) Allow(http.Response, origin);
         }
         return next(http);
     });
+
+    public static bool IsTrackerPath(PathString path) =>
+        path.StartsWithSegments("/api/collect") || path.StartsWithSegments("/api/consent");
 
     public static IResult Preflight(HttpContext http)
     {

@@ -25,7 +25,8 @@ public static class HostingSetup
         app.UseTrackerCors();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
-        app.UseAuthentication();
+        // The tracker's endpoints are anonymous by design: they skip the token lookup, the hottest path stays short.
+        app.UseWhen(http => !Cors.IsTrackerPath(http.Request.Path), branch => branch.UseAuthentication());
         app.UseAuthorization();
         app.UseRateLimiter();
     }
