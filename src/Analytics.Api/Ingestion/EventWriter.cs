@@ -38,7 +38,7 @@ public sealed class EventWriter(
             {
                 // The spool itself failed (disk full, permissions): keep the service up, say why, try again.
                 logger.LogError(e, "The event writer could not read or commit the spool; retrying in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(5), stoppingToken)); // a stop ends the wait, not the loop's drain
             }
         }
         await DrainAsync();
