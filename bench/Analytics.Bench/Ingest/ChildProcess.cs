@@ -94,6 +94,16 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Resident memory now (VmRSS).</summary>
+    public long RssBytes
+    {
+        get
+        {
+            process.Refresh();
+            return process.WorkingSet64;
+        }
+    }
+
     /// <summary>Peak resident memory (VmHWM).</summary>
     public long PeakRssBytes
     {

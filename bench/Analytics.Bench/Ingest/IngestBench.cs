@@ -144,7 +144,7 @@ internal static class IngestBench
 
     static string Statuses(LoadResult r) => string.Join(", ", r.Statuses.Select(s => $"{s.Key}: {s.Value}"));
 
-    static async Task<string> ServiceDllAsync(string root)
+    internal static async Task<string> ServiceDllAsync(string root)
     {
         var dll = Path.Combine(root, "src", "Analytics.Api", "bin", "Release", "net10.0", "Analytics.Api.dll");
         if (File.Exists(dll)) return dll;
@@ -155,7 +155,7 @@ internal static class IngestBench
         return build.ExitCode == 0 && File.Exists(dll) ? dll : throw new InvalidOperationException($"dotnet build of src/Analytics.Api failed; {dll} is missing");
     }
 
-    static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Analytics.sln"))) return dir.FullName;
