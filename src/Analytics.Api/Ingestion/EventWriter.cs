@@ -148,17 +148,19 @@ public sealed class EventWriter(
 
     async Task<int> InsertMissingAsync(SpoolBatch batch, CancellationToken ct)
     {
-        var stored = await StoredIdsAsync(batch, ct);
-        var keys = Enumerable.Range(0, batch.RowCount).Select(i => SpooledRowKey.Read(batch.Row(i)).EventId).ToArray();
-        var rows = batch.RowsWhere(i => !stored.Contains(keys[i]), out var missing);
+        var keys = Keys(batch);
+        var stored = await StoredIdsAsync(keys, ct);
+        var rows = batch.RowsWhere(i => !stored.Contains(keys[i].EventId), out var missing);
         metrics.Duplicates.Add(batch.RowCount - missing);
         if (missing > 0) await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, rows, ct);
         return missing;
     }
 
-    async Task<HashSet<Guid>> StoredIdsAsync(SpoolBatch batch, CancellationToken ct)
+    static SpooledRowKey[] Keys(SpoolBatch batch) =>
+        Enumerable.Range(0, batch.RowCount).Select(i => SpooledRowKey.Read(batch.Row(i))).ToArray();
+
+    async Task<HashSet<Guid>> StoredIdsAsync(SpooledRowKey[] keys, CancellationToken ct)
     {
-        var keys = Enumerable.Range(0, batch.RowCount).Select(i => SpooledRowKey.Read(batch.Row(i))).ToList();
         var sites = keys.Select(k => k.SiteId).Distinct().ToList();
         var from = DateTimeOffset.FromUnixTimeSeconds(keys.Min(k => k.Ts));
         var to = DateTimeOffset.FromUnixTimeSeconds(keys.Max(k => k.Ts));
@@ -192,11 +194,12 @@ public sealed class EventWriter(
 
     async Task InsertRowByRowAsync(SpoolBatch batch, CancellationToken ct)
     {
-        var stored = await StoredIdsAsync(batch, ct);
+        var keys = Keys(batch);
+        var stored = await StoredIdsAsync(keys, ct);
         for (var i = 0; i < batch.RowCount; i++)
         {
             var row = batch.Row(i);
-            if (stored.Contains(SpooledRowKey.Read(row).EventId)) continue;
+            if (stored.Contains(keys[i].EventId)) continue;
             var bytes = row.ToArray();
             try
             {
