@@ -50,7 +50,7 @@ public static class ConsentApi
             return Problems.Field(400, "Field too long", "\"vid\" and \"policy_version\" are at most 64 characters.", "vid");
         if (sites.FindByKey(key) is not { } site) return Problems.Field(403, "Unknown site", "No site has this key.", "site");
         var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && site.AllowsHost(uri.Host)))
+        if (origin.Length > 0 && !site.AllowsOrigin(origin))
             return Problems.Field(403, "Origin not allowed", $"Pages of {origin} may not record consent for this site.", "origin");
 
         var id = Guid.CreateVersion7();

@@ -62,7 +62,7 @@ public sealed class CollectEndpoint(
             if (sites.FindByKey(key) is not { } site)
                 return Refuse(StatusCodes.Status403Forbidden, "Unknown site", "No site has this key.", "site");
             var origin = http.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && !OriginAllowed(site, origin))
+            if (origin.Length > 0 && !site.AllowsOrigin(origin))
                 return Refuse(StatusCodes.Status403Forbidden, "Origin not allowed", $"Pages of {origin} may not send events for this site; add the domain to the site.", "origin");
             var count = events.GetArrayLength();
             if (count > settings.MaxEventsPerBatch)
@@ -122,9 +122,6 @@ public sealed class CollectEndpoint(
             ArrayPool<int>.Shared.Return(lengths);
         }
     }
-
-    static bool OriginAllowed(Site site, string origin) =>
-        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && site.AllowsHost(uri.Host);
 
     IResult Refuse(int status, string title, string detail, string field)
     {

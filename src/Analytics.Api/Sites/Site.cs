@@ -4,6 +4,9 @@ namespace Analytics.Sites;
 public sealed record Site(
     string Id, string Key, string Name, IReadOnlyList<string> Domains, string TimeZone, int RetentionDays, DateTimeOffset CreatedAt)
 {
+    /// <summary>True when a page of this <c>Origin</c> header (scheme://host[:port]) may send for the site.</summary>
+    public bool AllowsOrigin(string origin) => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && AllowsHost(uri.Host);
+
     /// <summary>True when a page at <paramref name="host"/> belongs to the site: one of its domains or a subdomain of one.</summary>
     public bool AllowsHost(string host)
     {
