@@ -168,13 +168,11 @@ public sealed class EventWriter(
         // Chunks keep the statement small; the site and time bounds let ClickHouse use the primary key.
         foreach (var chunk in keys.Select(k => k.EventId).Chunk(2000))
         {
-            var json = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"""
+            await foreach (var row in clickHouse.QueryAsync(Sql.Query($"""
                 SELECT toString(event_id) AS id FROM events
                 WHERE site_id IN {SqlInList.Of(sites)} AND ts >= {from} AND ts <= {to} AND event_id IN {SqlInList.Of(chunk)}
-                """), ct);
-            foreach (var line in json.AsSpan().EnumerateLines())
-                if (!line.IsWhiteSpace())
-                    stored.Add(Guid.Parse(JsonDocument.Parse(line.ToString()).RootElement.GetProperty("id").GetString()!));
+                """), StoredEventsJson.Default.StoredEventId, ct))
+                stored.Add(row.Id);
         }
         return stored;
     }
@@ -183,7 +181,7 @@ public sealed class EventWriter(
     {
         try
         {
-            await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT 1 AS ok"), ct);
+            await clickHouse.PingAsync(ct);
             return true;
         }
         catch (ClickHouseException)

@@ -28,14 +28,12 @@ public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Optio
 
     public async Task LoadAsync(CancellationToken ct)
     {
-        var json = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"""
+        var loaded = new Dictionary<string, Site>(StringComparer.Ordinal);
+        await foreach (var row in clickHouse.QueryAsync(Sql.Query($"""
             SELECT site_id, key, name, domains, time_zone, retention_days, toUnixTimestamp(created_at) AS created
             FROM sites FINAL WHERE deleted = 0
-            """), ct);
-        var loaded = new Dictionary<string, Site>(StringComparer.Ordinal);
-        foreach (var line in json.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            """), SitesJson.Default.SiteRow, ct))
         {
-            var row = JsonSerializer.Deserialize(line, SitesJson.Default.SiteRow)!;
             loaded[row.key] = new Site(row.site_id, row.key, row.name, row.domains, row.time_zone, (int)row.retention_days,
                 DateTimeOffset.FromUnixTimeSeconds(row.created));
         }

@@ -14,8 +14,19 @@ public interface IClickHouse : IAsyncDisposable
 
     Task ExecuteAsync(Sql sql, CancellationToken ct = default);
 
-    /// <summary>Runs a SELECT and returns its rows as JSONEachRow text (one JSON object a line).</summary>
-    Task<string> QueryJsonEachRowAsync(Sql sql, CancellationToken ct = default);
+    /// <summary>
+    /// Runs a SELECT and opens its rows as JSONEachRow (one JSON object a line, UTF-8), 64-bit integers as JSON
+    /// numbers on both engines. The caller disposes the stream. Typed reads: <see cref="ClickHouseReads.QueryAsync"/>.
+    /// </summary>
+    Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default);
+
+    /// <summary>Runs a SELECT and returns its rows as JSONEachRow text: for the CLI and ad-hoc reads; code reads typed rows.</summary>
+    async Task<string> QueryJsonEachRowAsync(Sql sql, CancellationToken ct = default)
+    {
+        await using var rows = await OpenJsonEachRowAsync(sql, ct);
+        using var reader = new StreamReader(rows);
+        return await reader.ReadToEndAsync(ct);
+    }
 
     /// <summary>Inserts rows already encoded as RowBinary for the given columns; returns when they are stored.</summary>
     Task InsertRowBinaryAsync(string table, IReadOnlyList<string> columns, ReadOnlyMemory<byte> rows, CancellationToken ct = default);

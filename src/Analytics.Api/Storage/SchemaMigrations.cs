@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 
 namespace Analytics.Storage;
 
@@ -21,9 +20,8 @@ public sealed class SchemaMigrations(IClickHouse clickHouse, ILogger<SchemaMigra
             ENGINE = MergeTree() ORDER BY version
             """), ct);
         var applied = new HashSet<int>();
-        foreach (var line in (await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT version FROM schema_migrations"), ct))
-                     .Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            applied.Add(JsonDocument.Parse(line).RootElement.GetProperty("version").GetInt32());
+        await foreach (var row in clickHouse.QueryAsync(Sql.Query($"SELECT version FROM schema_migrations"), StorageJson.Default.AppliedMigration, ct))
+            applied.Add(row.Version);
 
         var count = 0;
         foreach (var migration in All)

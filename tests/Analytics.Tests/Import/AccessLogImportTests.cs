@@ -58,8 +58,8 @@ public abstract class AccessLogImportTests(ApiFactory api)
         var report = await PostAsync(api, $"/api/import/access-log?site={key}", Text(MixedLog(), "text/plain"));
 
         AssertMixedLogReport(report);
-        Assert.Equal(3, await api.WaitForRowsAsync($"site_id = '{siteId}'", 3));
-        var rows = await RowsAsync(api, "toUnixTimestamp(ts) AS ts_s, ts_ms, type, url, hostname, path, referrer, browser, os, device, is_bot, channel, source, utm_source, origin", siteId);
+        Assert.Equal(3, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {siteId}"), 3));
+        var rows = await RowsAsync(api, Analytics.Storage.Sql.Query($"toUnixTimestamp(ts) AS ts_s, ts_ms, type, url, hostname, path, referrer, browser, os, device, is_bot, channel, source, utm_source, origin"), siteId);
         var t = Hour(0).ToUnixTimeSeconds();
         Assert.Equal([t, t + 60, t + 120], rows.Select(r => long.Parse(r.GetProperty("ts_s").ToString())));
         Assert.Equal(["/", "/p/shoe-1", "/p/shoe-2"], rows.Select(r => r.GetProperty("path").GetString()));
@@ -94,8 +94,8 @@ public abstract class AccessLogImportTests(ApiFactory api)
         var report = await PostAsync(api, $"/api/import/access-log?site={key}", Text(MixedLog(), "text/plain", gzip: true));
 
         AssertMixedLogReport(report);
-        Assert.Equal(3, await api.WaitForRowsAsync($"site_id = '{siteId}'", 3));
-        var paths = (await RowsAsync(api, "path", siteId)).Select(r => r.GetProperty("path").GetString());
+        Assert.Equal(3, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {siteId}"), 3));
+        var paths = (await RowsAsync(api, Analytics.Storage.Sql.Query($"path"), siteId)).Select(r => r.GetProperty("path").GetString());
         Assert.Equal(["/", "/p/shoe-1", "/p/shoe-2"], paths);
     }
 
@@ -153,9 +153,9 @@ public abstract class AccessLogImportTests(ApiFactory api)
             Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        Assert.Equal(pageviews.Count, await api.WaitForRowsAsync($"site_id = '{importSite}'", pageviews.Count));
-        Assert.Equal(pageviews.Count, await api.WaitForRowsAsync($"site_id = '{collectSite}'", pageviews.Count));
-        const string fields = "ts_ms, type, url, hostname, path, referrer, channel, source, utm_source, utm_medium, utm_campaign, browser, browser_version, os, os_version, device, device_family, is_bot";
+        Assert.Equal(pageviews.Count, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {importSite}"), pageviews.Count));
+        Assert.Equal(pageviews.Count, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {collectSite}"), pageviews.Count));
+        var fields = Analytics.Storage.Sql.Query($"ts_ms, type, url, hostname, path, referrer, channel, source, utm_source, utm_medium, utm_campaign, browser, browser_version, os, os_version, device, device_family, is_bot");
         var imported = await Grouped(importSite);
         var collected = await Grouped(collectSite);
         Assert.Equal(pageviews.Count, imported.Sum(r => r.Count));
@@ -163,7 +163,7 @@ public abstract class AccessLogImportTests(ApiFactory api)
 
         async Task<List<(string Row, long Count)>> Grouped(string siteId)
         {
-            var rows = await QueryAsync(api, $"SELECT {fields}, count() AS n FROM events WHERE site_id = '{siteId}' GROUP BY {fields} ORDER BY {fields}");
+            var rows = await QueryAsync(api, Analytics.Storage.Sql.Query($"SELECT {fields}, count() AS n FROM events WHERE site_id = {siteId} GROUP BY {fields} ORDER BY {fields}"));
             return rows.Select(r =>
             {
                 var n = long.Parse(r.GetProperty("n").ToString());

@@ -53,8 +53,8 @@ public abstract class EventsImportTests(ApiFactory api)
         Assert.Equal("ts", lines[7].GetProperty("field").GetString());
         Assert.Equal("ip", lines[8].GetProperty("field").GetString());
 
-        Assert.Equal(3, await api.WaitForRowsAsync($"site_id = '{siteId}'", 3));
-        var rows = await RowsAsync(api, "ts_ms, toUnixTimestamp(ts) AS ts_s, type, path, referrer, vid, browser, os, device, is_bot, channel, source, utm_source, origin, revenue", siteId);
+        Assert.Equal(3, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {siteId}"), 3));
+        var rows = await RowsAsync(api, Analytics.Storage.Sql.Query($"ts_ms, toUnixTimestamp(ts) AS ts_s, type, path, referrer, vid, browser, os, device, is_bot, channel, source, utm_source, origin, revenue"), siteId);
         Assert.Equal([threeDays, twoDays, twoDays], rows.Select(r => long.Parse(r.GetProperty("ts_ms").ToString())));
         Assert.Equal(threeDays / 1000, long.Parse(rows[0].GetProperty("ts_s").ToString()));
         Assert.All(rows, r => Assert.Equal("import", r.GetProperty("origin").GetString()));
@@ -74,7 +74,7 @@ public abstract class EventsImportTests(ApiFactory api)
         var bot = rows.Single(r => r.GetProperty("path").GetString() == "/robots");
         Assert.Equal(1, int.Parse(bot.GetProperty("is_bot").ToString())); // flagged and kept, as collect keeps bots
 
-        var everything = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Trusted($"SELECT * FROM events WHERE site_id = '{siteId}'"));
+        var everything = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT * FROM events WHERE site_id = {siteId}"));
         Assert.DoesNotContain("81.2.69.14", everything); // the address was used, never stored
     }
 
@@ -88,8 +88,8 @@ public abstract class EventsImportTests(ApiFactory api)
         var body = string.Join('\n', times.Select(t => Line(new { type = "pageview", ts = t.ToUnixTimeMilliseconds(), url = "https://shop.example/", ip = "10.1.2.3", user_agent = IPhone })));
         var report = await PostAsync(api, $"/api/import/events?site={key}", Text(body, "application/x-ndjson"));
         Assert.Equal(3, report.GetProperty("imported").GetInt64());
-        Assert.Equal(3, await api.WaitForRowsAsync($"site_id = '{siteId}'", 3));
-        var vids = (await RowsAsync(api, "vid", siteId, "ts_ms")).Select(r => r.GetProperty("vid").GetString()).ToList();
+        Assert.Equal(3, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {siteId}"), 3));
+        var vids = (await RowsAsync(api, Analytics.Storage.Sql.Query($"vid"), siteId, Analytics.Storage.Sql.Query($"ts_ms"))).Select(r => r.GetProperty("vid").GetString()).ToList();
         Assert.Equal(vids[0], vids[1]);
         Assert.NotEqual(vids[1], vids[2]);
     }

@@ -1,3 +1,4 @@
+using Analytics.Storage;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -43,14 +44,10 @@ internal static class ImportClient
         Assert.Equal(report.GetProperty("lines_read").GetInt64(), report.GetProperty("imported").GetInt64() + skipped);
     }
 
-    public static Task<List<JsonElement>> RowsAsync(ApiFactory api, string columns, string siteId, string orderBy = "ts_ms, path") =>
-        QueryAsync(api, $"SELECT {columns} FROM events WHERE site_id = '{siteId}' ORDER BY {orderBy}");
+    public static Task<List<JsonElement>> RowsAsync(ApiFactory api, Sql columns, string siteId, Sql? orderBy = null) =>
+        QueryAsync(api, Sql.Query($"SELECT {columns} FROM events WHERE site_id = {siteId} ORDER BY {orderBy ?? Sql.Query($"ts_ms, path")}"));
 
-    public static async Task<List<JsonElement>> QueryAsync(ApiFactory api, string sql)
-    {
-        var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Trusted(sql));
-        return json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-    }
+    public static Task<List<JsonElement>> QueryAsync(ApiFactory api, Sql sql) => api.ClickHouse.QueryListAsync(sql, StorageJson.Default.JsonElement);
 
     public static async Task<string> CreateSiteAsync(ApiFactory api, string domain, int? retentionDays = null)
     {

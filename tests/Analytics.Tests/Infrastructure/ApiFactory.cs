@@ -63,24 +63,22 @@ public class ApiFactory(Engine engine, string? database = null, string? dataDir 
     }
 
     /// <summary>Waits until the writer has stored <paramref name="expected"/> rows matching the condition (or fails).</summary>
-    public async Task<long> WaitForRowsAsync(string whereSql, long expected, TimeSpan? timeout = null)
+    public async Task<long> WaitForRowsAsync(Sql where, long expected, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         long count;
         do
         {
-            count = await CountAsync(whereSql);
+            count = await CountAsync(where);
             if (count >= expected) return count;
             await Task.Delay(50);
         } while (DateTime.UtcNow < deadline);
         return count;
     }
 
-    public async Task<long> CountAsync(string whereSql)
-    {
-        var json = await ClickHouse.QueryJsonEachRowAsync(Sql.Trusted($"SELECT count() AS n FROM events WHERE {whereSql}"));
-        return long.Parse(System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("n").ToString());
-    }
+    /// <summary>Rows of <c>events</c> matching a condition: <c>CountAsync(Sql.Query($"site_id = {siteId}"))</c>.</summary>
+    public async Task<long> CountAsync(Sql where) =>
+        (await ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM events WHERE {where}"), StorageJson.Default.CountRow))!.N;
 
     public async Task<string> SiteIdAsync(string key)
     {

@@ -45,7 +45,7 @@ public abstract class CollectTests(ApiFactory api)
         Assert.Equal(2, answer.GetProperty("accepted").GetInt32());
         Assert.Equal(0, answer.GetProperty("rejected").GetArrayLength());
 
-        Assert.Equal(2, await api.WaitForRowsAsync($"title = '{marker}'", 2));
+        Assert.Equal(2, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 2));
         var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"""
             SELECT type, path, hostname, referrer, vid, sid, consent_analytics, props_keys, props_values, screen, lang, order_id, revenue, currency, origin
             FROM events WHERE title = {marker} ORDER BY type
@@ -93,7 +93,7 @@ public abstract class CollectTests(ApiFactory api)
         var purchaseFields = rejected[4].GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
         Assert.Contains("revenue", purchaseFields);
         Assert.Contains("currency", purchaseFields);
-        Assert.Equal(3, await api.WaitForRowsAsync($"title = '{marker}'", 3));
+        Assert.Equal(3, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 3));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public abstract class CollectTests(ApiFactory api)
         var marker = Guid.NewGuid().ToString("N");
         var response = await api.CreateClient().PostAsync("/api/collect", Body(new { site, events = new[] { Pageview(marker) } }, "text/plain"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(1, await api.WaitForRowsAsync($"title = '{marker}'", 1));
+        Assert.Equal(1, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 1));
     }
 
     [Fact]
@@ -246,9 +246,9 @@ public abstract class CollectTests(ApiFactory api)
         var before = Now;
         var response = await api.CreateClient().PostAsync("/api/collect", Body(new { site, events }));
         Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
-        Assert.Equal(2, await api.WaitForRowsAsync($"title = '{marker}'", 2));
-        Assert.Equal(0, await api.CountAsync($"title = '{marker}' AND (vid != '' OR sid != '' OR customer_id != '')"));
-        Assert.Equal(2, await api.CountAsync($"title = '{marker}' AND ts_ms >= {before} AND ts_ms <= {Now}"));
+        Assert.Equal(2, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 2));
+        Assert.Equal(0, await api.CountAsync(Analytics.Storage.Sql.Query($"title = {marker} AND (vid != '' OR sid != '' OR customer_id != '')")));
+        Assert.Equal(2, await api.CountAsync(Analytics.Storage.Sql.Query($"title = {marker} AND ts_ms >= {before} AND ts_ms <= {Now}")));
     }
 
     [Fact]
@@ -274,7 +274,7 @@ public abstract class CollectTests(ApiFactory api)
         await Send("81.2.69.142", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", none);
         await Send("81.2.69.143", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", none);
         await Send("81.2.69.142", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", new { analytics = true, marketing = false }, "own-id");
-        Assert.Equal(4, await api.WaitForRowsAsync($"title = '{marker}'", 4));
+        Assert.Equal(4, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 4));
         var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT vid FROM events WHERE title = {marker} ORDER BY ts_ms"));
         var vids = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("vid").GetString()!).ToList();
         Assert.Equal(vids[0], vids[1]);
@@ -294,13 +294,13 @@ public abstract class CollectTests(ApiFactory api)
         {
             (site, database, dataDir) = (await first.CreateSiteAsync("shop.example"), first.Database, first.DataDir);
             await first.CreateClient().PostAsync("/api/collect", Body(new { site, events = new[] { Pageview(marker), Pageview(marker) } }));
-            Assert.Equal(2, await first.WaitForRowsAsync($"title = '{marker}'", 2));
+            Assert.Equal(2, await first.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 2));
         }
         await using var second = new ApiFactory(api.Engine, database, dataDir);
-        Assert.Equal(2, await second.CountAsync($"title = '{marker}'"));
+        Assert.Equal(2, await second.CountAsync(Analytics.Storage.Sql.Query($"title = {marker}")));
         var again = await second.CreateClient().PostAsync("/api/collect", Body(new { site, events = new[] { Pageview(marker) } }));
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode); // the site is known after the restart
-        Assert.Equal(3, await second.WaitForRowsAsync($"title = '{marker}'", 3));
+        Assert.Equal(3, await second.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 3));
     }
 }
 

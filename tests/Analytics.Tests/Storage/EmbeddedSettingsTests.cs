@@ -11,7 +11,7 @@ public sealed class EmbeddedSettingsTests
     {
         // The test process's engine was opened by the first fixture; the service's defaults must be what it runs with.
         var defaults = new StorageOptions().EmbeddedSettings;
-        await using var clickHouse = new EmbeddedClickHouse(Infrastructure.TestPaths.EmbeddedData, Infrastructure.TestPaths.NewDatabase(), 1, defaults);
+        await using IClickHouse clickHouse = new EmbeddedClickHouse(Infrastructure.TestPaths.EmbeddedData, Infrastructure.TestPaths.NewDatabase(), 1, defaults);
         var json = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT getSetting('max_memory_usage') AS m"));
         Assert.Contains("4000000000", json);
         var server = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT name, value FROM system.server_settings WHERE name IN ('mark_cache_size', 'max_server_memory_usage_to_ram_ratio')"));

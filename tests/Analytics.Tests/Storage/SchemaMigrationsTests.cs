@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Analytics.Storage;
 using Analytics.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,12 +12,12 @@ public abstract class SchemaMigrationsTests(EngineFixture engine)
     {
         var again = await new SchemaMigrations(engine.ClickHouse, NullLogger<SchemaMigrations>.Instance).ApplyAsync(CancellationToken.None);
         Assert.Equal(0, again);
-        var json = await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT version, count() AS n FROM schema_migrations GROUP BY version ORDER BY version"));
-        var rows = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var rows = await engine.ClickHouse.QueryListAsync(
+            Sql.Query($"SELECT version, count() AS n FROM schema_migrations GROUP BY version ORDER BY version"), StorageJson.Default.JsonElement);
         Assert.Equal(SchemaMigrations.All.Select(m => m.Version), rows.Select(r => r.GetProperty("version").GetInt32()));
-        Assert.All(rows, r => Assert.Equal("1", r.GetProperty("n").ToString()));
+        Assert.All(rows, r => Assert.Equal(1, r.GetProperty("n").GetInt64()));
         foreach (var table in new[] { "events", "sites", "api_tokens", "consents" })
-            await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Trusted($"SELECT count() FROM {table}"));
+            await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT count() AS n FROM {new SqlIdentifier(table)}"), StorageJson.Default.CountRow);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Analytics.Storage.Embedded;
 
-/// <summary>One native chDB connection. It runs one statement at a time; <see cref="ChdbPool"/> hands them out.</summary>
+/// <summary>One native chDB connection. It runs one statement at a time; <see cref="EmbeddedClickHouse"/> pools them.</summary>
 internal sealed unsafe class ChdbConnection : IDisposable
 {
     static readonly byte[] JsonEachRow = "JSONEachRow"u8.ToArray();
@@ -42,12 +42,24 @@ internal sealed unsafe class ChdbConnection : IDisposable
         }
     }
 
-    public void Execute(string sql) => Run(sql, TabSeparated, static (_, _) => 0);
+    public void Execute(string sql) => ChdbNative.DestroyResult(Query(sql, TabSeparated));
 
-    public string QueryJsonEachRow(string sql) =>
-        Run(sql, JsonEachRow, static (buffer, length) => length == 0 ? "" : Encoding.UTF8.GetString((byte*)buffer, checked((int)length)));
+    /// <summary>The rows as JSONEachRow, read in place from chDB's result buffer until the stream is disposed.</summary>
+    public Stream QueryJsonEachRow(string sql)
+    {
+        var result = Query(sql, JsonEachRow);
+        var length = ChdbNative.ResultLength(result);
+        var buffer = ChdbNative.ResultBuffer(result); // null when the length is 0
+        if (buffer == null || length == 0)
+        {
+            ChdbNative.DestroyResult(result);
+            return Stream.Null;
+        }
+        return new ChdbResultStream(result, buffer, checked((long)length));
+    }
 
-    T Run<T>(string sql, byte[] format, Func<nint, nuint, T> read)
+    /// <summary>Runs a statement; the caller owns the returned result (chDB keeps its buffer apart from the connection).</summary>
+    nint Query(string sql, byte[] format)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var query = Encoding.UTF8.GetBytes(sql);
@@ -59,13 +71,12 @@ internal sealed unsafe class ChdbConnection : IDisposable
         try
         {
             ThrowOnError(ChdbNative.ResultError(result), sql);
-            var length = ChdbNative.ResultLength(result);
-            var buffer = (nint)ChdbNative.ResultBuffer(result); // null when the length is 0
-            return read(buffer, buffer == 0 ? 0 : length);
+            return result;
         }
-        finally
+        catch
         {
             ChdbNative.DestroyResult(result);
+            throw;
         }
     }
 

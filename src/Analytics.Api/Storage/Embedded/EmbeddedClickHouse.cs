@@ -27,14 +27,14 @@ public sealed class EmbeddedClickHouse : IClickHouse
         slots = new SemaphoreSlim(Math.Max(1, maxConnections));
         var first = engine.Connect();
         first.Execute($"CREATE DATABASE IF NOT EXISTS `{Database}`");
-        first.Execute(use);
+        Prepare(first);
         idle.Add(first);
     }
 
     public Task ExecuteAsync(Sql sql, CancellationToken ct = default) =>
         WithConnectionAsync(c => { c.Execute(sql.Text); return 0; }, ct);
 
-    public Task<string> QueryJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
+    public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
         WithConnectionAsync(c => c.QueryJsonEachRow(sql.Text), ct);
 
     public Task InsertRowBinaryAsync(string table, IReadOnlyList<string> columns, ReadOnlyMemory<byte> rows, CancellationToken ct = default)
@@ -72,8 +72,15 @@ public sealed class EmbeddedClickHouse : IClickHouse
     {
         if (idle.TryTake(out var connection)) return connection;
         connection = engine.Connect();
-        connection.Execute(use);
+        Prepare(connection);
         return connection;
+    }
+
+    /// <summary>chDB keeps USE and SET per connection: the database, and the read settings both engines share.</summary>
+    void Prepare(ChdbConnection connection)
+    {
+        connection.Execute(use);
+        foreach (var (name, value) in ReadSettings.All) connection.Execute($"SET {name} = {value}");
     }
 
     public ValueTask DisposeAsync()

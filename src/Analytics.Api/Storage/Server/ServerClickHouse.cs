@@ -13,6 +13,7 @@ public sealed class ServerClickHouse : IClickHouse
 {
     readonly ClickHouseClient client;
     readonly QueryOptions inDatabase;
+    readonly QueryOptions reads;
 
     public string Engine => "server";
     public string Database { get; }
@@ -22,6 +23,7 @@ public sealed class ServerClickHouse : IClickHouse
         Database = new SqlIdentifier(database).Name;
         client = new ClickHouseClient(WithCompatibilityDefaults(connectionString));
         inDatabase = new QueryOptions { Database = Database };
+        reads = new QueryOptions { Database = Database, CustomSettings = ReadSettings.All.ToDictionary(s => s.Name, s => (object)s.Value) };
     }
 
     /// <summary>The driver's JSON type probes need a newer server than 18.16; switch them off unless the user chose.</summary>
@@ -41,11 +43,19 @@ public sealed class ServerClickHouse : IClickHouse
     public Task ExecuteAsync(Sql sql, CancellationToken ct = default) =>
         Guard(() => client.ExecuteNonQueryAsync(sql.Text, null, inDatabase, ct), sql.Text);
 
-    public Task<string> QueryJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
+    public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
         Guard(async () =>
         {
-            using var result = await client.ExecuteRawResultAsync(sql.Text + "\nFORMAT JSONEachRow", inDatabase, ct);
-            return await result.ReadAsStringAsync();
+            var result = await client.ExecuteRawResultAsync(sql.Text + "\nFORMAT JSONEachRow", reads, ct);
+            try
+            {
+                return (Stream)new ServerResultStream(result, await result.ReadAsStreamAsync(), sql.Text);
+            }
+            catch
+            {
+                result.Dispose();
+                throw;
+            }
         }, sql.Text);
 
     public Task InsertRowBinaryAsync(string table, IReadOnlyList<string> columns, ReadOnlyMemory<byte> rows, CancellationToken ct = default) =>
@@ -68,11 +78,18 @@ public sealed class ServerClickHouse : IClickHouse
         {
             throw;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException { CancellationToken.IsCancellationRequested: false } or WebException or DbException or InvalidOperationException)
+        catch (Exception e) when (IsEngineFailure(e))
         {
-            throw new ClickHouseException($"{e.Message} (statement: {ClickHouseException.Abbreviate(statement)})", e);
+            throw Failure(e, statement);
         }
     }
+
+    /// <summary>The server was unreachable, timed out, or refused the statement: not a bug of the caller.</summary>
+    internal static bool IsEngineFailure(Exception e) =>
+        e is HttpRequestException or IOException or TaskCanceledException { CancellationToken.IsCancellationRequested: false } or WebException or DbException or InvalidOperationException;
+
+    internal static ClickHouseException Failure(Exception e, string statement) =>
+        new($"{e.Message} (statement: {ClickHouseException.Abbreviate(statement)})", e);
 
     static async Task Guard(Func<Task<int>> call, string statement) => await Guard<int>(call, statement);
 
