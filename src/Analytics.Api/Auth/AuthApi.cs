@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Analytics.Auth;
@@ -21,7 +22,10 @@ public static class AuthApi
 {
     public static void AddAuth(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth")
+            .Validate(o => o.TokenReloadInterval > TimeSpan.Zero, "Auth:TokenReloadInterval must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddHostedService<TokenReload>();
         builder.Services.AddSingleton<IValidator<CreateUserRequest>, CreateUserValidator>();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -29,7 +33,10 @@ public static class AuthApi
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Marketer, p => p.RequireRole(Roles.Marketer, Roles.Admin))
             .AddPolicy(Roles.PrivacyOfficer, p => p.RequireRole(Roles.PrivacyOfficer, Roles.Admin))
-            .AddPolicy(Roles.AnyUser, p => p.RequireRole(Roles.All));
+            .AddPolicy(Roles.Metrics, p => p.RequireRole(Roles.Metrics, Roles.Admin))
+            .AddPolicy(Roles.AnyUser, p => p.RequireRole(Roles.People))
+            // Deny by default: an endpoint that names no policy is for admins; anonymous ones say AllowAnonymous.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerTokenHandler.SchemeName).RequireRole(Roles.Admin).Build());
     }
 
     public static void MapAuth(this WebApplication app)
@@ -56,7 +63,7 @@ public static class AuthApi
 
     static async Task<Ok<List<UserResponse>>> List(TokenStore tokens, CancellationToken ct)
     {
-        await tokens.LoadAsync(ct);
+        await tokens.LoadAsync(ct); // the tokens of every instance, as stored now
         return TypedResults.Ok(tokens.Users.Select(u => new UserResponse(u.Name, u.Role, u.TokenId)).ToList());
     }
 

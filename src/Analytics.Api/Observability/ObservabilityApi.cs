@@ -11,7 +11,10 @@ public static class ObservabilityApi
         builder.Services.AddSingleton<Metrics>();
     }
 
-    /// <summary>/healthz: the process answers. /readyz: schema applied and ClickHouse answering. /metrics: Prometheus, admin token.</summary>
+    /// <summary>
+    /// /healthz: the process answers. /readyz: schema applied and ClickHouse answering (the reason of a failure only
+    /// for admins). /metrics: Prometheus, for a metrics or admin token.
+    /// </summary>
     public static void MapObservability(this WebApplication app)
     {
         var metrics = app.Services.GetRequiredService<Metrics>();
@@ -25,10 +28,10 @@ public static class ObservabilityApi
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapGet("/readyz", Ready).AllowAnonymous();
         app.MapGet("/api/info", InfoEndpoint.Handle).RequireAuthorization(Roles.AnyUser);
-        app.MapGet("/metrics", () => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4")).RequireAuthorization(Roles.Admin);
+        app.MapGet("/metrics", () => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4")).RequireAuthorization(Roles.Metrics);
     }
 
-    static async Task<IResult> Ready(IClickHouse clickHouse, SchemaReady schema, Spool spool, CancellationToken ct)
+    static async Task<IResult> Ready(HttpContext http, IClickHouse clickHouse, SchemaReady schema, Spool spool, CancellationToken ct)
     {
         var engineOk = false;
         string? error = null;
@@ -36,13 +39,15 @@ public static class ObservabilityApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT 1 AS ok"), timeout.Token);
+            await clickHouse.PingAsync(timeout.Token);
             engineOk = true;
         }
         catch (Exception e) when (e is ClickHouseException or OperationCanceledException)
         {
             error = e.Message;
         }
+        // An error names hosts, ports and statements: anonymous callers learn only that the service is not ready.
+        if (!http.User.IsInRole(Roles.Admin)) error = null;
         var body = new { engine = clickHouse.Engine, schema = schema.IsReady, clickhouse = engineOk, spool_rows = spool.PendingRows, error };
         return schema.IsReady && engineOk ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
@@ -35,10 +36,22 @@ public static class TrackerAssets
         var demo = Path.Combine(root!, "demo");
         if (Directory.Exists(demo))
         {
-            // Only requests under /demo reach the file system.
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Path.GetFullPath(demo)), RequestPath = "/demo" });
+            // An endpoint, not static-file middleware: it is anonymous by name under the deny-by-default policy,
+            // and only requests under /demo reach the file system (the provider refuses paths outside it).
+            var files = new PhysicalFileProvider(Path.GetFullPath(demo));
+            app.MapGet("/demo/{**file}", (string? file) => DemoFile(files, file)).AllowAnonymous();
             app.MapGet("/demo", () => TypedResults.Redirect("/demo/index.html")).AllowAnonymous();
         }
+    }
+
+    static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    static IResult DemoFile(PhysicalFileProvider files, string? file)
+    {
+        var info = string.IsNullOrEmpty(file) ? null : files.GetFileInfo(file);
+        if (info is not { Exists: true, IsDirectory: false, PhysicalPath: not null }) return TypedResults.NotFound();
+        var contentType = ContentTypes.TryGetContentType(info.Name, out var type) ? type : "application/octet-stream";
+        return TypedResults.PhysicalFile(info.PhysicalPath, contentType, lastModified: info.LastModified, enableRangeProcessing: true);
     }
 
     sealed record Script(byte[] Plain, byte[] Gzipped, string ETag)

@@ -1,0 +1,33 @@
+using Analytics.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Auth;
+
+/// <summary>Settings of the <c>Auth</c> section.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>How often tokens are read again from ClickHouse: the longest a token revoked elsewhere keeps working here.</summary>
+    public TimeSpan TokenReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Reloads the token cache every <see cref="AuthOptions.TokenReloadInterval"/> once the schema is in place.</summary>
+public sealed class TokenReload(TokenStore tokens, SchemaReady schema, IOptions<AuthOptions> options, ILogger<TokenReload> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.WaitAsync(stoppingToken);
+        using var timer = new PeriodicTimer(options.Value.TokenReloadInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await tokens.LoadAsync(stoppingToken);
+            }
+            catch (ClickHouseException e)
+            {
+                // The previous tokens stay in force until ClickHouse answers again.
+                logger.LogWarning("Tokens could not be reloaded: {Error}", e.Message);
+            }
+        }
+    }
+}
