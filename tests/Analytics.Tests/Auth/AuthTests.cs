@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Analytics.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Auth;
 
@@ -71,6 +76,69 @@ public abstract class AuthTests(ApiFactory api)
         var stored = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT * FROM api_tokens"));
         Assert.DoesNotContain(token, stored);
         Assert.Contains(Analytics.Auth.TokenStore.Hash(token), stored);
+    }
+
+    [Fact]
+    public async Task A_metrics_token_reads_metrics_and_nothing_else()
+    {
+        var metrics = await TokenFor("metrics");
+        var scrape = await As(metrics).GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("analytics_spool_rows", await scrape.Content.ReadAsStringAsync());
+        foreach (var path in new[] { "/api/sites", "/api/users", "/api/me", "/api/info", "/api/events/recent?site=x" })
+            Assert.Equal(HttpStatusCode.Forbidden, (await As(metrics).GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_but_the_named_anonymous_ones_refuses_a_request_without_a_token()
+    {
+        var anonymous = new SortedSet<string>(StringComparer.Ordinal);
+        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+        foreach (var endpoint in endpoints)
+        {
+            var pattern = endpoint.RoutePattern.RawText!;
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+                {
+                    anonymous.Add($"{method} {pattern}");
+                    continue;
+                }
+                var path = Regex.Replace(pattern, @"\{[^}]+\}", "x");
+                var response = await api.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {pattern} answered {(int)response.StatusCode} without a token");
+            }
+        }
+        var expected = new SortedSet<string>(StringComparer.Ordinal)
+        {
+            "GET /healthz", "GET /readyz", "GET /t.js", "POST /api/collect", "OPTIONS /api/collect", "POST /api/consent", "OPTIONS /api/consent",
+        };
+        if (File.Exists(Path.Combine(TestPaths.RepositoryRoot, "tracker-js", "dist", "t.js")))
+            expected.UnionWith(["GET /t-banner.js", "GET /demo", "GET /demo/{**file}"]);
+        Assert.Equal(expected, anonymous);
+        // A path nothing answers is refused too, rather than telling an anonymous caller what exists.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.CreateClient().GetAsync("/api/not-an-endpoint")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Valid_tokens_never_get_401_while_the_cache_reloads()
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < 40; i++) tokens.Add(await TokenFor("marketer"));
+        var store = api.Services.GetRequiredService<Analytics.Auth.TokenStore>();
+        using var reloading = new CancellationTokenSource();
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        var clients = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; !reloading.IsCancellationRequested; i++)
+                statuses.Add((await As(tokens[i % tokens.Count]).GetAsync("/api/me")).StatusCode);
+        })).ToList();
+        for (var reload = 0; reload < 150; reload++) await store.LoadAsync(CancellationToken.None);
+        await reloading.CancelAsync();
+        await Task.WhenAll(clients);
+        Assert.NotEmpty(statuses);
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
     }
 }
 
