@@ -20,6 +20,7 @@ builder.AddAuth();
 builder.AddSites();
 builder.AddEnrichment();
 builder.AddIngestion();
+builder.AddConsent();
 builder.AddImport();
 
 var app = builder.Build();

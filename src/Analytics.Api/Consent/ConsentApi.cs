@@ -5,16 +5,33 @@ using Analytics.Ingestion;
 using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Consent;
 
 /// <summary>
-/// POST /api/consent: the tracker (or a CMP) records a visitor's decision as proof. Stored at once, not spooled:
-/// a 201 means the proof is in ClickHouse; when ClickHouse is away the answer is 503 and the tracker retries.
+/// POST /api/consent: the tracker (or a CMP) records a visitor's decision as proof. Spooled like events: a 201
+/// means the proof is on disk and survives an outage of ClickHouse or a kill of the service; the consent writer
+/// stores proofs in batches. A full spool answers 503 with Retry-After and the tracker retries.
 /// </summary>
 public static class ConsentApi
 {
     static readonly HashSet<string> Sources = ["banner", "api", "cmp"];
+
+    /// <summary>The consent spool and its writer, beside the events' (see <see cref="ConsentColumns"/>).</summary>
+    public static void AddConsent(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddKeyedSingleton(ConsentColumns.SpoolKey, (sp, _) => IngestionSetup.OpenSpool(sp, ConsentColumns.Definition));
+        builder.Services.AddSingleton<IHostedService>(sp => IngestionSetup.NewWriter(sp, ConsentColumns.Definition,
+            sp.GetRequiredKeyedService<Spool>(ConsentColumns.SpoolKey), WriterMetrics(sp.GetRequiredService<Observability.Metrics>())));
+    }
+
+    static SpoolWriterMetrics WriterMetrics(Observability.Metrics metrics) => new(
+        metrics.Counter("analytics_consents_written_total", "Consent proofs stored in ClickHouse."),
+        metrics.Counter("analytics_consents_duplicates_skipped_total", "Replayed consent proofs found already stored and not written again."),
+        metrics.Counter("analytics_consent_insert_failures_total", "Failed inserts of consent proofs (retried)."),
+        metrics.Counter("analytics_consents_dead_lettered_total", "Consent proofs set aside in spool-consents/dead-letter."),
+        metrics.Histogram("analytics_consent_insert_batch_seconds", "Time to store one batch of consent proofs.", [0.001, 0.01, 0.1, 1, 10]));
 
     public static void MapConsent(this WebApplication app)
     {
@@ -22,7 +39,8 @@ public static class ConsentApi
         app.MapMethods("/api/consent", ["OPTIONS"], Cors.Preflight).AllowAnonymous();
     }
 
-    static async Task<IResult> Record(HttpContext http, SiteStore sites, IClickHouse clickHouse, CancellationToken ct)
+    static async Task<IResult> Record(HttpContext http, SiteStore sites, [FromKeyedServices(ConsentColumns.SpoolKey)] Spool spool,
+        IOptions<IngestionOptions> options, CancellationToken ct)
     {
         var (outcome, buffer, length) = await CollectBody.ReadAsync(http.Request, 16 * 1024, ct);
         if (outcome == CollectBody.Outcome.WrongContentType)
@@ -56,11 +74,23 @@ public static class ConsentApi
         var id = Guid.CreateVersion7();
         var userAgent = http.Request.Headers.UserAgent.ToString();
         if (userAgent.Length > 512) userAgent = userAgent[..512];
-        await clickHouse.ExecuteAsync(Sql.Query($"""
-            INSERT INTO consents (consent_id, site_id, received_at, vid, analytics, marketing, policy_version, source, ip_truncated, user_agent)
-            VALUES ({id}, {site.Id}, {DateTimeOffset.UtcNow}, {record.Vid ?? ""}, {record.Purposes.Analytics == true}, {record.Purposes.Marketing == true},
-                    {record.PolicyVersion ?? ""}, {source}, {Truncate(http.Connection.RemoteIpAddress)}, {userAgent})
-            """), ct);
+        var row = new ConsentRow
+        {
+            ConsentId = id, SiteId = site.Id, ReceivedAt = DateTimeOffset.UtcNow, Vid = record.Vid ?? "",
+            Analytics = record.Purposes.Analytics == true, Marketing = record.Purposes.Marketing == true,
+            PolicyVersion = record.PolicyVersion ?? "", Source = source, IpTruncated = Truncate(http.Connection.RemoteIpAddress), UserAgent = userAgent,
+        };
+        using var bytes = new RowBinaryWriter(1024);
+        ConsentColumns.Definition.Write(row, bytes);
+        try
+        {
+            spool.Append(bytes.WrittenSpan, [bytes.Length]);
+        }
+        catch (SpoolFullException e)
+        {
+            http.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString();
+            return Problems.Field(StatusCodes.Status503ServiceUnavailable, "Spool full", e.Message + " Retry later.", "");
+        }
         return TypedResults.Created($"/api/consent/{id}", new { id });
     }
 

@@ -15,4 +15,5 @@ public sealed class IngestionMetrics(Metrics metrics)
     public Counter DeadLettered { get; } = metrics.Counter("analytics_events_dead_lettered_total", "Events ClickHouse refused for good, kept in spool/dead-letter.");
     public Histogram BatchSeconds { get; } = metrics.Histogram("analytics_insert_batch_seconds", "Time to store one batch.",
         [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+    public SpoolWriterMetrics Writer => new(Written, Duplicates, InsertFailures, DeadLettered, BatchSeconds);
 }

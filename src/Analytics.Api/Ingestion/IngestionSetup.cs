@@ -19,13 +19,9 @@ public static class IngestionSetup
         builder.Services.AddSingleton<IValidator<RawEvent>, RawEventValidator>();
         builder.Services.AddSingleton<EventPipeline>();
         builder.Services.AddSingleton<CollectEndpoint>();
-        builder.Services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-            var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
-            return new Spool(Path.Combine(dataDir, "spool"), o.SpoolMaxBytes, o.SpoolSegmentBytes, sp.GetRequiredService<ILogger<Spool>>());
-        });
-        builder.Services.AddHostedService<EventWriter>();
+        builder.Services.AddSingleton(sp => OpenSpool(sp, EventColumns.Definition));
+        builder.Services.AddSingleton<IHostedService>(sp => NewWriter(sp, EventColumns.Definition, sp.GetRequiredService<Spool>(),
+            sp.GetRequiredService<IngestionMetrics>().Writer));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -51,6 +47,19 @@ public static class IngestionSetup
             });
         });
     }
+
+    /// <summary>The spool of a spooled table, in its own directory of the data directory.</summary>
+    public static Spool OpenSpool(IServiceProvider sp, SpooledTable table)
+    {
+        var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+        var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
+        return new Spool(Path.Combine(dataDir, table.SpoolName), o.SpoolMaxBytes, o.SpoolSegmentBytes, sp.GetRequiredService<ILogger<Spool>>(), table.CurrentLayout);
+    }
+
+    /// <summary>A writer per spooled table; registered as IHostedService directly, since AddHostedService keeps one per type.</summary>
+    public static SpoolWriter NewWriter(IServiceProvider sp, SpooledTable table, Spool spool, SpoolWriterMetrics metrics) =>
+        new(table, spool, sp.GetRequiredService<IClickHouse>(), metrics, sp.GetRequiredService<IOptions<IngestionOptions>>().Value,
+            sp.GetRequiredService<SchemaReady>(), sp.GetRequiredService<ILogger<SpoolWriter>>());
 
     public static void MapIngestion(this WebApplication app)
     {

@@ -16,12 +16,16 @@ public static class RecentEventsEndpoint
         if (sites.FindByKey(site) is not { } found) return TypedResults.NotFound($"No site has the key '{site}'.");
         var rows = Math.Clamp(limit ?? 100, 1, 1000);
         var events = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT toString(event_id) AS event_id, ts_ms, type, name, url, path, referrer, title, vid, sid, customer_id,
-                   order_id, revenue, currency, consent_analytics, consent_marketing, props_keys, props_values, screen, lang,
-                   browser, browser_version, os, os_version, device, country, region, city, channel, source,
-                   utm_source, utm_medium, utm_campaign, utm_term, utm_content, is_bot, origin
-            FROM events WHERE site_id = {found.Id} ORDER BY ts_ms DESC LIMIT {rows}
+            SELECT {SelectList} FROM events WHERE site_id = {found.Id} ORDER BY ts_ms DESC LIMIT {rows}
             """), StorageJson.Default.JsonElement, ct);
         return TypedResults.Ok(events); // rows as ClickHouse wrote them, column names and all
     }
+
+    /// <summary>Every column of <see cref="EventColumns"/> but the site (the caller names it); UUIDs as text.</summary>
+    static readonly Sql SelectList = EventColumns.Definition.Columns
+        .Where(c => c.Name != EventColumns.Definition.SiteColumn)
+        .Select(c => c.Type == "UUID"
+            ? Sql.Query($"toString({new SqlIdentifier(c.Name)}) AS {new SqlIdentifier(c.Name)}")
+            : Sql.Query($"{new SqlIdentifier(c.Name)}"))
+        .Aggregate((list, column) => Sql.Query($"{list}, {column}"));
 }

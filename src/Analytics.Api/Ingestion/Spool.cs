@@ -20,12 +20,14 @@ public sealed class SpoolFullException(string message) : Exception(message);
 /// written to the current segment before the answer, so they survive <c>kill -9</c> of the service and an
 /// outage of ClickHouse. The writer reads frames in order and commits a checkpoint after each stored batch;
 /// segments behind the checkpoint are deleted. Frame: [u32 length][u32 crc32][u8 layout][u32 rows]
-/// [u32 × rows lengths][rows]. A torn frame at the tail (a crash mid-write, never acknowledged) is cut off at start.
+/// [u32 × rows lengths][rows]. The layout is the row layout of the spool's <see cref="SpooledTable"/> that wrote
+/// the frame; the writer, not the spool, decides what to do with each. A torn frame at the tail (a crash
+/// mid-write, never acknowledged) is cut off at start. Bytes that fail their checksum in the middle are moved
+/// to dead-letter, and reading resumes at the next frame whose length and checksum check out.
 /// </summary>
 public sealed class Spool : IDisposable
 {
-    public const byte Layout = 1; // EventRow column layout version of the rows in a frame
-    const int HeaderBytes = 8;
+    const int HeaderBytes = SpoolFrames.HeaderBytes;
     const string SegmentSuffix = ".seg";
 
     readonly string directory;
@@ -33,6 +35,8 @@ public sealed class Spool : IDisposable
     readonly long maxBytes;
     readonly long segmentBytes;
     readonly ILogger logger;
+    readonly byte layout; // the row layout of the frames this run appends
+    readonly Dictionary<SpoolPosition, long> corruptRanges = []; // start → length of bytes set aside at recovery
     readonly object appendGate = new();
     readonly SemaphoreSlim dataAvailable = new(0);
 
@@ -54,10 +58,13 @@ public sealed class Spool : IDisposable
     public long PendingBytes => Interlocked.Read(ref pendingBytes);
     public long PendingRows => Interlocked.Read(ref pendingRows);
     public long MaxBytes => maxBytes;
+    public DeadLetters DeadLetters { get; }
 
-    public Spool(string directory, long maxBytes, long segmentBytes, ILogger logger)
+    public Spool(string directory, long maxBytes, long segmentBytes, ILogger logger, byte layout)
     {
         this.directory = directory;
+        this.layout = layout;
+        DeadLetters = new DeadLetters(directory);
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.logger = logger;
@@ -103,7 +110,7 @@ public sealed class Spool : IDisposable
         foreach (var segment in segments)
         {
             var start = segment == committed.Segment ? committed.Offset : 0;
-            var (validEnd, rows) = ScanSegment(segment, start);
+            var (validEnd, validBytes, rows) = ScanSegment(segment, start);
             var length = new FileInfo(SegmentPath(segment)).Length;
             if (validEnd < length)
             {
@@ -111,7 +118,7 @@ public sealed class Spool : IDisposable
                 using var handle = File.OpenHandle(SegmentPath(segment), FileMode.Open, FileAccess.ReadWrite);
                 RandomAccess.SetLength(handle, validEnd);
             }
-            pendingBytes += validEnd - start;
+            pendingBytes += validBytes;
             pendingRows += rows;
         }
         if (segments.Count == 0 && committed.Offset > 0) committed = new SpoolPosition(committed.Segment + 1, 0);
@@ -135,34 +142,59 @@ public sealed class Spool : IDisposable
             : throw new InvalidDataException($"The spool checkpoint {CheckpointPath} is unreadable; move it aside to replay the whole spool.");
     }
 
-    (long ValidEnd, long Rows) ScanSegment(long segment, long start)
+    /// <summary>
+    /// Checks every frame from <paramref name="start"/>. Bytes that fail the check with a valid frame after them are
+    /// corruption (disk, a stray write): they go to dead-letter and are skipped, the frames after them are kept.
+    /// Bytes that fail with no valid frame after them are the torn tail of a crash: the caller cuts them.
+    /// </summary>
+    (long ValidEnd, long ValidBytes, long Rows) ScanSegment(long segment, long start)
     {
         using var handle = File.OpenHandle(SegmentPath(segment), FileMode.Open, FileAccess.Read);
         var length = RandomAccess.GetLength(handle);
         var offset = start;
-        long rows = 0;
-        Span<byte> header = stackalloc byte[HeaderBytes];
+        long rows = 0, validBytes = 0;
         while (offset + HeaderBytes <= length)
         {
-            RandomAccess.Read(handle, header, offset);
-            var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-            if (payloadLength < 5 || offset + HeaderBytes + payloadLength > length) break;
-            var payload = ArrayPool<byte>.Shared.Rent((int)payloadLength);
-            try
+            if (SpoolFrames.Check(handle, offset, length) is { } frame)
             {
-                var span = payload.AsSpan(0, (int)payloadLength);
-                RandomAccess.Read(handle, span, offset + HeaderBytes);
-                if (Crc32.HashToUInt32(span) != crc) break;
-                rows += BinaryPrimitives.ReadUInt32LittleEndian(span[1..]);
+                rows += frame.Rows;
+                validBytes += frame.Bytes;
+                offset += frame.Bytes;
+                continue;
             }
-            finally
+            if (SpoolFrames.NextValid(handle, offset + 1, length) is not { } next)
             {
-                ArrayPool<byte>.Shared.Return(payload);
+                KeepCompleteTail(handle, segment, offset, length);
+                break;
             }
-            offset += HeaderBytes + payloadLength;
+            SetAside(handle, segment, offset, next);
+            offset = next;
         }
-        return (offset, rows);
+        return (offset, validBytes, rows);
+    }
+
+    void SetAside(SafeFileHandle handle, long segment, long from, long to)
+    {
+        var name = $"segment{segment:D12}-offset{from}.corrupt";
+        var bytes = new byte[to - from];
+        RandomAccess.Read(handle, bytes, from);
+        DeadLetters.Keep(name, bytes, $"Spool segment {segment}: {bytes.Length} bytes at offset {from} failed their checksum; " +
+            "the frames after them were kept. These bytes may hold acknowledged rows that could not be read back.");
+        corruptRanges[new SpoolPosition(segment, from)] = to - from;
+        logger.LogError("Spool segment {Segment}: {Bytes} corrupt bytes at offset {Offset} set aside as dead-letter/{File}; the frames after them are kept",
+            segment, bytes.Length, from, name);
+    }
+
+    /// <summary>A tail that holds a whole frame by its length, but a wrong checksum, was acknowledged: kept aside before the cut.</summary>
+    void KeepCompleteTail(SafeFileHandle handle, long segment, long from, long length)
+    {
+        if (!SpoolFrames.DeclaresWholeFrame(handle, from, length)) return; // torn mid-write: never acknowledged
+        var bytes = new byte[length - from];
+        RandomAccess.Read(handle, bytes, from);
+        var name = $"segment{segment:D12}-offset{from}.corrupt";
+        DeadLetters.Keep(name, bytes, $"Spool segment {segment}: the last frame ({bytes.Length} bytes at offset {from}) is whole but fails its checksum.");
+        logger.LogError("Spool segment {Segment}: the last frame ({Bytes} bytes at offset {Offset}) fails its checksum; set aside as dead-letter/{File}",
+            segment, bytes.Length, from, name);
     }
 
     void OpenWriteSegment(long segment)
@@ -184,7 +216,7 @@ public sealed class Spool : IDisposable
         {
             var span = frame.AsSpan(0, frameLength);
             var payload = span[HeaderBytes..];
-            payload[0] = Layout;
+            payload[0] = layout;
             BinaryPrimitives.WriteUInt32LittleEndian(payload[1..], (uint)rowLengths.Length);
             for (var i = 0; i < rowLengths.Length; i++)
                 BinaryPrimitives.WriteUInt32LittleEndian(payload[(5 + 4 * i)..], (uint)rowLengths[i]);
@@ -249,6 +281,11 @@ public sealed class Spool : IDisposable
             var segmentEnd = position.Segment == end.Segment ? end.Offset : RandomAccess.GetLength(handle);
             while (position.Offset + HeaderBytes <= segmentEnd && batch.RowCount < maxRows && batch.Rows.Length < maxBytes)
             {
+                if (corruptRanges.TryGetValue(position, out var corrupt))
+                {
+                    position = position with { Offset = position.Offset + corrupt }; // set aside at recovery
+                    continue;
+                }
                 RandomAccess.Read(handle, header, position.Offset);
                 var payloadLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(header);
                 var payload = ArrayPool<byte>.Shared.Rent(payloadLength);
@@ -256,8 +293,6 @@ public sealed class Spool : IDisposable
                 {
                     var span = payload.AsSpan(0, payloadLength);
                     RandomAccess.Read(handle, span, position.Offset + HeaderBytes);
-                    if (span[0] != Layout)
-                        throw new InvalidDataException($"Spool frame at {position} has row layout {span[0]}; this version writes layout {Layout}.");
                     batch.AddFrame(span);
                 }
                 finally

@@ -3,11 +3,12 @@ using Analytics.Storage;
 
 namespace Analytics.Ingestion;
 
-/// <summary>Rows read from the spool for one insert: their RowBinary bytes back to back, and where each row starts.</summary>
+/// <summary>Rows read from the spool for one insert: their RowBinary bytes back to back, where each row starts, and its layout.</summary>
 public sealed class SpoolBatch(SpoolPosition start, bool recovered) : IDisposable
 {
     readonly RowBinaryWriter rows = new(64 * 1024);
-    readonly List<(int Offset, int Length)> rowSpans = [];
+    readonly List<(int Offset, int Length, byte Layout)> rowSpans = [];
+    readonly List<byte> layouts = [];
 
     public SpoolPosition Start { get; } = start;
     public SpoolPosition End { get; internal set; }
@@ -19,16 +20,23 @@ public sealed class SpoolBatch(SpoolPosition start, bool recovered) : IDisposabl
 
     internal void AddFrame(ReadOnlySpan<byte> payload)
     {
+        var layout = payload[0];
+        if (!layouts.Contains(layout)) layouts.Add(layout);
         var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[1..]);
         var offset = 5 + 4 * count;
         for (var i = 0; i < count; i++)
         {
             var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[(5 + 4 * i)..]);
-            rowSpans.Add((rows.Length, length));
+            rowSpans.Add((rows.Length, length, layout));
             rows.Bytes(payload.Slice(offset, length));
             offset += length;
         }
     }
+
+    public byte Layout(int index) => rowSpans[index].Layout;
+
+    /// <summary>The layouts of the batch's rows, in the order they first appear.</summary>
+    public IReadOnlyList<byte> Layouts => layouts;
 
     public ReadOnlySpan<byte> Row(int index) => rows.WrittenSpan.Slice(rowSpans[index].Offset, rowSpans[index].Length);
 

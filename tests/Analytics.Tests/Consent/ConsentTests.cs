@@ -21,6 +21,7 @@ public abstract class ConsentTests(ApiFactory api)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("https://shop.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
 
+        Assert.Equal(1, await WaitForConsentsAsync(vid, 1));
         var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query(
             $"SELECT analytics, marketing, policy_version, source, user_agent, ip_truncated FROM consents WHERE vid = {vid}"));
         var row = JsonDocument.Parse(json).RootElement;
@@ -29,6 +30,40 @@ public abstract class ConsentTests(ApiFactory api)
         Assert.Equal("2026-01", row.GetProperty("policy_version").GetString());
         Assert.Equal("banner", row.GetProperty("source").GetString());
         Assert.Contains("Firefox", row.GetProperty("user_agent").GetString());
+    }
+
+    [Fact]
+    public async Task Proofs_posted_together_are_spooled_and_stored_exactly_once()
+    {
+        var site = await api.CreateSiteAsync("shop.example");
+        var vid = "v" + Guid.NewGuid().ToString("N")[..20];
+        var client = api.CreateClient();
+        var body = JsonSerializer.Serialize(new { site, vid, purposes = new { analytics = true, marketing = true }, source = "api" });
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+            client.PostAsync("/api/consent", new StringContent(body, Encoding.UTF8, "application/json"))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()));
+
+        Assert.Equal(40, await WaitForConsentsAsync(vid, 40));
+        var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query(
+            $"SELECT toString(consent_id) AS id FROM consents WHERE vid = {vid}"));
+        var stored = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList();
+        Assert.Equal(ids.Order(), stored.Order());
+    }
+
+    /// <summary>Proofs are written by the consent writer after the 201: waits until <paramref name="expected"/> are stored.</summary>
+    async Task<long> WaitForConsentsAsync(string vid, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long count;
+        do
+        {
+            var json = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT count() AS n FROM consents WHERE vid = {vid}"));
+            count = long.Parse(JsonDocument.Parse(json).RootElement.GetProperty("n").ToString());
+            if (count >= expected) return count;
+            await Task.Delay(50);
+        } while (DateTime.UtcNow < deadline);
+        return count;
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public class EventRowTests
         };
         using var writer = new RowBinaryWriter();
         row.Write(writer);
-        var key = SpooledRowKey.Read(writer.WrittenSpan);
+        var key = EventColumns.Definition.ReadKey(writer.WrittenSpan, EventColumns.Definition.CurrentLayout);
         Assert.Equal(row.EventId, key.EventId);
         Assert.Equal("site-é-1", key.SiteId);
         Assert.Equal(1764000000u, key.Ts);

@@ -8,7 +8,7 @@ public sealed class SpoolTests : IDisposable
 {
     readonly string directory = Directory.CreateTempSubdirectory("analytics-spool-").FullName;
 
-    Spool Open(long maxBytes = 1 << 20, long segmentBytes = 64 * 1024) => new(directory, maxBytes, segmentBytes, NullLogger.Instance);
+    Spool Open(long maxBytes = 1 << 20, long segmentBytes = 64 * 1024) => new(directory, maxBytes, segmentBytes, NullLogger.Instance, layout: 1);
 
     static (byte[] Rows, int[] Lengths) Frame(params string[] rows)
     {
@@ -92,7 +92,7 @@ public sealed class SpoolTests : IDisposable
     }
 
     [Fact]
-    public void A_frame_with_a_wrong_checksum_ends_the_valid_part()
+    public void A_whole_last_frame_with_a_wrong_checksum_is_cut_and_kept_in_dead_letter()
     {
         using (var spool = Open())
         {
@@ -108,6 +108,59 @@ public sealed class SpoolTests : IDisposable
         using var reopened = Open();
         using var batch = reopened.ReadBatch(100, 1 << 20)!;
         Assert.Equal(["first"], Rows(batch));
+        Assert.Single(Directory.GetFiles(Path.Combine(directory, "dead-letter"), "*.corrupt"));
+    }
+
+    [Theory]
+    [InlineData(20)] // in the payload: the checksum fails
+    [InlineData(1)]  // in the length: the frame seems to end elsewhere
+    public void A_corrupt_frame_in_the_middle_is_set_aside_and_the_frames_after_it_are_kept(int corruptByte)
+    {
+        long secondAt, thirdAt;
+        using (var spool = Open())
+        {
+            var (a, al) = Frame("first");
+            spool.Append(a, al);
+            secondAt = new FileInfo(Directory.GetFiles(directory, "*.seg").Single()).Length;
+            var (b, bl) = Frame("second, corrupted on disk", "with two rows");
+            spool.Append(b, bl);
+            thirdAt = new FileInfo(Directory.GetFiles(directory, "*.seg").Single()).Length;
+            var (c, cl) = Frame("third");
+            spool.Append(c, cl);
+            var (d, dl) = Frame("fourth");
+            spool.Append(d, dl);
+        }
+        var segment = Directory.GetFiles(directory, "*.seg").Single();
+        var bytes = File.ReadAllBytes(segment);
+        bytes[secondAt + corruptByte] ^= 0x5A;
+        File.WriteAllBytes(segment, bytes);
+
+        using var reopened = Open();
+        Assert.Equal(3, reopened.RecoveredRows);
+        using var batch = reopened.ReadBatch(100, 1 << 20)!;
+        Assert.Equal(["first", "third", "fourth"], Rows(batch));
+        reopened.Commit(batch);
+        Assert.Equal(0, reopened.PendingRows);
+        Assert.Equal(0, reopened.PendingBytes);
+        var setAside = Directory.GetFiles(Path.Combine(directory, "dead-letter"), "*.corrupt").Single();
+        Assert.Equal(bytes[(int)secondAt..(int)thirdAt], File.ReadAllBytes(setAside));
+    }
+
+    [Fact]
+    public void Frames_keep_the_layout_they_were_written_with()
+    {
+        using (var old = new Spool(directory, 1 << 20, 64 * 1024, NullLogger.Instance, layout: 1))
+        {
+            var (a, al) = Frame("old");
+            old.Append(a, al);
+        }
+        using var upgraded = new Spool(directory, 1 << 20, 64 * 1024, NullLogger.Instance, layout: 2);
+        var (b, bl) = Frame("new");
+        upgraded.Append(b, bl);
+        using var batch = upgraded.ReadBatch(100, 1 << 20)!;
+        Assert.Equal(["old", "new"], Rows(batch));
+        Assert.Equal([1, 2], new[] { batch.Layout(0), batch.Layout(1) });
+        Assert.Equal([1, 2], batch.Layouts);
     }
 
     [Fact]

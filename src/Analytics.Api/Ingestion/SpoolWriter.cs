@@ -1,22 +1,28 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Analytics.Observability;
 using Analytics.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestion;
 
+/// <summary>The numbers of one writer: what reached its table, what was skipped as already stored, what was set aside.</summary>
+public sealed record SpoolWriterMetrics(Counter Written, Counter Duplicates, Counter InsertFailures, Counter DeadLettered, Histogram BatchSeconds);
+
 /// <summary>
-/// Moves spooled rows into ClickHouse in batches (by size and age) and commits the spool after each stored
-/// batch. A failed insert is retried with backoff until ClickHouse is back; a retried or recovered batch is
-/// first checked against the event ids ClickHouse already has, so nothing is written twice. Rows ClickHouse
-/// refuses for good are moved to spool/dead-letter rather than blocking the queue. Stopping drains the spool.
+/// Moves the rows of one <see cref="SpooledTable"/>'s spool into ClickHouse in batches (by size and age) and
+/// commits the spool after each stored batch. One writer runs per spooled table (events, consents), each on its own
+/// spool directory. A failed insert is retried with backoff until ClickHouse is back; a retried or recovered batch
+/// is first checked against the ids ClickHouse already has, so nothing is written twice. Each frame's rows are
+/// inserted with the column list of the layout they were spooled with, so frames of an older release get the
+/// defaults of columns added since; frames of a layout this build does not know (a newer release's, after a
+/// downgrade), and rows ClickHouse refuses for good, are moved to spool/dead-letter rather than blocking the queue.
+/// Stopping drains the spool.
 /// </summary>
-public sealed class EventWriter(
-    Spool spool, IClickHouse clickHouse, IngestionMetrics metrics, IOptions<IngestionOptions> options,
-    SchemaReady schemaReady, ILogger<EventWriter> logger) : BackgroundService
+public sealed class SpoolWriter(
+    SpooledTable table, Spool spool, IClickHouse clickHouse, SpoolWriterMetrics metrics, IngestionOptions settings,
+    SchemaReady schemaReady, ILogger<SpoolWriter> logger) : BackgroundService
 {
     static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    readonly IngestionOptions settings = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,7 +43,7 @@ public sealed class EventWriter(
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 // The spool itself failed (disk full, permissions): keep the service up, say why, try again.
-                logger.LogError(e, "The event writer could not read or commit the spool; retrying in 5 s");
+                logger.LogError(e, "The {Table} writer could not read or commit the spool; retrying in 5 s", table.Name);
                 await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(5), stoppingToken)); // a stop ends the wait, not the loop's drain
             }
         }
@@ -57,11 +63,11 @@ public sealed class EventWriter(
         try
         {
             await WriteAvailableAsync(deadline.Token);
-            logger.LogInformation("Writer stopped; {Rows} rows wait in the spool", spool.PendingRows);
+            logger.LogInformation("The {Table} writer stopped; {Rows} rows wait in the spool", table.Name, spool.PendingRows);
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("Writer stopped before the spool was drained; {Rows} rows wait in the spool for the next start", spool.PendingRows);
+            logger.LogWarning("The {Table} writer stopped before the spool was drained; {Rows} rows wait in the spool for the next start", table.Name, spool.PendingRows);
         }
     }
 
@@ -88,6 +94,7 @@ public sealed class EventWriter(
         {
             try
             {
+                SetAsideUnknownLayouts(batch);
                 await StoreAsync(batch, ct);
             }
             catch
@@ -100,8 +107,24 @@ public sealed class EventWriter(
         return true;
     }
 
+    /// <summary>Rows of a layout this build does not know cannot be inserted; waiting would block the queue forever.</summary>
+    void SetAsideUnknownLayouts(SpoolBatch batch)
+    {
+        foreach (var layout in batch.Layouts.Where(l => !table.KnowsLayout(l)))
+        {
+            var rows = batch.RowsWhere(i => batch.Layout(i) == layout, out var count);
+            var name = $"{table.Name}-{batch.Start.Segment:D12}-{batch.Start.Offset}.layout{layout}.rowbinary";
+            spool.DeadLetters.Keep(name, rows, $"{count} {table.Name} rows of row layout {layout}, which this build does not know " +
+                $"(it knows layouts 1 to {table.CurrentLayout}); written by a newer release. A build that knows layout {layout} can insert them.");
+            metrics.DeadLettered.Add(count);
+            logger.LogError("{Rows} {Table} rows in the spool have row layout {Layout}, unknown to this build (1 to {Current}); moved to dead-letter/{File}",
+                count, table.Name, layout, table.CurrentLayout, name);
+        }
+    }
+
     async Task StoreAsync(SpoolBatch batch, CancellationToken ct)
     {
+        if (!batch.Layouts.Any(table.KnowsLayout)) return;
         var suspect = batch.Recovered;
         var backoff = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
@@ -112,15 +135,15 @@ public sealed class EventWriter(
                 var written = suspect ? await InsertMissingAsync(batch, ct) : await InsertAllAsync(batch, ct);
                 metrics.Written.Add(written);
                 metrics.BatchSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                if (attempt > 1) logger.LogInformation("Stored a batch of {Rows} rows after {Attempts} attempts", batch.RowCount, attempt);
+                if (attempt > 1) logger.LogInformation("Stored a batch of {Rows} {Table} rows after {Attempts} attempts", batch.RowCount, table.Name, attempt);
                 return;
             }
             catch (ClickHouseException e)
             {
                 metrics.InsertFailures.Add();
                 suspect = true; // the failed attempt may have stored some rows
-                logger.LogWarning("Insert of {Rows} rows failed (attempt {Attempt}); retrying in {Delay} ms: {Error}",
-                    batch.RowCount, attempt, (int)backoff.TotalMilliseconds, e.Message);
+                logger.LogWarning("Insert of {Rows} {Table} rows failed (attempt {Attempt}); retrying in {Delay} ms: {Error}",
+                    batch.RowCount, table.Name, attempt, (int)backoff.TotalMilliseconds, e.Message);
             }
             if (attempt >= 3 && await EngineAnswersAsync(ct))
             {
@@ -140,37 +163,60 @@ public sealed class EventWriter(
         }
     }
 
+    /// <summary>One insert per layout in the batch (one in the common case), each with that layout's columns.</summary>
     async Task<int> InsertAllAsync(SpoolBatch batch, CancellationToken ct)
     {
-        await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, batch.Rows, ct);
-        return batch.RowCount;
+        if (batch.Layouts is [var only] && table.KnowsLayout(only))
+        {
+            await clickHouse.InsertRowBinaryAsync(table.Name, table.ColumnsOf(only), batch.Rows, ct);
+            return batch.RowCount;
+        }
+        return await InsertWhereAsync(batch, _ => true, ct);
     }
 
     async Task<int> InsertMissingAsync(SpoolBatch batch, CancellationToken ct)
     {
         var keys = Keys(batch);
         var stored = await StoredIdsAsync(keys, ct);
-        var rows = batch.RowsWhere(i => !stored.Contains(keys[i].EventId), out var missing);
-        metrics.Duplicates.Add(batch.RowCount - missing);
-        if (missing > 0) await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, rows, ct);
+        var missing = await InsertWhereAsync(batch, i => !stored.Contains(keys[i]!.Value.EventId), ct);
+        metrics.Duplicates.Add(keys.Count(k => k is { } key && stored.Contains(key.EventId)));
         return missing;
     }
 
-    static SpooledRowKey[] Keys(SpoolBatch batch) =>
-        Enumerable.Range(0, batch.RowCount).Select(i => SpooledRowKey.Read(batch.Row(i))).ToArray();
-
-    async Task<HashSet<Guid>> StoredIdsAsync(SpooledRowKey[] keys, CancellationToken ct)
+    async Task<int> InsertWhereAsync(SpoolBatch batch, Func<int, bool> keep, CancellationToken ct)
     {
+        var written = 0;
+        foreach (var layout in batch.Layouts.Where(table.KnowsLayout))
+        {
+            var rows = batch.RowsWhere(i => batch.Layout(i) == layout && keep(i), out var count);
+            if (count == 0) continue;
+            await clickHouse.InsertRowBinaryAsync(table.Name, table.ColumnsOf(layout), rows, ct);
+            written += count;
+        }
+        return written;
+    }
+
+    /// <summary>The key of each row; null for rows of an unknown layout (they were set aside).</summary>
+    SpooledRowKey?[] Keys(SpoolBatch batch) =>
+        Enumerable.Range(0, batch.RowCount)
+            .Select(i => table.KnowsLayout(batch.Layout(i)) ? table.ReadKey(batch.Row(i), batch.Layout(i)) : (SpooledRowKey?)null)
+            .ToArray();
+
+    async Task<HashSet<Guid>> StoredIdsAsync(SpooledRowKey?[] rowKeys, CancellationToken ct)
+    {
+        var stored = new HashSet<Guid>();
+        var keys = rowKeys.OfType<SpooledRowKey>().ToList();
+        if (keys.Count == 0) return stored;
         var sites = keys.Select(k => k.SiteId).Distinct().ToList();
         var from = DateTimeOffset.FromUnixTimeSeconds(keys.Min(k => k.Ts));
         var to = DateTimeOffset.FromUnixTimeSeconds(keys.Max(k => k.Ts));
-        var stored = new HashSet<Guid>();
+        var (id, site, time) = (new SqlIdentifier(table.IdColumn), new SqlIdentifier(table.SiteColumn), new SqlIdentifier(table.TimeColumn));
         // Chunks keep the statement small; the site and time bounds let ClickHouse use the primary key.
         foreach (var chunk in keys.Select(k => k.EventId).Chunk(2000))
         {
             await foreach (var row in clickHouse.QueryAsync(Sql.Query($"""
-                SELECT toString(event_id) AS id FROM events
-                WHERE site_id IN {SqlInList.Of(sites)} AND ts >= {from} AND ts <= {to} AND event_id IN {SqlInList.Of(chunk)}
+                SELECT toString({id}) AS id FROM {new SqlIdentifier(table.Name)}
+                WHERE {site} IN {SqlInList.Of(sites)} AND {time} >= {from} AND {time} <= {to} AND {id} IN {SqlInList.Of(chunk)}
                 """), StoredEventsJson.Default.StoredEventId, ct))
                 stored.Add(row.Id);
         }
@@ -196,30 +242,26 @@ public sealed class EventWriter(
         var stored = await StoredIdsAsync(keys, ct);
         for (var i = 0; i < batch.RowCount; i++)
         {
-            var row = batch.Row(i);
-            if (stored.Contains(keys[i].EventId)) continue;
-            var bytes = row.ToArray();
+            if (keys[i] is not { } key || stored.Contains(key.EventId)) continue;
+            var bytes = batch.Row(i).ToArray();
             try
             {
-                await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, bytes, ct);
+                await clickHouse.InsertRowBinaryAsync(table.Name, table.ColumnsOf(batch.Layout(i)), bytes, ct);
                 metrics.Written.Add();
             }
             catch (ClickHouseException e)
             {
                 if (!await EngineAnswersAsync(ct)) throw; // an outage, not a bad row: the batch is retried whole
-                DeadLetter(bytes, e.Message);
+                DeadLetter(bytes, batch.Layout(i), e.Message);
             }
         }
     }
 
-    void DeadLetter(byte[] row, string error)
+    void DeadLetter(byte[] row, byte layout, string error)
     {
-        var directory = Path.Combine(spool.Directory, "dead-letter");
-        Directory.CreateDirectory(directory);
-        var name = $"{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}";
-        File.WriteAllBytes(Path.Combine(directory, name + ".rowbinary"), row);
-        File.WriteAllText(Path.Combine(directory, name + ".error.txt"), error);
+        var name = spool.DeadLetters.Keep(DeadLetters.NewName($".layout{layout}.rowbinary"), row,
+            $"{table.Name} ({string.Join(", ", table.ColumnsOf(layout))}): {error}");
         metrics.DeadLettered.Add();
-        logger.LogError("ClickHouse refused a row for good; kept as {File}: {Error}", name, error);
+        logger.LogError("ClickHouse refused a {Table} row for good; kept as {File}: {Error}", table.Name, name, error);
     }
 }

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Analytics.Consent;
+using Analytics.Ingestion;
+using Analytics.Storage;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Ingestion;
+
+/// <summary>The one column definition of each spooled table is what the migrations create: names, order and types, on both engines.</summary>
+public abstract class SpooledTableSchemaTests(EngineFixture engine)
+{
+    public static TheoryData<string> Tables => [EventColumns.TableName, "consents"];
+
+    static SpooledTable Definition(string table) => table == EventColumns.TableName ? EventColumns.Definition : ConsentColumns.Definition;
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public async Task The_definition_matches_the_migrated_table_column_by_column(string table)
+    {
+        var json = await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Query(
+            $"SELECT name, type FROM system.columns WHERE database = {engine.ClickHouse.Database} AND table = {table}"));
+        var migrated = json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(r => $"{r.GetProperty("name").GetString()} {r.GetProperty("type").GetString()}")
+            .ToList();
+        var defined = Definition(table).Columns.Select(c => $"{c.Name} {c.Type}").ToList();
+        Assert.Equal(migrated, defined);
+    }
+
+    [Fact]
+    public void The_spooled_row_key_is_read_at_the_positions_the_definition_gives()
+    {
+        var row = new ConsentRow { ConsentId = Guid.CreateVersion7(), SiteId = "site-ü", ReceivedAt = DateTimeOffset.FromUnixTimeSeconds(1764000042), Vid = "v" };
+        using var writer = new RowBinaryWriter();
+        ConsentColumns.Definition.Write(row, writer);
+        Assert.Equal(new SpooledRowKey(row.ConsentId, "site-ü", 1764000042u), ConsentColumns.Definition.ReadKey(writer.WrittenSpan, 1));
+    }
+}
+
+public sealed class SpooledTableSchemaTestsEmbedded(EmbeddedEngine engine) : SpooledTableSchemaTests(engine), IClassFixture<EmbeddedEngine>;
+public sealed class SpooledTableSchemaTestsServer(ServerEngine engine) : SpooledTableSchemaTests(engine), IClassFixture<ServerEngine>;
