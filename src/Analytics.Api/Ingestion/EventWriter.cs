@@ -217,10 +217,10 @@ public sealed class EventWriter(
     void DeadLetter(byte[] row, string error)
     {
         var directory = Path.Combine(spool.Directory, "dead-letter");
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var name = $"{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}";
-        File.WriteAllBytes(Path.Combine(directory, name + ".rowbinary"), row);
-        File.WriteAllText(Path.Combine(directory, name + ".error.txt"), error);
+        PrivateFiles.WriteAllBytes(Path.Combine(directory, name + ".rowbinary"), row);
+        PrivateFiles.WriteAllText(Path.Combine(directory, name + ".error.txt"), error);
         metrics.DeadLettered.Add();
         logger.LogError("ClickHouse refused a row for good; kept as {File}: {Error}", name, error);
     }
