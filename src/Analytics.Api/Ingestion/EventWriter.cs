@@ -21,7 +21,6 @@ public sealed class EventWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schemaReady.WaitAsync(stoppingToken);
-        using var fsync = new Timer(_ => FlushSpool(), null, settings.SpoolFsyncIntervalMs, settings.SpoolFsyncIntervalMs);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -42,12 +41,6 @@ public sealed class EventWriter(
             }
         }
         await DrainAsync();
-    }
-
-    void FlushSpool()
-    {
-        try { spool.FlushToDisk(); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { logger.LogWarning(e, "Spool fsync failed"); }
     }
 
     /// <summary>On shutdown: store what is spooled while ClickHouse answers; what remains waits in the spool.</summary>

@@ -25,6 +25,7 @@ public static class IngestionSetup
             var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
             return new Spool(Path.Combine(dataDir, "spool"), o.SpoolMaxBytes, o.SpoolSegmentBytes, sp.GetRequiredService<ILogger<Spool>>());
         });
+        builder.Services.AddHostedService<SpoolFsync>();
         builder.Services.AddHostedService<EventWriter>();
         builder.Services.AddRateLimiter(limiter =>
         {

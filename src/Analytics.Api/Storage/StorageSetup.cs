@@ -29,5 +29,6 @@ public static class StorageSetup
         builder.Services.AddSingleton<SchemaMigrations>();
         builder.Services.AddSingleton<SchemaReady>();
         builder.Services.AddHostedService<SchemaStartup>();
+        builder.Services.AddExceptionHandler<StorageUnavailable>();
     }
 }
