@@ -70,7 +70,7 @@ public sealed class ServerClickHouse : IClickHouse
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException { CancellationToken.IsCancellationRequested: false } or WebException or DbException or InvalidOperationException)
         {
-            throw new ClickHouseException($"{e.Message} (statement: {ClickHouseException.Abbreviate(statement)})", e);
+            throw new ClickHouseException($"{e.Message} (statement: {ClickHouseException.Describe(statement)})", e);
         }
     }
 
