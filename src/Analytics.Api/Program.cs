@@ -12,7 +12,8 @@ using Analytics.Tracker;
 
 if (StorageCli.TryRun(args, out var exitCode)) return exitCode;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json sits beside the app, not in the working directory (./run.sh starts from the repository root).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddHosting();
 builder.AddObservability();
 builder.AddStorage();

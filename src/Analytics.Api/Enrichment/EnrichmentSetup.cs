@@ -19,11 +19,10 @@ public static class EnrichmentSetup
         var configuration = builder.Configuration;
         builder.Services.AddOptions<EnrichmentOptions>()
             .BindConfiguration(EnrichmentOptions.Section)
-            .PostConfigure(o =>
+            .PostConfigure<IOptions<Storage.StorageOptions>>((o, storage) =>
             {
                 if (configuration["ANALYTICS_GEOIP_DATABASE"] is { Length: > 0 } geoIp) o.GeoIpDatabase = geoIp;
-                if (string.IsNullOrWhiteSpace(o.SaltsDirectory))
-                    o.SaltsDirectory = Path.Combine(configuration["ANALYTICS_DATA_DIR"] is { Length: > 0 } d ? d : ".data", "salts");
+                if (string.IsNullOrWhiteSpace(o.SaltsDirectory)) o.SaltsDirectory = Path.Combine(storage.Value.DataDir, "salts");
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();

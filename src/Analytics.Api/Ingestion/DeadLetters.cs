@@ -1,3 +1,5 @@
+using Analytics.Storage;
+
 namespace Analytics.Ingestion;
 
 /// <summary>
@@ -12,9 +14,9 @@ public sealed class DeadLetters(string spoolDirectory)
     /// <summary>Writes <paramref name="bytes"/> as <paramref name="name"/>; the same name again overwrites (recovery runs twice).</summary>
     public string Keep(string name, ReadOnlySpan<byte> bytes, string error)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        File.WriteAllBytes(Path.Combine(Directory, name), bytes.ToArray());
-        File.WriteAllText(Path.Combine(Directory, Path.GetFileNameWithoutExtension(name) + ".error.txt"), error);
+        PrivateFiles.CreateDirectory(Directory);
+        PrivateFiles.WriteAllBytes(Path.Combine(Directory, name), bytes.ToArray());
+        PrivateFiles.WriteAllText(Path.Combine(Directory, Path.GetFileNameWithoutExtension(name) + ".error.txt"), error);
         return name;
     }
 

@@ -19,7 +19,9 @@ public static class IngestionSetup
         builder.Services.AddSingleton<IValidator<RawEvent>, RawEventValidator>();
         builder.Services.AddSingleton<EventPipeline>();
         builder.Services.AddSingleton<CollectEndpoint>();
+        builder.Services.AddSingleton<OpenSpools>();
         builder.Services.AddSingleton(sp => OpenSpool(sp, EventColumns.Definition));
+        builder.Services.AddHostedService<SpoolFsync>();
         builder.Services.AddSingleton<IHostedService>(sp => NewWriter(sp, EventColumns.Definition, sp.GetRequiredService<Spool>(),
             sp.GetRequiredService<IngestionMetrics>().Writer));
         builder.Services.AddRateLimiter(limiter =>
@@ -53,7 +55,9 @@ public static class IngestionSetup
     {
         var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var dataDir = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
-        return new Spool(Path.Combine(dataDir, table.SpoolName), o.SpoolMaxBytes, o.SpoolSegmentBytes, sp.GetRequiredService<ILogger<Spool>>(), table.CurrentLayout);
+        var spool = new Spool(Path.Combine(dataDir, table.SpoolName), o.SpoolMaxBytes, o.SpoolSegmentBytes, sp.GetRequiredService<ILogger<Spool>>(), table.CurrentLayout);
+        sp.GetRequiredService<OpenSpools>().Add(spool);
+        return spool;
     }
 
     /// <summary>A writer per spooled table; registered as IHostedService directly, since AddHostedService keeps one per type.</summary>

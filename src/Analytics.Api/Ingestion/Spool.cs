@@ -68,7 +68,7 @@ public sealed class Spool : IDisposable
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.logger = logger;
-        System.IO.Directory.CreateDirectory(directory);
+        Storage.PrivateFiles.CreateDirectory(directory);
         directoryLock = LockDirectory(directory);
         Recover();
     }
@@ -82,7 +82,7 @@ public sealed class Spool : IDisposable
         {
             try
             {
-                return new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return Storage.PrivateFiles.Open(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -200,7 +200,7 @@ public sealed class Spool : IDisposable
     void OpenWriteSegment(long segment)
     {
         writeHandle?.Dispose();
-        writeHandle = File.OpenHandle(SegmentPath(segment), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        writeHandle = Storage.PrivateFiles.OpenHandle(SegmentPath(segment), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
         writeSegment = segment;
         writeOffset = RandomAccess.GetLength(writeHandle);
         writtenEnd = new SpoolPosition(segment, writeOffset);
@@ -323,7 +323,7 @@ public sealed class Spool : IDisposable
     public void Commit(SpoolBatch batch)
     {
         var temporary = CheckpointPath + ".tmp";
-        File.WriteAllText(temporary, $"{batch.End.Segment} {batch.End.Offset}");
+        Storage.PrivateFiles.WriteAllText(temporary, $"{batch.End.Segment} {batch.End.Offset}");
         File.Move(temporary, CheckpointPath, overwrite: true);
         committed = batch.End;
         Interlocked.Add(ref pendingBytes, -batch.FrameBytes);

@@ -27,7 +27,6 @@ public sealed class SpoolWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schemaReady.WaitAsync(stoppingToken);
-        using var fsync = new Timer(_ => FlushSpool(), null, settings.SpoolFsyncIntervalMs, settings.SpoolFsyncIntervalMs);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -48,12 +47,6 @@ public sealed class SpoolWriter(
             }
         }
         await DrainAsync();
-    }
-
-    void FlushSpool()
-    {
-        try { spool.FlushToDisk(); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { logger.LogWarning(e, "Spool fsync failed"); }
     }
 
     /// <summary>On shutdown: store what is spooled while ClickHouse answers; what remains waits in the spool.</summary>

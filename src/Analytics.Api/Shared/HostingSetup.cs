@@ -31,12 +31,12 @@ public static class HostingSetup
         app.UseRateLimiter();
     }
 
-    /// <summary>Bad input that slipped past a handler is the client's fault (400), a storage outage is 503; only bugs are 500.</summary>
+    /// <summary>Bad input that slipped past a handler is the client's fault (400), a storage outage or disk error is 503; only bugs are 500.</summary>
     static int StatusFor(Exception e) => e switch
     {
         BadHttpRequestException bad => bad.StatusCode,
         System.Text.Json.JsonException => StatusCodes.Status400BadRequest,
-        Storage.ClickHouseException => StatusCodes.Status503ServiceUnavailable,
+        _ when Storage.StorageUnavailable.Matches(e) => StatusCodes.Status503ServiceUnavailable, // Retry-After: StorageUnavailable
         _ => StatusCodes.Status500InternalServerError,
     };
 }

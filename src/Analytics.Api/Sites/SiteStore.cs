@@ -66,9 +66,9 @@ public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Optio
 
     void SaveSnapshot()
     {
-        Directory.CreateDirectory(storage.Value.DataDir);
+        PrivateFiles.CreateDirectory(storage.Value.DataDir);
         var temporary = SnapshotPath + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(All.ToList(), SitesJson.Default.ListSite));
+        PrivateFiles.WriteAllText(temporary, JsonSerializer.Serialize(All.ToList(), SitesJson.Default.ListSite));
         File.Move(temporary, SnapshotPath, overwrite: true);
     }
 

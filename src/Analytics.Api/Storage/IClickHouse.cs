@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Analytics.Storage;
 
 /// <summary>
@@ -33,8 +35,33 @@ public interface IClickHouse : IAsyncDisposable
 }
 
 /// <summary>A storage failure: the engine was unreachable or refused a statement.</summary>
-public sealed class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner)
+/// <remarks>Messages reach the logs: they name a statement by <see cref="Describe"/>, never by its text.</remarks>
+public sealed partial class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>The start of a statement, for error messages: enough to recognise it, never a whole batch.</summary>
-    public static string Abbreviate(string sql) => sql.Length <= 300 ? sql : sql[..300] + "…";
+    /// <summary>
+    /// A statement's kind and table ("INSERT INTO consents", "SELECT FROM events"), for error messages. Never its
+    /// values: they hold visitor ids, user agents and URLs, and an outage would pour them into the logs.
+    /// </summary>
+    public static string Describe(string sql)
+    {
+        var code = StringLiteral().Replace(sql, "''"); // a literal could hold " from x": values never count as a table
+        var kind = Kind().Match(code);
+        if (!kind.Success) return "statement";
+        var table = Table().Match(code);
+        var verb = Whitespace().Replace(kind.Value, " ").ToUpperInvariant();
+        if (!table.Success) return verb;
+        return verb is "SELECT" or "DELETE" ? $"{verb} FROM {table.Groups[1].Value}" : $"{verb} {table.Groups[1].Value}";
+    }
+
+    [GeneratedRegex(@"'(?:[^'\\]|\\.)*'?", RegexOptions.Singleline)]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"\A\s*(?:(?:INSERT\s+INTO|CREATE\s+(?:TABLE|DATABASE|VIEW)|ALTER\s+TABLE|DROP\s+(?:TABLE|DATABASE)|TRUNCATE\s+TABLE|OPTIMIZE\s+TABLE|RENAME\s+TABLE)|[A-Za-z]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex Kind();
+
+    [GeneratedRegex(@"\b(?:FROM|INTO|TABLE|DATABASE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?`?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)", RegexOptions.IgnoreCase)]
+    private static partial Regex Table();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 }

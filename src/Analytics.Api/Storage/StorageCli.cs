@@ -20,7 +20,7 @@ public static class StorageCli
             exitCode = 64;
             return true;
         }
-        var dataDir = Environment.GetEnvironmentVariable("ANALYTICS_DATA_DIR") is { Length: > 0 } d ? d : ".data";
+        var dataDir = DataDirectory.Resolve(new ConfigurationBuilder().AddEnvironmentVariables().Build());
         var server = Environment.GetEnvironmentVariable("ANALYTICS_CLICKHOUSE");
         var database = Environment.GetEnvironmentVariable("Storage__Database") is { Length: > 0 } db ? db : "analytics";
         try

@@ -5,7 +5,7 @@ namespace Analytics.Storage;
 /// <summary>Where data lives. <c>ANALYTICS_DATA_DIR</c> and <c>ANALYTICS_CLICKHOUSE</c> are read as DESIGN.md names them.</summary>
 public sealed class StorageOptions
 {
-    /// <summary>Spool, embedded ClickHouse data and salts (ANALYTICS_DATA_DIR, default .data).</summary>
+    /// <summary>Spool, embedded ClickHouse data, salts and sites.json: the absolute path <see cref="DataDirectory.Resolve"/> gives.</summary>
     [Required] public string DataDir { get; set; } = ".data";
     /// <summary>A ClickHouse.Driver connection string (ANALYTICS_CLICKHOUSE); empty means the embedded engine.</summary>
     public string? ClickHouse { get; set; }

@@ -13,7 +13,8 @@ public static class StorageSetup
             .BindConfiguration("Storage")
             .Configure<IConfiguration>((o, config) =>
             {
-                if (config["ANALYTICS_DATA_DIR"] is { Length: > 0 } dir) o.DataDir = dir;
+                o.DataDir = DataDirectory.Resolve(config);
+                DataDirectory.Prepare(o.DataDir); // before the spool, the salts or the engine put anything in it
                 if (config["ANALYTICS_CLICKHOUSE"] is { Length: > 0 } cs) o.ClickHouse = cs;
             })
             .ValidateDataAnnotations()
@@ -28,5 +29,6 @@ public static class StorageSetup
         builder.Services.AddSingleton<SchemaMigrations>();
         builder.Services.AddSingleton<SchemaReady>();
         builder.Services.AddHostedService<SchemaStartup>();
+        builder.Services.AddExceptionHandler<StorageUnavailable>();
     }
 }

@@ -20,6 +20,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int Port { get; }
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public HttpClient Http { get; }
+    /// <summary>The service's working directory; by default the app's own. ./run.sh starts it from the repository root.</summary>
+    public string? WorkingDirectory { get; init; }
 
     public ServiceProcess(string dataDir, string? clickHouse = null, IDictionary<string, string>? settings = null)
     {
@@ -53,13 +55,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async Task StartAsync(bool waitReady = true)
     {
         log ??= new StreamWriter(Path.Combine(DataDir, "service.log"), append: true) { AutoFlush = true };
-        process = Start(["--"], environment, log);
+        process = Start(WorkingDirectory ?? Path.GetDirectoryName(AppPath)!, environment, log);
         if (waitReady) await WaitReadyAsync(TimeSpan.FromSeconds(60));
     }
 
-    static Process Start(IEnumerable<string> _, Dictionary<string, string> environment, StreamWriter log)
+    static Process Start(string workingDirectory, Dictionary<string, string> environment, StreamWriter log)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(AppPath)! };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         info.ArgumentList.Add(AppPath);
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = Process.Start(info)!;

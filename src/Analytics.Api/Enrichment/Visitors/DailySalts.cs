@@ -29,7 +29,7 @@ public sealed class DailySalts
         this.directory = Path.GetFullPath(directory);
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<DailySalts>.Instance;
-        Directory.CreateDirectory(this.directory);
+        Storage.PrivateFiles.CreateDirectory(this.directory);
     }
 
     /// <summary>Today's (UTC) salt, created on first use of the day.</summary>

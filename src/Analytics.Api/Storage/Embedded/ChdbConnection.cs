@@ -120,7 +120,7 @@ internal sealed unsafe class ChdbConnection : IDisposable
         if (error == 0) return;
         var message = Marshal.PtrToStringUTF8(error);
         if (string.IsNullOrEmpty(message)) return;
-        throw new ClickHouseException($"{message.Trim()} (statement: {ClickHouseException.Abbreviate(sql)})");
+        throw new ClickHouseException($"{message.Trim()} (statement: {ClickHouseException.Describe(sql)})");
     }
 
     public void Dispose()

@@ -89,7 +89,7 @@ public sealed class ServerClickHouse : IClickHouse
         e is HttpRequestException or IOException or TaskCanceledException { CancellationToken.IsCancellationRequested: false } or WebException or DbException or InvalidOperationException;
 
     internal static ClickHouseException Failure(Exception e, string statement) =>
-        new($"{e.Message} (statement: {ClickHouseException.Abbreviate(statement)})", e);
+        new($"{e.Message} (statement: {ClickHouseException.Describe(statement)})", e);
 
     static async Task Guard(Func<Task<int>> call, string statement) => await Guard<int>(call, statement);
 
