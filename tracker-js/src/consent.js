@@ -6,7 +6,7 @@
 export const privacySignal = (nav) => !!nav.globalPrivacyControl || nav.doNotTrack == 1
 
 // The code of whatever purposes object a page passes.
-export const encode = (p) => '' + +!!(p && p.analytics) + +!!(p && p.marketing)
+export const encode = (p) => '' + +!!p?.analytics + +!!p?.marketing
 
 // The purposes of a code, as DESIGN.md names them.
 export const decode = (code) => ({ analytics: code[0] > 0, marketing: code[1] > 0 })

@@ -29,7 +29,7 @@ export const createFormTracker = (emit, now) => {
     s.el_ = 0
   }
   return {
-    focus(el, s) {
+    focusin(el, s) {
       if (isField(el)) {
         left((s = start(el.form)))
         if (!isSensitive(el)) {
@@ -40,7 +40,7 @@ export const createFormTracker = (emit, now) => {
         }
       }
     },
-    blur(el, s = started.get(el.form)) {
+    focusout(el, s = started.get(el.form)) {
       if (s && s.el_ == el) left(s)
     },
     submit(form, s = start(form)) {

@@ -1,7 +1,7 @@
 // Which clicks are outbound links, downloads or marked custom events.
 
 export const DOWNLOAD =
-  /\.(pdf|zip|rar|7z|gz|docx?|xlsx?|pptx?|od[ts]|csv|txt|rtf|dmg|exe|msi|pkg|apk|iso|mp3|wav|mp4|mov|avi|webm|epub)$/i
+  /\.(pdf|zip|rar|[7g]z|docx?|xlsx?|pptx?|od[ts]|csv|txt|rtf|dmg|exe|msi|pkg|apk|iso|mp[34]|wav|mov|avi|webm|epub)$/i
 
 // a: an <a> element (resolved href parts); host: the page's host.
 // Answers 'download', 'outbound' (another host, http or https) or false.

@@ -1,11 +1,12 @@
 // The event of DESIGN.md's /api/collect contract.
+import { cleanUrl } from './urls.js'
 
 // fields: type, name?, props?, order_id?, …; ids: {vid, sid}, only with analytics consent.
 // Undefined fields vanish in JSON.
 export const buildEvent = (w, fields, consent, ids) => ({
     ts: Date.now(),
-    url: w.location.href,
-    referrer: w.document.referrer,
+    url: cleanUrl(w.location.href),
+    referrer: cleanUrl(w.document.referrer),
     title: w.document.title,
     screen: w.screen.width + 'x' + w.screen.height,
     lang: w.navigator.language,

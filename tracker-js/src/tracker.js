@@ -5,6 +5,7 @@ import { decode, encode, initialConsent, privacySignal } from './consent.js'
 import { createFormTracker } from './forms.js'
 import { linkType, linkUrl, markedEvent } from './links.js'
 import { buildEvent, commandFields } from './payload.js'
+import { cleanUrl } from './urls.js'
 import { createBatch, createSender } from './transport.js'
 
 // Every entry point from the page goes through here: the host page never sees our exceptions.
@@ -91,8 +92,8 @@ export const start = (w) => {
   const on = (target, type, f) => target.addEventListener(type, safe(f), true)
   const forms = createFormTracker((type, props) => send({ type, props }), Date.now)
 
-  // Single-page apps: a route change is a pageview when the URL changed.
-  const route = () => w.setTimeout(() => w.location.href != lastPage && send({ type: 'pageview' }))
+  // Single-page apps: a route change is a pageview when the URL as sent changed (a new fragment alone does not).
+  const route = () => w.setTimeout(() => cleanUrl(w.location.href) != lastPage && send({ type: 'pageview' }))
   for (const m of ['pushState', 'replaceState']) {
     const original = w.history[m]
     w.history[m] = function () {
@@ -113,9 +114,7 @@ export const start = (w) => {
   }
   on(doc, 'click', click)
   on(doc, 'auxclick', click)
-  on(doc, 'focusin', (e) => forms.focus(e.target))
-  on(doc, 'focusout', (e) => forms.blur(e.target))
-  on(doc, 'submit', (e) => forms.submit(e.target))
+  for (const type of ['focusin', 'focusout', 'submit']) on(doc, type, (e) => forms[type](e.target))
 
   // Leaving or hiding the page: the batch goes out as a beacon.
   on(doc, 'visibilitychange', () => doc.hidden && batch.now(1))

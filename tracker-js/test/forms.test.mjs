@@ -63,16 +63,16 @@ test('focus order and dwell time per field; a refocus counts again; submit ends 
   const email = input(f, { name: 'email', type: 'email' })
   const password = input(f, { name: 'password', type: 'password' })
   const remember = input(f, { name: 'remember', type: 'checkbox' })
-  t.focus(email)
+  t.focusin(email)
   advance(1200)
-  t.blur(email)
-  t.focus(password)
+  t.focusout(email)
+  t.focusin(password)
   advance(3000)
-  t.blur(password)
-  t.focus(remember)
+  t.focusout(password)
+  t.focusin(remember)
   advance(100)
-  t.blur(remember)
-  t.focus(email)
+  t.focusout(remember)
+  t.focusin(email)
   advance(50)
   t.submit(f) // Enter in a field: no blur before submit
   assert.deepEqual(events, [
@@ -90,10 +90,10 @@ test('a started form left unsubmitted is abandoned, with its last named field', 
   const { t, events, advance } = tracker()
   const a = form({ name: 'newsletter' })
   const b = form({ id: 'search' })
-  t.focus(input(a, { name: 'email' }))
+  t.focusin(input(a, { name: 'email' }))
   advance(10)
-  t.focus(input(a, { name: 'cvc' })) // focus moves on: the first field ends without a blur event
-  t.focus(input(b, { name: 'q' }))
+  t.focusin(input(a, { name: 'cvc' })) // focus moves on: the first field ends without a blur event
+  t.focusin(input(b, { name: 'q' }))
   t.submit(b)
   t.leave()
   assert.deepEqual(events, [
@@ -111,9 +111,9 @@ test('a started form left unsubmitted is abandoned, with its last named field', 
 test('a submit without any focus still counts as start and submit; buttons and stray blurs are ignored', () => {
   const { t, events } = tracker()
   const f = form({ id: 'quick' })
-  t.focus(new FakeElement('button', {}, { form: f }))
-  t.blur(input(f, { name: 'never-focused' }))
-  t.blur(new FakeElement('div'))
+  t.focusin(new FakeElement('button', {}, { form: f }))
+  t.focusout(input(f, { name: 'never-focused' }))
+  t.focusout(new FakeElement('div'))
   t.submit(f)
   assert.deepEqual(events, [
     ['form_start', { form: 'quick' }],

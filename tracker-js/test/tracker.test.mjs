@@ -103,7 +103,7 @@ test('the queue of the snippet runs first; identify needs consent', async () => 
   assert.ok(env.sent().every((e) => e.vid))
 })
 
-test('route changes are pageviews only when the URL changed', async () => {
+test('route changes are pageviews only when the URL as sent changed (a new fragment alone is none)', async () => {
   const env = run()
   env.w.history.pushState({}, '', '/p/2')
   await env.clock.tick(0)
@@ -112,10 +112,13 @@ test('route changes are pageviews only when the URL changed', async () => {
   env.setUrl('/p/2#specs')
   env.w.dispatch('hashchange')
   env.w.dispatch('popstate')
+  await env.clock.tick(0)
+  env.setUrl('/p/3?token=t#specs')
+  env.w.dispatch('popstate')
   await env.clock.tick(1000)
   assert.deepEqual(
     env.sent().map((e) => e.url),
-    ['https://shop.example/p/1', 'https://shop.example/p/2', 'https://shop.example/p/2#specs'],
+    ['https://shop.example/p/1', 'https://shop.example/p/2', 'https://shop.example/p/3?'],
   )
 })
 

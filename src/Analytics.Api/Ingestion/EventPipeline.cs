@@ -35,7 +35,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
     {
         var row = Build(e, site, client);
         WithTime(row, e.Ts, client.ReceivedAt);
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, row.Url, row.Referrer, site.Domains));
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, e.Url, e.Referrer, site.Domains)); // the whole URL: campaign and click ids
         WithCookielessVisitor(row, site, client);
         return row; // the IP was only read above: the row has no field for it
     }
@@ -49,7 +49,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         var row = Build(e, site, client);
         row.TsMs = tsMs;
         row.Origin = origin;
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, row.Url, row.Referrer, site.Domains));
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, e.Url, e.Referrer, site.Domains)); // the whole URL: campaign and click ids
         WithHistoricVisitor(row, site, client);
         return row;
     }
@@ -63,14 +63,14 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
             ReceivedAt = client.ReceivedAt,
             Type = e.Type!,
             Name = e.Name ?? "",
-            Title = e.Title ?? "",
+            Title = UrlPrivacy.Title(e.Title),
             Screen = e.Screen ?? "",
             Lang = e.Lang ?? "",
             OrderId = e.OrderId ?? "",
             Revenue = e.Revenue ?? 0,
             Currency = e.Currency ?? "",
         };
-        WithPage(row, e.Url!, e.Referrer);
+        WithPage(row, e.Url!, e.Referrer, site);
         WithConsent(row, e);
         WithProps(row, e.Props);
         return row;
@@ -83,15 +83,14 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         row.TsMs = clientMs is { } ms && ms <= received && ms >= received - (long)maxClientAge.TotalMilliseconds ? ms : received;
     }
 
-    static void WithPage(EventRow row, string url, string? referrer)
+    /// <summary>The row gets the URL and referrer as <see cref="UrlPrivacy"/> allows; the enrichment read them whole.</summary>
+    static void WithPage(EventRow row, string url, string? referrer, Site site)
     {
-        row.Url = url;
-        row.Referrer = referrer ?? "";
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            row.Hostname = uri.Host;
-            row.Path = uri.AbsolutePath;
-        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return; // the validators let no such URL through
+        row.Url = UrlPrivacy.Page(uri, site.QueryParams);
+        row.Hostname = uri.Host;
+        row.Path = uri.AbsolutePath;
+        row.Referrer = UrlPrivacy.Referrer(referrer, uri.Host, site);
     }
 
     /// <summary>Identifiers only with analytics consent, whatever the client sent: consent is enforced here too.</summary>

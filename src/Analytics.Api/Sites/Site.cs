@@ -4,6 +4,9 @@ namespace Analytics.Sites;
 public sealed record Site(
     string Id, string Key, string Name, IReadOnlyList<string> Domains, string TimeZone, int RetentionDays, DateTimeOffset CreatedAt)
 {
+    /// <summary>Query parameters its page URLs keep besides utm_* and click ids (e.g. "id"): see <see cref="Ingestion.UrlPrivacy"/>.</summary>
+    public IReadOnlyList<string> QueryParams { get; init; } = [];
+
     /// <summary>True when a page of this <c>Origin</c> header (scheme://host[:port]) may send for the site.</summary>
     public bool AllowsOrigin(string origin) => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && AllowsHost(uri.Host);
 

@@ -23,7 +23,7 @@ public sealed class SiteStartup(SiteStore store, SchemaReady schema, IConfigurat
         {
             await store.LoadAsync(ct);
             if (config.GetValue<bool>("Sites:CreateDemoSite") && store.FindByKey(DemoKey) is null)
-                await store.CreateAsync("Demo shop", ["localhost", "127.0.0.1"], "UTC", 395, DemoKey, ct);
+                await store.CreateAsync("Demo shop", ["localhost", "127.0.0.1"], "UTC", 395, ["id"], DemoKey, ct); // product pages are /demo/product.html?id=…
         }
         catch (ClickHouseException e)
         {

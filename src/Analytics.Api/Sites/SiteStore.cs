@@ -30,28 +30,28 @@ public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Optio
     {
         var loaded = new Dictionary<string, Site>(StringComparer.Ordinal);
         await foreach (var row in clickHouse.QueryAsync(Sql.Query($"""
-            SELECT site_id, key, name, domains, time_zone, retention_days, toUnixTimestamp(created_at) AS created
+            SELECT site_id, key, name, domains, time_zone, retention_days, toUnixTimestamp(created_at) AS created, query_params
             FROM sites FINAL WHERE deleted = 0
             """), SitesJson.Default.SiteRow, ct))
         {
             loaded[row.key] = new Site(row.site_id, row.key, row.name, row.domains, row.time_zone, (int)row.retention_days,
-                DateTimeOffset.FromUnixTimeSeconds(row.created));
+                DateTimeOffset.FromUnixTimeSeconds(row.created)) { QueryParams = row.query_params };
         }
         foreach (var key in byKey.Keys.Where(k => !loaded.ContainsKey(k))) byKey.TryRemove(key, out _);
         foreach (var (key, site) in loaded) byKey[key] = site;
         SaveSnapshot();
     }
 
-    public async Task<Site> CreateAsync(string name, IReadOnlyList<string> domains, string timeZone, int retentionDays, string? key, CancellationToken ct)
+    public async Task<Site> CreateAsync(string name, IReadOnlyList<string> domains, string timeZone, int retentionDays, IReadOnlyList<string> queryParams, string? key, CancellationToken ct)
     {
         var site = new Site(Guid.NewGuid().ToString("N"), key ?? NewKey(), name, domains, timeZone, retentionDays,
-            DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds())) { QueryParams = queryParams };
         if (!byKey.TryAdd(site.Key, site)) throw new InvalidOperationException($"A site with key '{site.Key}' exists.");
         try
         {
             await clickHouse.ExecuteAsync(Sql.Query($"""
-                INSERT INTO sites (site_id, key, name, domains, time_zone, retention_days, created_at, updated_at, deleted)
-                VALUES ({site.Id}, {site.Key}, {site.Name}, {site.Domains}, {site.TimeZone}, {site.RetentionDays}, {site.CreatedAt}, {site.CreatedAt}, 0)
+                INSERT INTO sites (site_id, key, name, domains, time_zone, retention_days, created_at, updated_at, deleted, query_params)
+                VALUES ({site.Id}, {site.Key}, {site.Name}, {site.Domains}, {site.TimeZone}, {site.RetentionDays}, {site.CreatedAt}, {site.CreatedAt}, 0, {site.QueryParams})
                 """), ct);
         }
         catch

@@ -28,7 +28,8 @@ public static class SitesApi
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
         var domains = request.Domains!.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList();
-        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, null, ct);
+        var queryParams = (request.QueryParams ?? []).Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, queryParams, null, ct);
         return TypedResults.Created($"/api/sites/{site.Key}", ToResponse(site, http));
     }
 
@@ -40,5 +41,5 @@ public static class SitesApi
 
     static SiteResponse ToResponse(Site site, HttpContext http) =>
         new(site.Id, site.Key, site.Name, site.Domains, site.TimeZone, site.RetentionDays, site.CreatedAt,
-            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>");
+            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>", site.QueryParams);
 }

@@ -28,13 +28,30 @@ public sealed class SchemaMigrations(IClickHouse clickHouse, ILogger<SchemaMigra
         {
             if (applied.Contains(migration.Version)) continue;
             foreach (var statement in migration.Statements)
-                await clickHouse.ExecuteAsync(Sql.Trusted(statement), ct);
+                await ApplyStatementAsync(statement, ct);
             await clickHouse.ExecuteAsync(Sql.Query(
                 $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, {migration.Name}, {DateTimeOffset.UtcNow})"), ct);
             logger.LogInformation("Applied schema migration {Version} {Name} on {Engine}", migration.Version, migration.Name, clickHouse.Engine);
             count++;
         }
         return count;
+    }
+
+    /// <summary>
+    /// ClickHouse 18.16 knows no ADD COLUMN IF NOT EXISTS: a column that exists already means the statement ran before
+    /// a crash kept it from being recorded, so it counts as applied.
+    /// </summary>
+    internal async Task ApplyStatementAsync(string statement, CancellationToken ct)
+    {
+        try
+        {
+            await clickHouse.ExecuteAsync(Sql.Trusted(statement), ct);
+        }
+        catch (ClickHouseException e) when (statement.Contains("ADD COLUMN", StringComparison.OrdinalIgnoreCase)
+                                            && e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogInformation("Schema statement already applied on {Engine}: {Statement}", clickHouse.Engine, statement);
+        }
     }
 
     static IReadOnlyList<Migration> Load()

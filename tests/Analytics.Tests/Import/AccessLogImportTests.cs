@@ -67,7 +67,7 @@ public abstract class AccessLogImportTests(ApiFactory api)
         Assert.All(rows, r => Assert.Equal("pageview", r.GetProperty("type").GetString()));
         Assert.All(rows, r => Assert.Equal("shop.example", r.GetProperty("hostname").GetString()));
 
-        Assert.Equal("https://www.google.com/search?q=shoes", rows[0].GetProperty("referrer").GetString());
+        Assert.Equal("https://www.google.com/search", rows[0].GetProperty("referrer").GetString()); // external: origin and path only
         Assert.Equal("organic_search", rows[0].GetProperty("channel").GetString());
         Assert.Equal("Google", rows[0].GetProperty("source").GetString());
         Assert.Equal("Chrome", rows[0].GetProperty("browser").GetString());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Sites;
 
@@ -40,6 +41,42 @@ public abstract class SitesTests(ApiFactory api)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_sites_query_params_are_validated_stored_listed_snapshotted_and_reloaded()
+    {
+        var response = await api.Admin().PostAsJsonAsync("/api/sites", new { name = "Params", domains = new[] { "params.example" }, query_params = new[] { "id", " page ", "ID" } });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        static List<string?> Params(JsonElement site) => site.GetProperty("query_params").EnumerateArray().Select(p => p.GetString()).ToList();
+
+        Assert.Equal(["id", "page"], Params(await api.Admin().GetFromJsonAsync<JsonElement>($"/api/sites/{key}")));
+        var listed = await api.Admin().GetFromJsonAsync<JsonElement>("/api/sites");
+        Assert.Equal(["id", "page"], Params(listed.EnumerateArray().Single(s => s.GetProperty("key").GetString() == key)));
+        var stored = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT query_params FROM sites FINAL WHERE key = {key}"));
+        Assert.Equal(["id", "page"], Params(JsonDocument.Parse(stored).RootElement));
+        var snapshot = JsonDocument.Parse(File.ReadAllText(Path.Combine(api.DataDir, "sites.json"))).RootElement;
+        Assert.Contains(snapshot.EnumerateArray(), s => s.GetProperty("Key").GetString() == key && s.GetProperty("QueryParams").EnumerateArray().Select(p => p.GetString()).SequenceEqual(["id", "page"]));
+
+        var store = api.Services.GetRequiredService<Analytics.Sites.SiteStore>();
+        await store.LoadAsync(CancellationToken.None);
+        Assert.Equal(["id", "page"], store.FindByKey(key)!.QueryParams);
+    }
+
+    [Theory]
+    [InlineData("[\"token\"]")]
+    [InlineData("[\"user_email\"]")]
+    [InlineData("[\"a b\"]")]
+    [InlineData("[\"\"]")]
+    [InlineData("[\"id=3\"]")]
+    public async Task A_query_param_that_looks_like_a_secret_or_is_no_name_is_a_validation_problem(string queryParams)
+    {
+        var body = $"{{\"name\": \"x\", \"domains\": [\"a.example\"], \"query_params\": {queryParams}}}";
+        var response = await api.Admin().PostAsync("/api/sites", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("QueryParams[0]", out _), await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -21,6 +21,14 @@ public abstract class SchemaMigrationsTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task An_added_column_that_exists_already_counts_as_applied_after_a_crash_before_recording()
+    {
+        var migrations = new SchemaMigrations(engine.ClickHouse, NullLogger<SchemaMigrations>.Instance);
+        await migrations.ApplyStatementAsync("ALTER TABLE sites ADD COLUMN query_params Array(String)", CancellationToken.None);
+        await Assert.ThrowsAsync<ClickHouseException>(() => migrations.ApplyStatementAsync("ALTER TABLE no_such_table ADD COLUMN x String", CancellationToken.None));
+    }
+
+    [Fact]
     public void Statements_split_on_semicolons_at_line_ends_and_comments_are_dropped()
     {
         var statements = SchemaMigrations.SplitStatements("-- a comment; not a statement\nCREATE TABLE a (x String DEFAULT ';');\nCREATE TABLE b (y UInt8)\n");
