@@ -1,21 +1,22 @@
 using System.Net;
 using Analytics.Enrichment.GeoIp;
+using Analytics.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Analytics.Tests.Enrichment;
 
-/// <summary>GeoIP against MaxMind's own test databases (real GeoIP2/GeoLite2 schema), from ../shared/data/maxmind.</summary>
+/// <summary>GeoIP against MaxMind's own test databases (real GeoIP2/GeoLite2 schema), kept in TestData/maxmind.</summary>
 public class GeoIpLookupTests(ITestOutputHelper output)
 {
-    private string? Database(string name) => SharedData.Require($"maxmind/{name}", output);
+    private string Database(string name) => SharedData.Require($"maxmind/{name}", output);
 
     [Theory]
     [InlineData("GeoIP2-City-Test.mmdb")]
     [InlineData("GeoLite2-City-Test.mmdb")]
     public void City_databases_give_country_region_and_city(string name)
     {
-        if (Database(name) is not { } path) return;
+        var path = Database(name);
         using var geo = new GeoIpLookup(path, watch: false);
 
         Assert.Equal(new GeoLocation("GB", "ENG", "London"), geo.Lookup(IPAddress.Parse("81.2.69.142")));
@@ -30,7 +31,7 @@ public class GeoIpLookupTests(ITestOutputHelper output)
     [InlineData("GeoLite2-Country-Test.mmdb")]
     public void Country_databases_give_the_country_only(string name)
     {
-        if (Database(name) is not { } path) return;
+        var path = Database(name);
         using var geo = new GeoIpLookup(path, watch: false);
 
         Assert.Equal(new GeoLocation("GB", "", ""), geo.Lookup(IPAddress.Parse("81.2.69.142")));
@@ -41,7 +42,7 @@ public class GeoIpLookupTests(ITestOutputHelper output)
     [Fact]
     public void Private_loopback_and_unlisted_addresses_are_unknown()
     {
-        if (Database("GeoIP2-City-Test.mmdb") is not { } path) return;
+        var path = Database("GeoIP2-City-Test.mmdb");
         using var geo = new GeoIpLookup(path, watch: false);
 
         foreach (var ip in new[] { "127.0.0.1", "10.1.2.3", "172.16.5.4", "192.168.0.1", "100.64.0.1", "169.254.1.1", "::1", "fe80::1", "fd00::1", "1.1.1.1" })
@@ -71,7 +72,8 @@ public class GeoIpLookupTests(ITestOutputHelper output)
     [InlineData("GeoLite2-Country-Test.mmdb", false)]
     public void Generic_reader_answers_equal_MaxMinds_DatabaseReader(string name, bool city)
     {
-        if (Database(name) is not { } path || SharedData.Require("maxmind/GeoIP2-City-Test.json", output) is not { } json) return;
+        var path = Database(name);
+        var json = SharedData.Require("maxmind/GeoIP2-City-Test.json", output);
         using var ours = new GeoDatabase(path);
         using var theirs = new MaxMind.GeoIP2.DatabaseReader(path, MaxMind.Db.FileAccessMode.MemoryMapped);
 
@@ -102,7 +104,7 @@ public class GeoIpLookupTests(ITestOutputHelper output)
     [Fact]
     public void A_dbip_file_name_requires_the_attribution()
     {
-        if (Database("GeoLite2-Country-Test.mmdb") is not { } source) return;
+        var source = Database("GeoLite2-Country-Test.mmdb");
         var dir = Directory.CreateTempSubdirectory("geoip-dbip-");
         try
         {
@@ -121,7 +123,8 @@ public class GeoIpLookupTests(ITestOutputHelper output)
     [Fact]
     public void A_replaced_database_file_is_picked_up()
     {
-        if (Database("GeoIP2-Country-Test.mmdb") is not { } country || Database("GeoIP2-City-Test.mmdb") is not { } city) return;
+        var country = Database("GeoIP2-Country-Test.mmdb");
+        var city = Database("GeoIP2-City-Test.mmdb");
         var dir = Directory.CreateTempSubdirectory("geoip-reload-");
         try
         {
@@ -147,7 +150,8 @@ public class GeoIpLookupTests(ITestOutputHelper output)
     [Fact]
     public void The_file_watcher_notices_a_replacement_without_waiting_for_the_interval()
     {
-        if (Database("GeoIP2-Country-Test.mmdb") is not { } country || Database("GeoIP2-City-Test.mmdb") is not { } city) return;
+        var country = Database("GeoIP2-Country-Test.mmdb");
+        var city = Database("GeoIP2-City-Test.mmdb");
         var dir = Directory.CreateTempSubdirectory("geoip-watch-");
         try
         {
@@ -160,8 +164,8 @@ public class GeoIpLookupTests(ITestOutputHelper output)
             File.Copy(city, incoming);
             File.Move(incoming, path, overwrite: true);
 
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (geo.Lookup(IPAddress.Parse("81.2.69.142")).City == "" && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Eventually.Until(() => geo.Lookup(IPAddress.Parse("81.2.69.142")).City != "", TimeSpan.FromSeconds(10),
+                "the watcher to load the replaced (City) database");
             Assert.Equal("London", geo.Lookup(IPAddress.Parse("81.2.69.142")).City);
         }
         finally
