@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "../shared/data/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
+    "long-ua" => LongUserAgentBench.Run(args.Skip(1).ToArray()),
     "empty-endpoint" => EmptyEndpoint.Run(args.Skip(1).ToArray()), // the ingest bench's baseline A, as its child process
     _ => Usage(),
 };
@@ -20,6 +21,7 @@ static int Usage()
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]…
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- soak [--minutes 5] [--engine embedded|server] [--events 20] [--connections 4]
+               dotnet run -c Release --project bench/Analytics.Bench -- long-ua [--requests 100] [--events 500] [--ua-length 1100]
         """);
     return 2;
 }
