@@ -18,7 +18,7 @@ public static class ClickHouseReads
     {
         await using var rows = await clickHouse.OpenJsonEachRowAsync(sql, ct);
         await foreach (var value in JsonSerializer.DeserializeAsyncEnumerable(rows, row, topLevelValues: true, ct))
-            yield return value ?? throw new ClickHouseException($"A row of {typeof(T).Name} was null (statement: {ClickHouseException.Abbreviate(sql.Text)})");
+            yield return value ?? throw new ClickHouseException($"A row of {typeof(T).Name} was null (statement: {ClickHouseException.Describe(sql.Text)})");
     }
 
     /// <summary>All rows of a SELECT in a list: for results known to be small.</summary>

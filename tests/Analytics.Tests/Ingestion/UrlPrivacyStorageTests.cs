@@ -32,10 +32,10 @@ public abstract class UrlPrivacyStorageTests(ApiFactory api)
 
     async Task<List<JsonElement>> StoredAsync(string siteId, int expected)
     {
-        Assert.Equal(expected, await api.WaitForRowsAsync($"site_id = '{siteId}'", expected));
+        Assert.Equal(expected, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {siteId}"), expected));
         var everything = await api.ClickHouse.QueryJsonEachRowAsync(Analytics.Storage.Sql.Query($"SELECT * FROM events WHERE site_id = {siteId}"));
         foreach (var secret in Secrets) Assert.DoesNotContain(secret, everything, StringComparison.OrdinalIgnoreCase);
-        return await RowsAsync(api, "url, path, referrer, title, channel, source, utm_source, utm_medium", siteId, "url");
+        return await RowsAsync(api, Analytics.Storage.Sql.Query($"url, path, referrer, title, channel, source, utm_source, utm_medium"), siteId, Analytics.Storage.Sql.Query($"url"));
     }
 
     static void AssertNewsletterAndAd(List<JsonElement> rows)
