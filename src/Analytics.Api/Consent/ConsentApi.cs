@@ -37,6 +37,9 @@ public static class ConsentApi
     {
         app.MapPost("/api/consent", Record).RequireRateLimiting(IngestionSetup.CollectRateLimit).AllowAnonymous();
         app.MapMethods("/api/consent", ["OPTIONS"], Cors.Preflight).AllowAnonymous();
+        var spool = app.Services.GetRequiredKeyedService<Spool>(ConsentColumns.SpoolKey);
+        app.Services.GetRequiredService<Observability.Metrics>()
+            .Gauge("analytics_consent_spool_rows", "Consent proofs spooled and not yet in ClickHouse.", () => spool.PendingRows);
     }
 
     static async Task<IResult> Record(HttpContext http, SiteStore sites, [FromKeyedServices(ConsentColumns.SpoolKey)] Spool spool,
