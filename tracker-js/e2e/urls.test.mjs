@@ -11,9 +11,11 @@ const SECRETS = /jane|tok123|frag456|access_token|pw111|email=|token=/i
 
 test('no fragment and no secret-named parameter leaves the browser; utm and click ids do, and channel and campaign are found', async () => {
   const v = await h.visitor()
-  v.define('landing', { title: 'Landing', body: '<a id="next" href="next?id=3&password=pw111&utm_source=news#top">next</a>' })
   v.define('next', { title: 'Order of jane@example.com' })
-  await v.open('landing?email=jane%40example.com&token=tok123&utm_source=news&utm_medium=email&gclid=g-1#access_token=frag456')
+  await v.open('landing?email=jane%40example.com&token=tok123&utm_source=news&utm_medium=email&gclid=g-1#access_token=frag456', {
+    title: 'Landing',
+    body: '<a id="next" href="next?id=3&password=pw111&utm_source=news#top">next</a>',
+  })
   await v.page.click('#next')
   const next = await v.waitForEvent((e) => e.type == 'pageview' && e.url.includes('/__e2e/next'), 'the second pageview')
   const landing = (await v.events()).find((e) => e.type == 'pageview' && e.url.includes('/__e2e/landing'))

@@ -35,7 +35,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
     {
         var row = Build(e, site, client);
         WithTime(row, e.Ts, client.ReceivedAt);
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, e.Url, e.Referrer, site.Domains)); // the whole URL: campaign and click ids
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, UrlPrivacy.ForEnrichment(e.Url!), e.Referrer, site.Domains)); // before the allow-list
         WithCookielessVisitor(row, site, client);
         return row; // the IP was only read above: the row has no field for it
     }
@@ -49,7 +49,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         var row = Build(e, site, client);
         row.TsMs = tsMs;
         row.Origin = origin;
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, e.Url, e.Referrer, site.Domains)); // the whole URL: campaign and click ids
+        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, UrlPrivacy.ForEnrichment(e.Url!), e.Referrer, site.Domains)); // before the allow-list
         WithHistoricVisitor(row, site, client);
         return row;
     }

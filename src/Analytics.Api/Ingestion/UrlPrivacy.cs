@@ -43,23 +43,49 @@ public static partial class UrlPrivacy
         return false;
     }
 
-    /// <summary>scheme://host[:port]/path?kept-parameters: no user info, no other parameter, no fragment.</summary>
-    public static string Page(Uri url, IReadOnlyList<string> siteParams)
+    /// <summary>
+    /// scheme://host[:port]/path?kept-parameters: no user info, no other parameter, no fragment, and no parameter
+    /// whose value holds an e-mail address (newsletter tools write the subscriber's into utm_content).
+    /// </summary>
+    public static string Page(Uri url, IReadOnlyList<string> siteParams) =>
+        Filter(OriginAndPath(url), url.Query, siteParams);
+
+    /// <summary>
+    /// What the enrichment reads (campaign and click ids, before the allow-list): the URL as received, without its
+    /// fragment and without parameters that hold an e-mail address, so that none reaches the utm_* columns either.
+    /// </summary>
+    public static string ForEnrichment(string url)
     {
-        var originAndPath = OriginAndPath(url);
-        var query = url.Query.AsSpan();
-        if (query.Length <= 1) return originAndPath;
-        var kept = new StringBuilder(originAndPath, originAndPath.Length + query.Length);
+        var hash = url.IndexOf('#');
+        if (hash >= 0) url = url[..hash];
+        var question = url.IndexOf('?');
+        if (question < 0 || (url.IndexOf('@', question) < 0 && url.IndexOf("%40", question, StringComparison.Ordinal) < 0)) return url;
+        return Filter(url[..question], url[question..], null);
+    }
+
+    /// <summary>base + the pairs of <paramref name="query"/> ("?a=1&amp;b=2") that are kept; all but e-mail values when no allow-list.</summary>
+    static string Filter(string baseUrl, string query, IReadOnlyList<string>? siteParams)
+    {
+        if (query.Length <= 1) return baseUrl;
+        var pairs = query.AsSpan(1);
+        var kept = new StringBuilder(baseUrl, baseUrl.Length + query.Length);
         var separator = '?';
-        foreach (var range in query[1..].Split('&'))
+        foreach (var range in pairs.Split('&'))
         {
-            var pair = query[1..][range];
+            var pair = pairs[range];
             var equals = pair.IndexOf('=');
-            if (pair.IsEmpty || !IsKept(equals < 0 ? pair : pair[..equals], siteParams)) continue;
+            if (pair.IsEmpty || (siteParams is not null && !IsKept(equals < 0 ? pair : pair[..equals], siteParams))) continue;
+            if (equals >= 0 && HoldsEmailAddress(pair[(equals + 1)..])) continue;
             kept.Append(separator).Append(pair);
             separator = '&';
         }
         return kept.ToString();
+    }
+
+    static bool HoldsEmailAddress(ReadOnlySpan<char> value)
+    {
+        if (value.IndexOf('@') < 0 && !value.Contains("%40", StringComparison.OrdinalIgnoreCase)) return false;
+        return EmailAddress().IsMatch(value.IndexOfAny('%', '+') >= 0 ? Decode(value) : value.ToString());
     }
 
     /// <summary>

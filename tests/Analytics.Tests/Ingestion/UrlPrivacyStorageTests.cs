@@ -15,7 +15,7 @@ namespace Analytics.Tests.Ingestion;
 public abstract class UrlPrivacyStorageTests(ApiFactory api)
 {
     /// <summary>A newsletter link to a product page (the site keeps "id"), with an OAuth-style fragment on top.</summary>
-    const string NewsletterPage = "https://shop.example/product.html?id=3&email=jane%40example.com&token=tok123&utm_source=newsletter&utm_medium=email#access_token=frag456";
+    const string NewsletterPage = "https://shop.example/product.html?id=3&email=jane%40example.com&token=tok123&utm_source=newsletter&utm_medium=email&utm_content=jane%40example.com#access_token=frag456";
     const string StoredNewsletterPage = "https://shop.example/product.html?id=3&utm_source=newsletter&utm_medium=email";
     const string AdPage = "https://shop.example/landing?gclid=g-1&password=pw111&q=jane";
     const string StoredAdPage = "https://shop.example/landing?gclid=g-1";

@@ -19,6 +19,7 @@ public sealed class UrlPrivacyTests
     [InlineData("https://jane:hunter2@shop.example:8443/a/b?page=2", "https://shop.example:8443/a/b")]
     [InlineData("https://shop.example/?utm_email=jane%40example.com&utm_campaign=spring", "https://shop.example/?utm_campaign=spring")]
     [InlineData("https://shop.example/?&&utm_source=x&&", "https://shop.example/?utm_source=x")]
+    [InlineData("https://shop.example/?utm_content=jane.doe%40example.com&utm_term=a+b%40c.org&utm_source=@news", "https://shop.example/?utm_source=@news")]
     public void A_page_keeps_its_path_and_only_utm_and_click_ids(string url, string stored) => Assert.Equal(stored, Page(url));
 
     [Fact]
@@ -28,6 +29,14 @@ public sealed class UrlPrivacyTests
             Page("https://shop.example/product.html?id=3&session_id=s&utm_source=x&token=t&ref=y", "id", "token", "session_id"));
         Assert.Equal("https://shop.example/p?ID=3", Page("https://shop.example/p?ID=3", "id"));
     }
+
+    [Theory]
+    [InlineData("https://shop.example/p?utm_source=news&q=shoes#top", "https://shop.example/p?utm_source=news&q=shoes")]
+    [InlineData("https://shop.example/p?utm_content=jane%40example.com&gclid=g&ref=x@y.org", "https://shop.example/p?gclid=g")]
+    [InlineData("https://shop.example/@jane/p?a=1", "https://shop.example/@jane/p?a=1")]
+    [InlineData("https://shop.example/p", "https://shop.example/p")]
+    public void The_enrichment_reads_every_parameter_but_those_holding_an_email_address(string url, string read) =>
+        Assert.Equal(read, UrlPrivacy.ForEnrichment(url));
 
     [Theory]
     [InlineData("email")]
