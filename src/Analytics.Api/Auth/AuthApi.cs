@@ -36,7 +36,8 @@ public static class AuthApi
             .AddPolicy(Roles.Metrics, p => p.RequireRole(Roles.Metrics, Roles.Admin))
             .AddPolicy(Roles.AnyUser, p => p.RequireRole(Roles.People))
             // Deny by default: an endpoint that names no policy is for admins; anonymous ones say AllowAnonymous.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerTokenHandler.SchemeName).RequireRole(Roles.Admin).Build());
+            // No scheme named: the policy reads the user UseAuthentication set, so tracker requests stay unauthenticated.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(Roles.Admin).Build());
     }
 
     public static void MapAuth(this WebApplication app)

@@ -55,6 +55,9 @@ public sealed class TrackerAssetsTests : IClassFixture<TrackerAssetsTests.BuiltT
     {
         var page = await api.CreateClient().GetStringAsync("/demo/index.html");
         Assert.Contains("Demo shop", page);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.CreateClient().GetAsync("/t-banner.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.CreateClient().GetAsync("/demo/missing.html")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.CreateClient().GetAsync("/demo/..%2F..%2Ftracker-js%2Fdist%2Ft.js")).StatusCode);
+        // Not built, so not mapped: the deny-by-default policy answers for a path nothing serves.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.CreateClient().GetAsync("/t-banner.js")).StatusCode);
     }
 }
