@@ -7,9 +7,10 @@ namespace Analytics.Enrichment.Bots;
 
 /// <summary>Decides whether a request comes from a robot rather than a person's browser.</summary>
 /// <remarks>
-/// Signals, any of which is enough: uap-core's device family "Spider"; a token of <see cref="BotPatterns"/>;
-/// a word ending in bot/crawler/spider; an empty user agent (browsers always send one); a "HeadlessChrome"
-/// brand in the Sec-CH-UA client hint; an IP in <see cref="DataCentreRanges"/>.
+/// Signals, any of which is enough: uap-core's device family "Spider"; a pattern of the maintained
+/// <see cref="CrawlerList"/>; a token of <see cref="BotPatterns"/>; a word ending in bot/crawler/spider; an empty
+/// user agent (browsers always send one); a "HeadlessChrome" brand in the Sec-CH-UA client hint; an IP in
+/// <see cref="DataCentreRanges"/>.
 /// </remarks>
 public sealed class BotDetector(DataCentreRanges dataCentres)
 {
@@ -27,6 +28,9 @@ public sealed class BotDetector(DataCentreRanges dataCentres)
         if (string.IsNullOrWhiteSpace(userAgent)) return true;
         if (parsed.Device.IsSpider) return true;
         if (userAgent.AsSpan().IndexOfAny(Tokens) >= 0) return true;
+        foreach (var prefix in BotPatterns.Prefixes)
+            if (userAgent.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        if (CrawlerList.IsMatch(userAgent)) return true;
 
         foreach (Match word in GenericWord.Matches(userAgent))
             if (!BotPatterns.NotBots.Contains(word.Value)) return true;

@@ -20,8 +20,8 @@ public static class ChannelNames
     };
 }
 
-/// <summary>What kind of place a known source is.</summary>
-public enum SourceKind { Unknown, Search, Social, Email }
+/// <summary>What kind of place a known source is. Unknown ones may still have a readable name ("Wikipedia").</summary>
+public enum SourceKind { Unknown, Search, Social, Email, Advertising }
 
 /// <summary>A readable source name and its kind, e.g. ("Google", Search).</summary>
 public readonly record struct Source(string Name, SourceKind Kind)

@@ -18,6 +18,8 @@ public static class ChannelClassifier
         ("paid medium naming social", static (in Facts f) => f.Medium == Medium.PaidSocial, Channel.PaidSocial),
         // The closed channel list has no display or other-paid channel: paid traffic counts as paid search.
         ("paid medium, any other source", static (in Facts f) => f.Medium is Medium.Paid, Channel.PaidSearch),
+        // An ad server's referrer (googleadservices.com, doubleclick.net) is a paid click even without a click id.
+        ("ad server referrer", static (in Facts f) => f.Source.Kind == SourceKind.Advertising && !f.SelfReferral, Channel.PaidSearch),
         ("referrer is one of the site's own hosts", static (in Facts f) => f.SelfReferral && !f.HasCampaign, Channel.Internal),
         ("utm_medium says social", static (in Facts f) => f.Medium == Medium.Social, Channel.Social),
         ("utm_medium says organic", static (in Facts f) => f.Medium == Medium.Organic, Channel.OrganicSearch),
@@ -37,7 +39,7 @@ public static class ChannelClassifier
         var referrerHost = UrlParts.Host(referrer);
         var self = !referrerHost.IsEmpty && IsOwnHost(referrerHost, pageUrl, siteDomains);
         var facts = new Facts(
-            NameSource(campaign, referrerHost, self), MediumOf(campaign.UtmMedium), campaign.ClickIds,
+            NameSource(campaign, referrer, referrerHost, self), MediumOf(campaign.UtmMedium), campaign.ClickIds,
             HasReferrer: !referrerHost.IsEmpty, HasCampaign: IsTagged(campaign),
             SelfReferral: self);
 
@@ -57,13 +59,13 @@ public static class ChannelClassifier
     }
 
     /// <summary>The readable source: utm_source, else the referrer, else what a click id implies.</summary>
-    private static Source NameSource(Campaign campaign, ReadOnlySpan<char> referrerHost, bool selfReferral)
+    private static Source NameSource(Campaign campaign, string? referrer, ReadOnlySpan<char> referrerHost, bool selfReferral)
     {
         if ((campaign.ClickIds & ClickIds.GoogleAds) != 0) return new Source("Google", SourceKind.Search);
         if ((campaign.ClickIds & ClickIds.Msclkid) != 0) return new Source("Bing", SourceKind.Search);
         if (campaign.UtmSource is { } utm) return KnownSources.FromUtmSource(utm) ?? new Source(utm, SourceKind.Unknown);
         if (!referrerHost.IsEmpty && !selfReferral)
-            return KnownSources.FromHost(referrerHost)
+            return KnownSources.FromReferrer(referrerHost, UrlParts.Path(referrer))
                    ?? new Source(Lower(UrlParts.WithoutWww(referrerHost)), SourceKind.Unknown);
         // fbclid rides along on organic shares too, so it names Facebook but never makes the visit paid.
         if ((campaign.ClickIds & ClickIds.Fbclid) != 0) return new Source("Facebook", SourceKind.Social);

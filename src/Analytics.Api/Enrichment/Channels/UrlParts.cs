@@ -22,6 +22,21 @@ internal static class UrlParts
         return span.TrimEnd('.');
     }
 
+    /// <summary>The path of "scheme://host/path?query#fragment" ("/path"), or empty.</summary>
+    public static ReadOnlySpan<char> Path(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return default;
+        var span = url.AsSpan().Trim();
+        var scheme = span.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0) span = span[(scheme + 3)..];
+        else if (span.StartsWith("//", StringComparison.Ordinal)) span = span[2..];
+        var slash = span.IndexOfAny('/', '?', '#');
+        if (slash < 0 || span[slash] != '/') return default;
+        span = span[slash..];
+        var end = span.IndexOfAny('?', '#');
+        return end >= 0 ? span[..end] : span;
+    }
+
     /// <summary>The query string without '?' and without the fragment, or empty.</summary>
     public static ReadOnlySpan<char> Query(string? url)
     {

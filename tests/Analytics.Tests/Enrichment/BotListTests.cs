@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Analytics.Enrichment.Bots;
+using Analytics.Enrichment.UserAgents;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Analytics.Tests.Enrichment;
+
+/// <summary>
+/// The bot flag against the maintained crawler list's own examples (crawler-user-agents 1.60.0) and against
+/// the browsers among uap-core's conformance cases.
+/// </summary>
+public class BotListTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<UserAgentParser> Parser = new(() => UserAgentParser.CreateDefault());
+
+    private static bool IsBot(string userAgent) => BotDetector.IsBotUserAgent(userAgent, Parser.Value.Parse(userAgent));
+
+    [Fact]
+    public void The_vendored_crawler_list_is_the_pinned_package_file() =>
+        Assert.Equal(CrawlerList.Sha256, CrawlerList.ComputeSha256());
+
+    [Fact]
+    public void Every_pattern_of_the_list_compiles_as_a_dotnet_regex()
+    {
+        Assert.True(CrawlerList.All.Count > 1000, $"only {CrawlerList.All.Count} patterns");
+        var failures = new List<string>();
+        foreach (var entry in CrawlerList.All)
+        {
+            try { _ = new Regex(entry.Pattern, RegexOptions.CultureInvariant); }
+            catch (ArgumentException e) { failures.Add($"{entry.Pattern}: {e.Message}"); }
+        }
+        Assert.Empty(failures);
+        var (plain, regex) = CrawlerList.Shape;
+        output.WriteLine($"{CrawlerList.All.Count} patterns: {plain} matched as plain text, {regex} as one regex");
+    }
+
+    [Fact]
+    public void Plain_text_patterns_are_read_as_the_text_they_match()
+    {
+        Assert.Equal("Googlebot/", CrawlerList.AsPlainText(@"Googlebot\/"));
+        Assert.Equal("Yahoo! Slurp", CrawlerList.AsPlainText("Yahoo! Slurp"));
+        Assert.Equal("archive.org_bot", CrawlerList.AsPlainText(@"archive\.org_bot"));
+        Assert.Null(CrawlerList.AsPlainText("^curl"));
+        Assert.Null(CrawlerList.AsPlainText("[wW]get"));
+        Assert.Null(CrawlerList.AsPlainText(@"BlogTraffic\/\d\.\d+ Feed-Fetcher"));
+        Assert.Null(CrawlerList.AsPlainText("Netumo|netumo"));
+        Assert.Null(CrawlerList.AsPlainText("SSL Labs$"));
+    }
+
+    [Fact]
+    public void Every_example_user_agent_of_the_crawler_list_is_flagged()
+    {
+        var examples = CrawlerList.All.SelectMany(e => e.Instances ?? []).Distinct().ToList();
+        var missed = examples.Where(ua => !IsBot(ua)).ToList();
+        var rate = 1 - (double)missed.Count / examples.Count;
+        output.WriteLine($"crawler-user-agents examples flagged as bots: {examples.Count - missed.Count}/{examples.Count} = {rate:P2}");
+        foreach (var ua in missed) output.WriteLine("  not flagged: " + ua);
+
+        // Only the examples of the patterns left out as browser lookalikes may pass unflagged.
+        var lookalikeExamples = CrawlerList.All.Where(e => CrawlerList.BrowserLookalikes.ContainsKey(e.Pattern))
+            .SelectMany(e => e.Instances ?? []).ToHashSet();
+        Assert.All(missed, ua => Assert.Contains(ua, lookalikeExamples));
+    }
+
+    [Fact]
+    public void Each_browser_lookalike_is_still_in_the_list_and_matches_its_browser()
+    {
+        var patterns = CrawlerList.All.Select(e => e.Pattern).ToHashSet();
+        foreach (var pattern in CrawlerList.BrowserLookalikes.Keys)
+            Assert.True(patterns.Contains(pattern), $"'{pattern}' is no longer in the list: remove it from BrowserLookalikes");
+
+        string[] browsers =
+        [
+            "Mozilla/5.0 (Linux; Android 15; CPH2557 Build/AP3A.240617.008; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/142.0.7444.142 Mobile Safari/537.36",
+            "Mozilla/5.0 (Linux; Android 15; RMX3890 Build/AP3A.240617.008) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.135 Mobile Safari/537.36",
+            "Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 MetaIAB Facebook",
+            "Opera/9.80 (MAUI Runtime; Opera Mini/4.4.39008/37.9178; U; en) Presto/2.12.423 Version/12.16",
+            "Mozilla/5.0 (iPad; U; CPU iPhone OS 7_0 like Mac OS X; de-DE) WIRED/3.2.3.11.87970",
+        ];
+        foreach (var ua in browsers) Assert.False(IsBot(ua), ua);
+    }
+
+    [Fact]
+    public void The_hand_written_supplement_holds_only_what_the_list_does_not_name()
+    {
+        foreach (var token in BotPatterns.Tokens)
+            Assert.False(CrawlerList.IsMatch(token), $"the crawler list now names '{token}': drop it from BotPatterns.Tokens");
+    }
+
+    [Theory]
+    [InlineData("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")]
+    [InlineData("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)")]
+    [InlineData("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)")]
+    [InlineData("Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)")]
+    [InlineData("curl/8.5.0")]
+    [InlineData("Wget/1.21.4")]
+    [InlineData("python-requests/2.31.0")]
+    [InlineData("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36")]
+    public void Crawlers_and_scripts_are_flagged(string userAgent) => Assert.True(IsBot(userAgent), userAgent);
+
+    /// <summary>
+    /// uap-core's cases hold people's browsers and apps, and also crawlers, HTTP libraries, monitors and scanners
+    /// that its Spider rule does not catch. Those are robots and rightly flagged: the ones whose expected family
+    /// ends like a robot's name ("RackspaceBot", "PHPCrawl", "moba-crawler") and the ones named here.
+    /// </summary>
+    private static readonly string[] AutomationFamilies =
+    [
+        "HeadlessChrome", "PhantomJS", "OpenVAS Scanner", "PingdomBot", "HTTrack", "Python-urllib", "Python Requests",
+        "curl", "Wget", "okhttp", "Apache-HttpClient", "Go-http-client", "aiohttp", "axios", "got", "HTTPie",
+        "libwww-perl", "Java", "Jersey", "AHC", "Scrapy", "Rackspace Monitoring", "Site24x7", "Catchpoint", "Monitis",
+        "Mediapartners-Google", "GoogleImageProxy", "Feedbin", "Tiny Tiny RSS", "aws-sdk-java", "Google-HTTP-Java-Client",
+        "WebPageTest.org bot", "Yottaa", "GmailImageProxy", "Web-sniffer", "PHPCrawl", "SSL-Crawler", "mobile crawler",
+        "wget2", "msnbot", "reqwest", "Python aiohttp", "aws-sdk-ruby2", "HTTPClient", "http.rb", "GuzzleHttp",
+        "PostmanRuntime", "DAVdroid",
+    ];
+
+    [Fact]
+    public void Fewer_than_one_percent_of_uap_cores_browsers_are_flagged()
+    {
+        var path = SharedData.Require("uap-core/cases.json", output);
+        if (path is null) return;
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var cases = json.RootElement.GetProperty("ua").EnumerateArray()
+            .Select(e => (Ua: e.GetProperty("ua").GetString()!, Family: e.GetProperty("family").GetString()!))
+            .DistinctBy(c => c.Ua).ToList();
+
+        var notSpiders = cases.Where(c => !Parser.Value.Parse(c.Ua).Device.IsSpider).ToList();
+        var robotName = new Regex("(bot|crawl|crawler|spider)$", RegexOptions.IgnoreCase);
+        var browsers = notSpiders.Where(c => !robotName.IsMatch(c.Family)
+                                             && !AutomationFamilies.Contains(c.Family, StringComparer.OrdinalIgnoreCase)).ToList();
+        var flagged = browsers.Where(c => IsBot(c.Ua)).ToList();
+        var rate = (double)flagged.Count / browsers.Count;
+        output.WriteLine($"uap-core cases: {cases.Count}, not Spider: {notSpiders.Count}, of which browsers and apps: " +
+                         $"{browsers.Count}; flagged as bots: {flagged.Count} = {rate:P2}");
+        foreach (var c in flagged) output.WriteLine($"  flagged [{c.Family}] {c.Ua}");
+        foreach (var c in notSpiders.Except(browsers).Where(c => !IsBot(c.Ua)))
+            output.WriteLine($"  automation not flagged [{c.Family}] {c.Ua}");
+        Assert.True(rate < 0.01, $"{rate:P2} of uap-core's browsers are flagged as bots");
+    }
+}
