@@ -26,13 +26,19 @@ public sealed class PrivateFilesTests : IDisposable
     }
 
     [Fact]
-    public void A_segment_an_older_version_left_readable_by_others_is_closed_when_it_is_opened_for_writing()
+    public void A_file_an_older_version_or_a_crash_left_readable_by_others_is_closed_when_it_is_written()
     {
         var segment = Path.Combine(root, "000000000007.seg");
         File.WriteAllBytes(segment, [1]);
         File.SetUnixFileMode(segment, OwnerFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         using (PrivateFiles.OpenHandle(segment, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read)) { }
         Assert.Equal(OwnerFile, File.GetUnixFileMode(segment));
+
+        var leftover = Path.Combine(root, "sites.json.tmp"); // a crash between write and rename
+        File.WriteAllText(leftover, "[]");
+        File.SetUnixFileMode(leftover, OwnerFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        PrivateFiles.WriteAllText(leftover, "[{}]");
+        Assert.Equal(OwnerFile, File.GetUnixFileMode(leftover));
     }
 
     [Fact]
