@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 scripts/ensure-node.sh
 scripts/fetch-chdb.sh
 export ANALYTICS_DATA_DIR="${ANALYTICS_DATA_DIR:-$PWD/.data}"
-mkdir -p "$ANALYTICS_DATA_DIR"
+(umask 077; mkdir -p "$ANALYTICS_DATA_DIR") # URLs, visitor ids, salts: the owner's only
 dotnet build src/Analytics.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 app=src/Analytics.Api/bin/Release/net10.0/Analytics.Api.dll
 

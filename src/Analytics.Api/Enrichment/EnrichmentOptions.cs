@@ -33,6 +33,6 @@ public sealed class EnrichmentOptions
     /// <summary>An extra file of CIDR ranges (one a line) whose traffic counts as bots, e.g. cloud providers.</summary>
     public string? DataCentreRangesFile { get; set; }
 
-    /// <summary>Where the daily salts live; default `$ANALYTICS_DATA_DIR/salts` (ANALYTICS_DATA_DIR defaults to `.data`).</summary>
+    /// <summary>Where the daily salts live; default `salts` in the data directory (Storage.DataDirectory: ANALYTICS_DATA_DIR or Storage:DataDir).</summary>
     public string? SaltsDirectory { get; set; }
 }

@@ -19,10 +19,11 @@ public static class EnrichmentSetup
         var configuration = builder.Configuration;
         builder.Services.AddOptions<EnrichmentOptions>()
             .BindConfiguration(EnrichmentOptions.Section)
-            .PostConfigure<IOptions<Storage.StorageOptions>>((o, storage) =>
+            .PostConfigure(o =>
             {
                 if (configuration["ANALYTICS_GEOIP_DATABASE"] is { Length: > 0 } geoIp) o.GeoIpDatabase = geoIp;
-                if (string.IsNullOrWhiteSpace(o.SaltsDirectory)) o.SaltsDirectory = Path.Combine(storage.Value.DataDir, "salts");
+                if (string.IsNullOrWhiteSpace(o.SaltsDirectory))
+                    o.SaltsDirectory = Path.Combine(Storage.DataDirectory.Resolve(configuration), "salts");
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();

@@ -24,13 +24,17 @@ public static class PrivateFiles
         return handle;
     }
 
-    /// <summary>Like <c>new FileStream(path, mode, access, share)</c>; a file it creates is the owner's only.</summary>
+    /// <summary>Like <c>new FileStream(path, mode, access, share)</c>; a file it creates or writes is the owner's only.</summary>
     public static FileStream Open(string path, System.IO.FileMode mode, FileAccess access, FileShare share = FileShare.None)
     {
         var options = new FileStreamOptions { Mode = mode, Access = access, Share = share };
-        if (!OperatingSystem.IsWindows() && mode != System.IO.FileMode.Open && mode != System.IO.FileMode.Truncate)
-            options.UnixCreateMode = FileMode;
-        return new FileStream(path, options);
+        if (OperatingSystem.IsWindows()) return new FileStream(path, options);
+        if (mode != System.IO.FileMode.Open && mode != System.IO.FileMode.Truncate) options.UnixCreateMode = FileMode;
+        var stream = new FileStream(path, options);
+        // A file left by an older version or a crash (a .tmp) keeps its mode on open: close it too.
+        if (access.HasFlag(FileAccess.Write) && File.GetUnixFileMode(stream.SafeFileHandle) != FileMode)
+            File.SetUnixFileMode(stream.SafeFileHandle, FileMode);
+        return stream;
     }
 
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)

@@ -14,7 +14,7 @@ public static class StorageSetup
             .Configure<IConfiguration>((o, config) =>
             {
                 o.DataDir = DataDirectory.Resolve(config);
-                DataDirectory.Prepare(o.DataDir); // before the spool, the salts or the engine put anything in it
+                DataDirectory.Prepare(o.DataDir); // the spool, the engine and sites.json take DataDir from here: it is private before they write
                 if (config["ANALYTICS_CLICKHOUSE"] is { Length: > 0 } cs) o.ClickHouse = cs;
             })
             .ValidateDataAnnotations()

@@ -23,7 +23,7 @@ public sealed class StorageUnavailable(IOptions<IngestionOptions> options, ILogg
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var detail = disk
-            ? "The service could not write to its disk (full or failing); nothing of this request was kept. Retry later."
+            ? "The service could not write to its disk (full or failing), so this request was not kept (an import keeps the lines before the failure). Retry later."
             : "Storage is not reachable right now. Retry later.";
         await Problems.Field(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, "").ExecuteAsync(http);
         return true;
