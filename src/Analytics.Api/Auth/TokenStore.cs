@@ -61,8 +61,9 @@ public sealed class TokenStore(IClickHouse clickHouse, IConfiguration config)
         await clickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO api_tokens (token_hash, user_name, role, created_at, updated_at, revoked) VALUES ({hash}, {name}, {role}, {now}, {now}, 0)
             """), ct);
-        await LoadAsync(ct);
-        return (token, new ApiUser(name, role, hash[..12]));
+        var user = new ApiUser(name, role, hash[..12]);
+        await ChangeAsync(tokens => tokens[hash] = user, ct);
+        return (token, user);
     }
 
     public IReadOnlyList<ApiUser> Users => (byHash ?? FrozenDictionary<string, ApiUser>.Empty).Values.OrderBy(u => u.Name).ToList();
@@ -76,8 +77,29 @@ public sealed class TokenStore(IClickHouse clickHouse, IConfiguration config)
         await clickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO api_tokens (token_hash, user_name, role, created_at, updated_at, revoked) VALUES ({entry.Key}, {entry.Value.Name}, {entry.Value.Role}, {now}, {now}, 1)
             """), ct);
-        await LoadAsync(ct);
+        await ChangeAsync(tokens => tokens.Remove(entry.Key), ct);
         return true;
+    }
+
+    /// <summary>Applies this instance's own write to the cache, in turn with loads; before the first load, loads instead.</summary>
+    async Task ChangeAsync(Action<Dictionary<string, ApiUser>> change, CancellationToken ct)
+    {
+        if (byHash is null)
+        {
+            await LoadAsync(ct);
+            return;
+        }
+        await loading.WaitAsync(ct);
+        try
+        {
+            var tokens = new Dictionary<string, ApiUser>(byHash, StringComparer.Ordinal);
+            change(tokens);
+            byHash = tokens.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+        finally
+        {
+            loading.Release();
+        }
     }
 }
 

@@ -17,7 +17,10 @@ public readonly struct Sql
 
     public static Sql Query([InterpolatedStringHandlerArgument] ref SqlBuilder query) => new(query.ToStringAndClear());
 
-    /// <summary>Statement text from the repository (migrations), never from input.</summary>
+    /// <summary>
+    /// Whole statements from the repository (migrations) or typed by the operator (the query CLI), never from a request.
+    /// Code and tests build SQL with <see cref="Query"/>; names go in as <see cref="SqlIdentifier"/>.
+    /// </summary>
     internal static Sql Trusted(string text) => new(text);
 
     public override string ToString() => Text;
