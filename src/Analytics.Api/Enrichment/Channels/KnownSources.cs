@@ -93,6 +93,9 @@ public static class KnownSources
         LabelLookup = ByLabelAnyEnding.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    /// <summary>Loads the database now rather than on the first event.</summary>
+    public static void Warm() => _ = ByHost.Count;
+
     /// <summary>Adds an entry unless one for the same host and path is there: the first (the database) wins.</summary>
     private static void Add(string host, string path, Source source)
     {
