@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Analytics.Storage.Embedded;
 
-/// <summary>One native chDB connection. It runs one statement at a time; <see cref="ChdbPool"/> hands them out.</summary>
+/// <summary>One native chDB connection. It runs one statement at a time; <see cref="EmbeddedClickHouse"/> pools them.</summary>
 internal sealed unsafe class ChdbConnection : IDisposable
 {
     static readonly byte[] JsonEachRow = "JSONEachRow"u8.ToArray();
