@@ -1,7 +1,7 @@
 // Form analytics: start, field order and dwell time, submit, abandonment; values never leave the page.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startHarness, sleep, waitFor } from './harness.mjs'
+import { startHarness, waitFor } from './harness.mjs'
 
 let h
 before(async () => (h = await startHarness()))
@@ -30,11 +30,12 @@ const checkout = `
 test('a form session: start, fields in focus order with dwell time, submit; secrets never sent, sensitive fields never named', async () => {
   const v = await h.visitor()
   v.define('welcome', { title: 'Welcome' })
+  await v.page.clock.install() // the page's clock: the visitor dwells 250 ms in the field without the test waiting
   await v.open('checkout', { body: checkout, consent: 'granted' })
   const p = v.page
   await p.click('input[name=email]')
   await p.keyboard.type('jane.' + SECRET + '@example.com')
-  await sleep(250)
+  await p.clock.fastForward(250)
   await p.click('input[name=password]')
   await p.keyboard.type(SECRET)
   await p.click('input[name=email]')

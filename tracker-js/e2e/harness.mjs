@@ -56,7 +56,7 @@ const startShop = async (pages) => {
   return { base: `http://localhost:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) }
 }
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const pause = (ms) => new Promise((r) => setTimeout(r, ms))
 
 // Polls fn until it answers something truthy; fails with `what` after timeoutMs.
 export const waitFor = async (fn, what, timeoutMs = 8000) => {
@@ -65,7 +65,7 @@ export const waitFor = async (fn, what, timeoutMs = 8000) => {
     const v = await fn()
     if (v) return v
     if (Date.now() > end) throw new Error('timed out waiting for ' + what)
-    await sleep(100)
+    await pause(100)
   }
 }
 
@@ -113,17 +113,35 @@ export const startHarness = async () => {
       const all = await (await fetch(service + '/__stub/log')).json()
       return all.filter((r) => r.body && r.body.site == site)
     }
-    const events = async () => (await requests()).filter((r) => r.path == '/api/collect').flatMap((r) => r.body.events)
+    const events = async () =>
+      (await requests())
+        .filter((r) => r.path == '/api/collect')
+        .flatMap((r) => r.body.events)
+        .filter((e) => !e.name?.startsWith('e2e_flush_')) // the markers of `flushed`
     const proofs = async () => (await requests()).filter((r) => r.path == '/api/consent').map((r) => r.body)
-    // What the browser itself reports sending to the service (Playwright misses beacons sent on page hide).
+    // What the browser itself reports sending to the service (Playwright misses beacons sent on page hide),
+    // and which of those requests have no answer yet.
     const sent = []
+    const inFlight = new Set()
     context.on('request', (r) => {
-      if (r.url().startsWith(service + '/api/')) sent.push({ url: r.url(), raw: r.postData() || '' })
+      if (!r.url().startsWith(service + '/api/')) return
+      sent.push({ url: r.url(), raw: r.postData() || '' })
+      inFlight.add(r)
     })
+    context.on('response', (r) => inFlight.delete(r.request())) // keepalive fetches report no 'requestfinished'
+    context.on('requestfailed', (r) => inFlight.delete(r))
 
     const page = await context.newPage()
     const errors = []
     page.on('pageerror', (e) => errors.push(e))
+    // Every request the page started so far has reached the service and been answered: the page makes one
+    // more request of its own (after all of them) and waits for its answer, then no tracker request is open.
+    const settled = async () => {
+      const noneOpen = () => waitFor(async () => inFlight.size == 0, 'the answers to the tracker\'s open requests')
+      await noneOpen()
+      await page.evaluate((url) => fetch(url, { method: 'POST', body: 'settle' }).then((r) => r.text()), service + '/__stub/settle')
+      await noneOpen()
+    }
     const define = (name, opts) => pages.set(name, typeof opts == 'string' ? opts : testPage(service, site, opts))
     return {
       site,
@@ -142,6 +160,16 @@ export const startHarness = async () => {
       },
       define,
       waitForEvent: (pred, what, timeoutMs) => waitFor(async () => (await events()).find(pred), what, timeoutMs),
+      settled,
+      // Everything the tracker queued so far has been sent and answered: a last event goes into the queue behind
+      // it, and once that one has arrived (batches leave in order), the page's requests are settled.
+      flushed: async () => {
+        const name = 'e2e_flush_' + randomUUID().slice(0, 8)
+        await page.evaluate((n) => analytics('track', n), name)
+        const arrived = async () => (await requests()).some((r) => r.path == '/api/collect' && r.body.events.some((e) => e.name == name))
+        await waitFor(arrived, 'the flush marker ' + name)
+        await settled()
+      },
       // Real mode: the rows ClickHouse stored for this visitor's site, once `ready(rows)` holds.
       stored: (ready = (rows) => rows.length, what = 'the stored rows', timeoutMs = 10000) =>
         waitFor(async () => {
@@ -150,6 +178,9 @@ export const startHarness = async () => {
         }, what, timeoutMs),
       // Links to https://outbound.example/ and https://files.example/ land on a stand-in page.
       elsewhere: () => context.route(/^https:\/\/(outbound|files)\.example\//, (route) => route.fulfill({ contentType: 'text/html', body: '<h1>elsewhere</h1>' })),
+      // The tracker started on this page and did not ask for the banner: start() adds t-banner.js at once when it does.
+      noBanner: async () =>
+        (await page.$('[data-analytics-banner]')) == null && (await page.$('script[src$="t-banner.js"]')) == null,
       storage: () =>
         page.evaluate(() => ({ cookie: document.cookie, local: localStorage.length, session: sessionStorage.length })),
       close: () => context.close(),

@@ -89,6 +89,8 @@ export const startStub = async (port = 0, { upstream } = {}) => {
     }
 
     if (url.pathname in failures && !upstream) return reply(req.method == 'OPTIONS' ? 204 : 405, '', CORS)
+    // The page's own last request, to know that every request it made before has been answered (harness `settled`).
+    if (url.pathname == '/__stub/settle') return reply(200, 'settled', { ...CORS, 'Content-Type': 'text/plain' })
     if (url.pathname == '/__stub/log') return reply(200, JSON.stringify(log), { 'Content-Type': 'application/json' })
     if (url.pathname == '/__stub/reset' && req.method == 'POST') {
       log.length = 0

@@ -9,7 +9,7 @@ public static class SkipReason
     public const string Malformed = "malformed";
     /// <summary>An event the collect validator would reject, or an imported event without its time.</summary>
     public const string Invalid = "invalid";
-    /// <summary>Older than the site's retention: it would be deleted at once.</summary>
+    /// <summary>Older than the site's retention period (<c>retention_days</c>): the site keeps nothing that old.</summary>
     public const string TooOld = "too_old";
     /// <summary>A time more than five minutes ahead of the server's clock.</summary>
     public const string Future = "future";

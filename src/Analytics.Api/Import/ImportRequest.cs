@@ -9,7 +9,7 @@ namespace Analytics.Import;
 /// <summary>What both importers check before reading a line: the site, the content type and encoding; then the body as a stream of lines.</summary>
 public static class ImportRequest
 {
-    /// <summary>Events older than the site's retention would be deleted at once; a few minutes of clock skew are forgiven in the future.</summary>
+    /// <summary>How far ahead of the server's clock an event's time may be: a few minutes of clock skew are forgiven.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>How long an import waits for room when the spool is full (ClickHouse slow or away) before it gives up with 503.</summary>

@@ -23,7 +23,6 @@ public sealed class RowBinaryWriter : IDisposable
 
     public void UInt8(byte value) => Reserve(1)[0] = value;
     public void Bool(bool value) => UInt8(value ? (byte)1 : (byte)0);
-    public void UInt16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
     public void UInt32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), value);
     public void UInt64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), value);
     public void Float64(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), value);

@@ -29,9 +29,6 @@ internal static unsafe partial class ChdbNative
     [LibraryImport(Library, EntryPoint = "chdb_result_error")]
     public static partial nint ResultError(nint result);
 
-    [LibraryImport(Library, EntryPoint = "chdb_result_rows_written")]
-    public static partial ulong ResultRowsWritten(nint result);
-
     [LibraryImport(Library, EntryPoint = "chdb_destroy_query_result")]
     public static partial void DestroyResult(nint result);
 
