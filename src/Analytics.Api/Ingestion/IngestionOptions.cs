@@ -26,9 +26,11 @@ public sealed class IngestionOptions
 
     /// <summary>
     /// Requests to /api/collect and /api/consent in the service at once; more are answered 503 with Retry-After
-    /// (<see cref="BusyRetryAfterSeconds"/>). Bounds the memory and CPU one burst can take. 0 switches it off.
+    /// (<see cref="BusyRetryAfterSeconds"/>). Bounds the memory one burst can hold (at most this × MaxBodyBytes for
+    /// BodyTimeoutSeconds). A slow client holds its permit while its body trickles in, so the default stays above the
+    /// thousands of slow connections the slow-body bench opens: they must not lock out normal clients. 0 switches it off.
     /// </summary>
-    [Range(0, 1_000_000)] public int MaxConcurrentRequests { get; set; } = 1024;
+    [Range(0, 1_000_000)] public int MaxConcurrentRequests { get; set; } = 4096;
     [Range(1, 3600)] public int BusyRetryAfterSeconds { get; set; } = 2;
     /// <summary>How long a whole collect body may take to arrive; a slower one is answered 408.</summary>
     [Range(1, 600)] public int BodyTimeoutSeconds { get; set; } = 10;

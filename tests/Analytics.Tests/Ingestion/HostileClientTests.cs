@@ -113,6 +113,18 @@ public abstract class HostileClientTests(ApiFactory api)
         var response = await api.Admin().PostAsync("/api/tools/enrich", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task An_import_survives_user_agents_that_time_out_the_bot_pattern()
+    {
+        var key = await Import.ImportClient.CreateSiteAsync(api, "shop.example");
+        var siteId = await api.SiteIdAsync(key);
+        var ts = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds();
+        var line = JsonSerializer.Serialize(new { type = "pageview", ts, url = "https://shop.example/p", ip = "81.2.69.142", user_agent = new string('a', 100_000) });
+        var report = await Import.ImportClient.PostAsync(api, $"/api/import/events?site={key}", Import.ImportClient.Text(line + "\n" + line + "\n", "application/x-ndjson"));
+        Assert.Equal(2, report.GetProperty("imported").GetInt64());
+        Assert.Equal(2, await api.WaitForRowsAsync($"site_id = '{siteId}'", 2));
+    }
 }
 
 public sealed class HostileClientTestsEmbedded(EmbeddedApi api) : HostileClientTests(api), IClassFixture<EmbeddedApi>;

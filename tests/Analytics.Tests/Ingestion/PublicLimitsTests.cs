@@ -36,10 +36,16 @@ public sealed class PublicLimitsTests(TightLimitsApi api) : IClassFixture<TightL
     public async Task Past_the_concurrency_limit_collect_answers_503_with_Retry_After()
     {
         var dataDir = Directory.CreateTempSubdirectory("analytics-busy-").FullName;
-        var settings = new Dictionary<string, string> { ["Storage__Database"] = TestPaths.NewDatabase(), ["Ingestion__MaxConcurrentRequests"] = "1" };
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage__Database"] = TestPaths.NewDatabase(), ["Ingestion__MaxConcurrentRequests"] = "1",
+            // The slow client below must not be cut off by the body limits while a busy machine runs the test.
+            ["Ingestion__MinBodyBytesPerSecond"] = "1", ["Ingestion__BodyRateGraceSeconds"] = "600", ["Ingestion__BodyTimeoutSeconds"] = "600",
+        };
         await using var service = new ServiceProcess(dataDir, null, settings);
         await service.StartAsync();
         var site = await service.CreateSiteAsync("shop.example");
+        Assert.Equal(HttpStatusCode.Accepted, (await service.Http.PostAsync("/api/collect", Pageview(site))).StatusCode); // warm
 
         // A slow client: the headers and the start of a body whose rest never comes, holding the one permit.
         using var slow = new TcpClient();
