@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
     "long-ua" => LongUserAgentBench.Run(args.Skip(1).ToArray()),
+    "slow-body" => SlowBodyBench.Run(args.Skip(1).ToArray()),
     "empty-endpoint" => EmptyEndpoint.Run(args.Skip(1).ToArray()), // the ingest bench's baseline A, as its child process
     _ => Usage(),
 };
@@ -18,10 +19,11 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Analytics.Bench -- enrich [--geoip FILE.mmdb] [--events N] [--compare-compiled]
                dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
-               dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]…
+               dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- soak [--minutes 5] [--engine embedded|server] [--events 20] [--connections 4]
-               dotnet run -c Release --project bench/Analytics.Bench -- long-ua [--requests 100] [--events 500] [--ua-length 1100]
+               dotnet run -c Release --project bench/Analytics.Bench -- long-ua [--requests 100] [--events 500] [--ua-length 1100] [--service DLL]
+               dotnet run -c Release --project bench/Analytics.Bench -- slow-body [--connections 2000] [--rate 300] [--seconds 30] [--declared 262144] [--set Key=Value]… [--service DLL]
         """);
     return 2;
 }

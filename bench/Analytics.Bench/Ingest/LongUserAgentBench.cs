@@ -16,7 +16,8 @@ internal static class LongUserAgentBench
         var requests = int.Parse(Option(args, "--requests") ?? "100");
         var eventsPerRequest = int.Parse(Option(args, "--events") ?? "500");
         var userAgentLength = int.Parse(Option(args, "--ua-length") ?? "1100");
-        var serviceDll = await IngestBench.ServiceDllAsync(IngestBench.RepoRoot());
+        // --service DLL: another build of the service, e.g. one from before a change, for a before/after figure.
+        var serviceDll = Option(args, "--service") ?? await IngestBench.ServiceDllAsync(IngestBench.RepoRoot());
         using var service = await ServiceUnderTest.StartAsync(serviceDll, "embedded", null, new Dictionary<string, string>());
         var site = await service.CreateSiteAsync();
         var body = Workload.Bodies(site, eventsPerRequest, 1, 11)[0];

@@ -17,9 +17,16 @@ public sealed class Enricher(UserAgentAnalyzer userAgents, BotDetector bots, Geo
     /// <param name="referrer">The document referrer.</param>
     /// <param name="siteDomains">The site's own domains; referrers on them or their subdomains are internal.</param>
     public EnrichedFields Enrich(string? userAgent, ClientHints? hints, IPAddress? ip, string? pageUrl, string? referrer,
+        IReadOnlyList<string> siteDomains) =>
+        EnrichWithAgent(AnalyzeUserAgent(userAgent, hints), hints, ip, pageUrl, referrer, siteDomains);
+
+    /// <summary>The user-agent part alone, for a caller that enriches many events of one client (one request).</summary>
+    public UserAgentDetails AnalyzeUserAgent(string? userAgent, ClientHints? hints) => userAgents.Analyze(userAgent, hints);
+
+    /// <param name="agent">The client's user agent, analysed once by <see cref="AnalyzeUserAgent"/>.</param>
+    public EnrichedFields EnrichWithAgent(UserAgentDetails agent, ClientHints? hints, IPAddress? ip, string? pageUrl, string? referrer,
         IReadOnlyList<string> siteDomains)
     {
-        var agent = userAgents.Analyze(userAgent, hints);
         var isBot = agent.IsBot || bots.IsBotRequest(hints, ip);
         var place = geo.Lookup(ip);
         var campaign = Campaign.FromUrl(pageUrl);

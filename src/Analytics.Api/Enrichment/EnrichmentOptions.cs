@@ -30,6 +30,13 @@ public sealed class EnrichmentOptions
     /// <summary>Compile the uap-core regexes to IL: faster cold parses, much slower first use. See the bench.</summary>
     public bool CompileUserAgentRegexes { get; set; }
 
+    /// <summary>
+    /// Wall time one user-agent parse may take (and each of its regexes); the rules not reached in time count
+    /// as no match. A guard against pathological input, far above a real parse (about 1 ms).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int UserAgentParseBudgetMs { get; set; } = 1000;
+
     /// <summary>An extra file of CIDR ranges (one a line) whose traffic counts as bots, e.g. cloud providers.</summary>
     public string? DataCentreRangesFile { get; set; }
 

@@ -30,7 +30,8 @@ public static class EnrichmentSetup
 
         var services = builder.Services;
         services.AddSingleton(sp => UserAgentParser.CreateDefault(
-            Options(sp).CompileUserAgentRegexes ? RegexOptions.Compiled : RegexOptions.None));
+            Options(sp).CompileUserAgentRegexes ? RegexOptions.Compiled : RegexOptions.None,
+            TimeSpan.FromMilliseconds(Options(sp).UserAgentParseBudgetMs)));
         services.AddSingleton(sp => new UserAgentAnalyzer(sp.GetRequiredService<UserAgentParser>(), Options(sp).UserAgentCacheSize));
         services.AddSingleton(sp => DataCentreRanges.Load(Options(sp).DataCentreRangesFile));
         services.AddSingleton<BotDetector>();

@@ -17,13 +17,15 @@ public sealed class CollectEndpoint(
     SiteStore sites, EventPipeline pipeline, Spool spool, IValidator<RawEvent> validator, IngestionMetrics metrics,
     IOptions<IngestionOptions> options)
 {
-    static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
+    // Generous on purpose: a too deep "props" rejects its own event (RawEvent.MaxPropsDepth), not the whole batch.
+    static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
     readonly IngestionOptions settings = options.Value;
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         metrics.Requests.Add();
-        var (outcome, buffer, length) = await CollectBody.ReadAsync(http.Request, settings.MaxBodyBytes, http.RequestAborted);
+        var (outcome, buffer, length) = await CollectBody.ReadAsync(http.Request, settings.MaxBodyBytes, http.RequestAborted,
+            TimeSpan.FromSeconds(settings.BodyTimeoutSeconds));
         if (outcome == CollectBody.Outcome.WrongContentType)
             return Refuse(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the body as application/json or text/plain.", "content-type");
         if (outcome == CollectBody.Outcome.TooLarge)

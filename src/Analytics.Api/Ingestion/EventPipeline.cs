@@ -10,6 +10,10 @@ public sealed record ClientContext(System.Net.IPAddress? Ip, string UserAgent, C
 {
     string? cookielessVisitor;
     string? cookielessSite;
+    UserAgentDetails? userAgentDetails;
+
+    /// <summary>The user agent's analysis, once for all events of the request: an unseen agent costs a full parse.</summary>
+    public UserAgentDetails UserAgentDetails(Enricher enricher) => userAgentDetails ??= enricher.AnalyzeUserAgent(UserAgent, Hints);
 
     /// <summary>The cookieless visitor id, computed once for all events of the request (an HMAC is not free).</summary>
     public string CookielessVisitor(VisitorHash visitors, string siteId)
@@ -35,7 +39,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
     {
         var row = Build(e, site, client);
         WithTime(row, e.Ts, client.ReceivedAt);
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, UrlPrivacy.ForEnrichment(e.Url!), e.Referrer, site.Domains)); // before the allow-list
+        WithEnrichment(row, enricher.EnrichWithAgent(client.UserAgentDetails(enricher), client.Hints, client.Ip, UrlPrivacy.ForEnrichment(e.Url!), e.Referrer, site.Domains)); // before the allow-list
         WithCookielessVisitor(row, site, client);
         return row; // the IP was only read above: the row has no field for it
     }
@@ -49,7 +53,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         var row = Build(e, site, client);
         row.TsMs = tsMs;
         row.Origin = origin;
-        WithEnrichment(row, enricher.Enrich(client.UserAgent, client.Hints, client.Ip, UrlPrivacy.ForEnrichment(e.Url!), e.Referrer, site.Domains)); // before the allow-list
+        WithEnrichment(row, enricher.EnrichWithAgent(client.UserAgentDetails(enricher), client.Hints, client.Ip, UrlPrivacy.ForEnrichment(e.Url!), e.Referrer, site.Domains)); // before the allow-list
         WithHistoricVisitor(row, site, client);
         return row;
     }

@@ -23,4 +23,23 @@ public sealed class IngestionOptions
     /// <summary>fsync of the spool for power loss; a killed process loses nothing without it.</summary>
     [Range(10, 60_000)] public int SpoolFsyncIntervalMs { get; set; } = 1000;
     [Range(1, 3600)] public int RetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Requests to /api/collect and /api/consent in the service at once; more are answered 503 with Retry-After
+    /// (<see cref="BusyRetryAfterSeconds"/>). Bounds the memory one burst can hold (at most this × MaxBodyBytes for
+    /// BodyTimeoutSeconds). A slow client holds its permit while its body trickles in, so the default stays above the
+    /// thousands of slow connections the slow-body bench opens: they must not lock out normal clients. 0 switches it off.
+    /// </summary>
+    [Range(0, 1_000_000)] public int MaxConcurrentRequests { get; set; } = 4096;
+    [Range(1, 3600)] public int BusyRetryAfterSeconds { get; set; } = 2;
+    /// <summary>How long a whole collect body may take to arrive; a slower one is answered 408.</summary>
+    [Range(1, 600)] public int BodyTimeoutSeconds { get; set; } = 10;
+
+    // Kestrel's limits for every connection, set here on purpose rather than left to the framework's defaults:
+    // together with the growing body buffer they keep slow (trickling) clients cheap.
+    /// <summary>A request body slower than this (after the grace period) is cut off by the server.</summary>
+    [Range(1, 1_000_000)] public int MinBodyBytesPerSecond { get; set; } = 240;
+    [Range(1, 600)] public int BodyRateGraceSeconds { get; set; } = 5;
+    /// <summary>How long the request line and headers may take to arrive.</summary>
+    [Range(1, 600)] public int RequestHeadersTimeoutSeconds { get; set; } = 10;
 }

@@ -4,6 +4,7 @@ using Analytics.Shared;
 using Analytics.Storage;
 using FluentValidation;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestion;
@@ -15,6 +16,12 @@ public static class IngestionSetup
     public static void AddIngestion(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration("Ingestion").ValidateDataAnnotations().ValidateOnStart();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var o = context.Configuration.GetSection("Ingestion").Get<IngestionOptions>() ?? new IngestionOptions();
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(o.MinBodyBytesPerSecond, TimeSpan.FromSeconds(o.BodyRateGraceSeconds));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(o.RequestHeadersTimeoutSeconds);
+        });
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<IValidator<RawEvent>, RawEventValidator>();
         builder.Services.AddSingleton<EventPipeline>();
@@ -27,8 +34,18 @@ public static class IngestionSetup
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PublicEndpointsInFlight();
             limiter.OnRejected = async (context, ct) =>
             {
+                if (context.HttpContext.Items.ContainsKey(ServiceBusy))
+                {
+                    // The global limiter said no (the per-client one never ran): the service is busy, not this client.
+                    var o = context.HttpContext.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value;
+                    context.HttpContext.Response.Headers.RetryAfter = o.BusyRetryAfterSeconds.ToString();
+                    await Problems.Field(StatusCodes.Status503ServiceUnavailable, "Service busy",
+                        $"The service has {o.MaxConcurrentRequests} tracker requests in progress; retry later.", "").ExecuteAsync(context.HttpContext);
+                    return;
+                }
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
                 await Problems.Field(StatusCodes.Status429TooManyRequests, "Too many requests",
@@ -36,9 +53,10 @@ public static class IngestionSetup
             };
             limiter.AddPolicy<IPAddress>(CollectRateLimit, http =>
             {
+                http.Items.Remove(ServiceBusy); // asked only once the global limit let the request in
                 var o = http.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value;
                 if (o.RateLimitPerSecond == 0) return RateLimitPartition.GetNoLimiter(IPAddress.None);
-                var client = http.Connection.RemoteIpAddress ?? IPAddress.None;
+                var client = RateLimitKey(http.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = o.RateLimitBurst,
@@ -64,6 +82,42 @@ public static class IngestionSetup
     public static SpoolWriter NewWriter(IServiceProvider sp, SpooledTable table, Spool spool, SpoolWriterMetrics metrics) =>
         new(table, spool, sp.GetRequiredService<IClickHouse>(), metrics, sp.GetRequiredService<IOptions<IngestionOptions>>().Value,
             sp.GetRequiredService<SchemaReady>(), sp.GetRequiredService<ILogger<SpoolWriter>>());
+
+    const string ServiceBusy = "analytics.service-busy";
+
+    /// <summary>
+    /// A concurrency limit over /api/collect and /api/consent together (<see cref="IngestionOptions.MaxConcurrentRequests"/>),
+    /// checked before the per-client limit. A request is marked while it asks, so a refusal can say "busy" (503), not "slow down" (429).
+    /// </summary>
+    static PartitionedRateLimiter<HttpContext> PublicEndpointsInFlight() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
+    {
+        var o = http.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value;
+        var path = http.Request.Path;
+        if (o.MaxConcurrentRequests == 0 || !HttpMethods.IsPost(http.Request.Method)
+            || !(path.StartsWithSegments("/api/collect") || path.StartsWithSegments("/api/consent")))
+            return RateLimitPartition.GetNoLimiter("");
+        http.Items[ServiceBusy] = true;
+        return RateLimitPartition.GetConcurrencyLimiter("public", _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = o.MaxConcurrentRequests,
+            QueueLimit = 0,
+        });
+    });
+
+    /// <summary>
+    /// The rate limit's client: an IPv4 address, or an IPv6 /64. One IPv6 host usually holds a whole /64 (SLAAC,
+    /// privacy addresses), so a per-address key would give it 2^64 buckets.
+    /// </summary>
+    public static IPAddress RateLimitKey(IPAddress? address)
+    {
+        if (address is null) return IPAddress.None;
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address;
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
+    }
 
     public static void MapIngestion(this WebApplication app)
     {

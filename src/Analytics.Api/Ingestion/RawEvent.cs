@@ -32,6 +32,9 @@ public sealed class RawEvent
 
     public const int MaxPropValueLength = 1024;
 
+    /// <summary>How deep "props" (and "items") may nest, the object itself counted: deeper rejects the event alone.</summary>
+    public const int MaxPropsDepth = 10;
+
     public static RawEvent Read(JsonElement json, List<FieldError> errors)
     {
         try
@@ -75,7 +78,10 @@ public sealed class RawEvent
                 case "revenue": e.Revenue = Number(v, "revenue", errors); break;
                 case "consent": ReadConsent(e, v, errors); break;
                 case "props": if (ReadProps(v, errors) is { } props) (e.Props ??= []).AddRange(props); break;
-                case "items": (e.Props ??= []).Add(new("items", v.GetRawText())); break;
+                case "items":
+                    if (DepthWithin(v, MaxPropsDepth)) (e.Props ??= []).Add(new("items", v.GetRawText()));
+                    else errors.Add(new("items", $"may nest at most {MaxPropsDepth} levels deep"));
+                    break;
                 default: break; // unknown fields are ignored: newer trackers may send more
             }
         }
@@ -98,12 +104,19 @@ public sealed class RawEvent
     static string? StringOrNumber(JsonElement v, string field, List<FieldError> errors) =>
         v.ValueKind == JsonValueKind.Number ? v.GetRawText() : String(v, field, errors);
 
+    /// <summary>A finite number, also from a string ("12.5"); "NaN", "Infinity" and 1e400 (too large for a double) are refused.</summary>
     static double? Number(JsonElement v, string field, List<FieldError> errors)
     {
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d)) return d;
-        if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return d;
         if (v.ValueKind == JsonValueKind.Null) return null;
-        errors.Add(new(field, "must be a number"));
+        var parsed = v.ValueKind switch
+        {
+            JsonValueKind.Number => v.TryGetDouble(out var n) ? n : double.NaN,
+            JsonValueKind.String => double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : (double?)null,
+            _ => null,
+        };
+        if (parsed is null) errors.Add(new(field, "must be a number"));
+        else if (!double.IsFinite(parsed.Value)) errors.Add(new(field, "must be a finite number (not NaN, Infinity or beyond ±1.8e308)"));
+        else return parsed;
         return null;
     }
 
@@ -144,6 +157,11 @@ public sealed class RawEvent
             errors.Add(new("props", "must be an object of names to values"));
             return null;
         }
+        if (!DepthWithin(v, MaxPropsDepth))
+        {
+            errors.Add(new("props", $"may nest at most {MaxPropsDepth} levels deep"));
+            return null;
+        }
         var props = new List<KeyValuePair<string, string>>();
         foreach (var p in v.EnumerateObject())
         {
@@ -163,6 +181,24 @@ public sealed class RawEvent
             props.Add(new(p.Name, value));
         }
         return props;
+    }
+
+    /// <summary>Whether <paramref name="v"/> nests no deeper than <paramref name="levels"/> (a scalar is 0, {} or [] is 1).</summary>
+    internal static bool DepthWithin(JsonElement v, int levels)
+    {
+        if (v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return true;
+        if (levels == 0) return false;
+        if (v.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in v.EnumerateObject())
+                if (!DepthWithin(p.Value, levels - 1)) return false;
+        }
+        else
+        {
+            foreach (var item in v.EnumerateArray())
+                if (!DepthWithin(item, levels - 1)) return false;
+        }
+        return true;
     }
 
     /// <summary>JSON may escape a lone surrogate (\ud800) that has no UTF-8 form; such text is refused, not stored.</summary>

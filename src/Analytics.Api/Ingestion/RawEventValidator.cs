@@ -30,19 +30,23 @@ public sealed partial class RawEventValidator : AbstractValidator<RawEvent>
         RuleForEach(e => e.Props).Must(p => p.Key.Length is > 0 and <= 100).OverridePropertyName("props").WithMessage("names must be 1–100 characters")
             .Must(p => p.Value.Length <= RawEvent.MaxPropValueLength).WithMessage($"values may be at most {RawEvent.MaxPropValueLength} characters");
 
+        // Commerce and identity fields are checked on every type, not only where they are required: they are stored
+        // whatever the type says.
+        RuleFor(e => e.OrderId).MaximumLength(200).OverridePropertyName("order_id");
+        RuleFor(e => e.CustomerId).MaximumLength(200).OverridePropertyName("customer_id");
+        RuleFor(e => e.Currency!).Matches(CurrencyPattern()).When(e => !string.IsNullOrEmpty(e.Currency)).OverridePropertyName("currency")
+            .WithMessage("must be an ISO 4217 code such as EUR");
+
         RuleFor(e => e.Name).NotEmpty().When(e => e.Type == "custom").OverridePropertyName("name").WithMessage("is required for custom events");
         When(e => e.Type == "purchase", () =>
         {
-            RuleFor(e => e.OrderId).NotEmpty().MaximumLength(200).OverridePropertyName("order_id");
+            RuleFor(e => e.OrderId).NotEmpty().OverridePropertyName("order_id");
             RuleFor(e => e.Revenue).NotNull().OverridePropertyName("revenue");
             RuleFor(e => e.Revenue!.Value).Must(r => double.IsFinite(r) && r is >= 0 and <= 1e12).When(e => e.Revenue is not null)
                 .OverridePropertyName("revenue").WithMessage("must be a finite amount between 0 and 10^12");
-            RuleFor(e => e.Currency!).NotEmpty().Matches(CurrencyPattern()).OverridePropertyName("currency").WithMessage("must be an ISO 4217 code such as EUR");
+            RuleFor(e => e.Currency).NotEmpty().OverridePropertyName("currency").WithMessage("is required for purchases (an ISO 4217 code such as EUR)");
         });
-        When(e => e.Type is "product_view" or "add_to_cart", () =>
-            RuleFor(e => e.Currency!).Matches(CurrencyPattern()).When(e => !string.IsNullOrEmpty(e.Currency)).OverridePropertyName("currency")
-                .WithMessage("must be an ISO 4217 code such as EUR"));
-        RuleFor(e => e.CustomerId).NotEmpty().MaximumLength(200).When(e => e.Type == "identify").OverridePropertyName("customer_id");
+        RuleFor(e => e.CustomerId).NotEmpty().When(e => e.Type == "identify").OverridePropertyName("customer_id");
         RuleFor(e => e.HasConsent).Equal(true).When(e => e.Type == "consent").OverridePropertyName("consent").WithMessage("is required for consent events");
     }
 

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Analytics.Enrichment;
+using Analytics.Ingestion;
 using Analytics.Shared;
 using Analytics.Sites;
 
@@ -22,18 +24,28 @@ public sealed partial class ToolsJson : JsonSerializerContext;
 /// </summary>
 public static class EnrichTool
 {
+    /// <summary>Far above any real request: a user agent is cut to 512 characters, URLs to 4096.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     public static async Task<IResult> HandleAsync(HttpRequest request, Enricher enricher, SiteStore sites, CancellationToken ct)
     {
+        var (outcome, buffer, length) = await CollectBody.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, ArrayPool<byte>.Shared, ct);
+        if (outcome == CollectBody.Outcome.TooLarge)
+            return Problems.Field(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body may be at most {MaxBodyBytes} bytes.", "body");
         EnrichRequest? input;
         try
         {
-            input = await JsonSerializer.DeserializeAsync(request.Body, ToolsJson.Default.EnrichRequest, ct);
+            input = JsonSerializer.Deserialize(buffer.AsSpan(0, length), ToolsJson.Default.EnrichRequest);
         }
         catch (JsonException e)
         {
             // A value of the wrong type names its field; broken JSON (the reader's own error) is the body's fault.
             var field = e.InnerException is not JsonException && e.Path is { Length: > 2 } path && path.StartsWith("$.") ? path[2..] : "body";
             return Problems.Field(StatusCodes.Status400BadRequest, "Malformed body", $"The body must be a JSON object of strings: {e.Message}", field);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         if (input is null)
             return Problems.Field(StatusCodes.Status400BadRequest, "Malformed body", "The body must be a JSON object such as {\"user_agent\": \"…\", \"ip\": \"…\"}.", "body");
@@ -53,7 +65,7 @@ public static class EnrichTool
         }
         else domains = Uri.TryCreate(input.Url, UriKind.Absolute, out var page) ? [page.Host] : [];
 
-        // A regex over its time limit counts as no match in the parser (UapPattern.Match): no exception reaches here.
+        // A regex over its time limit counts as no match (UapPattern.Match) or as a bot (BotDetector): no exception reaches here.
         var fields = enricher.Enrich(input.UserAgent ?? "", hints: null, ip, input.Url, input.Referrer ?? "", domains);
         return TypedResults.Json(fields, EnrichmentJsonContext.Default.EnrichedFields);
     }

@@ -32,9 +32,16 @@ public sealed class BotDetector(DataCentreRanges dataCentres)
             if (userAgent.StartsWith(prefix, StringComparison.Ordinal)) return true;
         if (CrawlerList.IsMatch(userAgent)) return true;
 
-        foreach (Match word in GenericWord.Matches(userAgent))
-            if (!BotPatterns.NotBots.Contains(word.Value)) return true;
-        return false;
+        try
+        {
+            foreach (Match word in GenericWord.Matches(userAgent))
+                if (!BotPatterns.NotBots.Contains(word.Value)) return true;
+            return false;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true; // no browser sends a user agent that keeps the pattern busy this long
+        }
     }
 
     /// <summary>From the signals that vary per request: headless client hints and the source address.</summary>

@@ -9,12 +9,10 @@ namespace Analytics.Enrichment.UserAgents;
 /// cost over the first parses. Two threads may race to build the same regex; both results are equal, so the
 /// loser's copy is simply dropped.
 /// </remarks>
-internal sealed class UapPattern(string pattern, bool ignoreCase, RegexOptions engine)
+internal sealed class UapPattern(string pattern, bool ignoreCase, RegexOptions engine, TimeSpan matchTimeout)
 {
-    // A user agent is attacker-controlled input; uap-core keeps its quantifiers bounded, the timeout is the
-    // second line of defence against a pathological regex/input pair.
-    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
-
+    // A user agent is attacker-controlled input; uap-core keeps its quantifiers bounded, the timeout (the parser's
+    // whole budget, see UserAgentParser) is the second line of defence against a pathological regex/input pair.
     private Regex? regex;
 
     public string Pattern { get; } = pattern;
@@ -40,7 +38,7 @@ internal sealed class UapPattern(string pattern, bool ignoreCase, RegexOptions e
     private Regex Build()
     {
         var options = engine | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0);
-        var built = new Regex(Pattern, options, MatchTimeout);
+        var built = new Regex(Pattern, options, matchTimeout);
         return Interlocked.CompareExchange(ref regex, built, null) ?? built;
     }
 }
