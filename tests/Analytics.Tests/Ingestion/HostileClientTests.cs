@@ -50,7 +50,7 @@ public abstract class HostileClientTests(ApiFactory api)
         var body = JsonSerializer.Serialize(new { site, events = new[] { Pageview(marker) } });
         var response = await api.CreateClient().SendAsync(Collect(body, new string('a', 30_000)));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(1, await api.WaitForRowsAsync($"title = '{marker}'", 1));
+        Assert.Equal(1, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 1));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public abstract class HostileClientTests(ApiFactory api)
         var rejected = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
         Assert.Equal(1, rejected.GetProperty("index").GetInt32());
         Assert.Equal("props", rejected.GetProperty("errors")[0].GetProperty("field").GetString());
-        Assert.Equal(2, await api.WaitForRowsAsync($"title = '{marker}'", 2));
+        Assert.Equal(2, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"title = {marker}"), 2));
     }
 
     [Theory]
@@ -123,7 +123,7 @@ public abstract class HostileClientTests(ApiFactory api)
         var line = JsonSerializer.Serialize(new { type = "pageview", ts, url = "https://shop.example/p", ip = "81.2.69.142", user_agent = new string('a', 100_000) });
         var report = await Import.ImportClient.PostAsync(api, $"/api/import/events?site={key}", Import.ImportClient.Text(line + "\n" + line + "\n", "application/x-ndjson"));
         Assert.Equal(2, report.GetProperty("imported").GetInt64());
-        Assert.Equal(2, await api.WaitForRowsAsync($"site_id = '{siteId}'", 2));
+        Assert.Equal(2, await api.WaitForRowsAsync(Analytics.Storage.Sql.Query($"site_id = {siteId}"), 2));
     }
 }
 
