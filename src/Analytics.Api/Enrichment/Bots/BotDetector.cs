@@ -30,17 +30,16 @@ public sealed class BotDetector(DataCentreRanges dataCentres)
         if (userAgent.AsSpan().IndexOfAny(Tokens) >= 0) return true;
         foreach (var prefix in BotPatterns.Prefixes)
             if (userAgent.StartsWith(prefix, StringComparison.Ordinal)) return true;
-        if (CrawlerList.IsMatch(userAgent)) return true;
-
         try
         {
+            if (CrawlerList.IsMatch(userAgent)) return true;
             foreach (Match word in GenericWord.Matches(userAgent))
                 if (!BotPatterns.NotBots.Contains(word.Value)) return true;
             return false;
         }
         catch (RegexMatchTimeoutException)
         {
-            return true; // no browser sends a user agent that keeps the pattern busy this long
+            return true; // no browser sends a user agent that keeps a pattern busy this long
         }
     }
 
