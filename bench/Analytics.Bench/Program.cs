@@ -5,7 +5,7 @@ return args.FirstOrDefault() switch
 {
     "enrich" => EnrichBench.Run(args.Skip(1).ToArray()),
     "import" => await ImportBench.Run(args.Skip(1).ToArray()),
-    "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "../shared/data/maxmind/GeoIP2-City-Test.mmdb"),
+    "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
     "long-ua" => LongUserAgentBench.Run(args.Skip(1).ToArray()),

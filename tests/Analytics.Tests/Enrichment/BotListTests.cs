@@ -185,7 +185,6 @@ public class BotListTests(ITestOutputHelper output)
     public void Fewer_than_one_percent_of_uap_cores_browsers_are_flagged()
     {
         var path = SharedData.Require("uap-core/cases.json", output);
-        if (path is null) return;
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         var cases = json.RootElement.GetProperty("ua").EnumerateArray()
             .Select(e => (Ua: e.GetProperty("ua").GetString()!, Family: e.GetProperty("family").GetString()!))
