@@ -15,6 +15,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     readonly Dictionary<string, string> environment;
     Process? process;
     StreamWriter? log;
+    readonly object logGate = new();
 
     public string DataDir { get; }
     public int Port { get; }
@@ -54,19 +55,26 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the process; waits until /readyz answers 200 unless <paramref name="waitReady"/> is false.</summary>
     public async Task StartAsync(bool waitReady = true)
     {
-        log ??= new StreamWriter(Path.Combine(DataDir, "service.log"), append: true) { AutoFlush = true };
-        process = Start(WorkingDirectory ?? Path.GetDirectoryName(AppPath)!, environment, log);
+        lock (logGate) log ??= new StreamWriter(Path.Combine(DataDir, "service.log"), append: true) { AutoFlush = true };
+        process = Start(WorkingDirectory ?? Path.GetDirectoryName(AppPath)!, environment, AppendLog);
         if (waitReady) await WaitReadyAsync(TimeSpan.FromSeconds(60));
     }
 
-    static Process Start(string workingDirectory, Dictionary<string, string> environment, StreamWriter log)
+    /// <summary>One line of the service's output; lines that arrive after the test disposed the log are dropped.</summary>
+    void AppendLog(string line)
+    {
+        lock (logGate)
+            if (log is not null) log.WriteLine(line);
+    }
+
+    static Process Start(string workingDirectory, Dictionary<string, string> environment, Action<string> log)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         info.ArgumentList.Add(AppPath);
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -163,7 +171,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         Kill9();
         Http.Dispose();
-        log?.Dispose();
+        lock (logGate)
+        {
+            log?.Dispose();
+            log = null; // the process's output readers may still deliver a last line
+        }
         await Task.CompletedTask;
     }
 }
