@@ -33,6 +33,7 @@ public static class AuthApi
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Marketer, p => p.RequireRole(Roles.Marketer, Roles.Admin))
             .AddPolicy(Roles.PrivacyOfficer, p => p.RequireRole(Roles.PrivacyOfficer, Roles.Admin))
+            .AddPolicy(Roles.Service, p => p.RequireRole(Roles.Service, Roles.Admin))
             .AddPolicy(Roles.Metrics, p => p.RequireRole(Roles.Metrics, Roles.Admin))
             .AddPolicy(Roles.AnyUser, p => p.RequireRole(Roles.People))
             // Deny by default: an endpoint that names no policy is for admins; anonymous ones say AllowAnonymous.
