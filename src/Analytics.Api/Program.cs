@@ -1,6 +1,7 @@
 using Analytics.Auth;
 using Analytics.Consent;
 using Analytics.Enrichment;
+using Analytics.Identity;
 using Analytics.Import;
 using Analytics.Ingestion;
 using Analytics.Observability;
@@ -22,6 +23,7 @@ builder.AddSites();
 builder.AddEnrichment();
 builder.AddIngestion();
 builder.AddConsent();
+builder.AddIdentity();
 builder.AddImport();
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Analytics.Consent;
+using Analytics.Identity;
 using Analytics.Ingestion;
 using Analytics.Storage;
 using Analytics.Tests.Infrastructure;
@@ -9,9 +10,11 @@ namespace Analytics.Tests.Ingestion;
 /// <summary>The one column definition of each spooled table is what the migrations create: names, order and types, on both engines.</summary>
 public abstract class SpooledTableSchemaTests(EngineFixture engine)
 {
-    public static TheoryData<string> Tables => [EventColumns.TableName, "consents"];
+    static readonly SpooledTable[] Definitions = [EventColumns.Definition, ConsentColumns.Definition, IdentityLinks.Definition];
 
-    static SpooledTable Definition(string table) => table == EventColumns.TableName ? EventColumns.Definition : ConsentColumns.Definition;
+    public static TheoryData<string> Tables => [.. Definitions.Select(d => d.Name)];
+
+    static SpooledTable Definition(string table) => Definitions.Single(d => d.Name == table);
 
     [Theory]
     [MemberData(nameof(Tables))]
