@@ -19,27 +19,13 @@ public static class ConsentApi
     static readonly HashSet<string> Sources = ["banner", "api", "cmp"];
 
     /// <summary>The consent spool and its writer, beside the events' (see <see cref="ConsentColumns"/>).</summary>
-    public static void AddConsent(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddKeyedSingleton(ConsentColumns.SpoolKey, (sp, _) => IngestionSetup.OpenSpool(sp, ConsentColumns.Definition));
-        builder.Services.AddSingleton<IHostedService>(sp => IngestionSetup.NewWriter(sp, ConsentColumns.Definition,
-            sp.GetRequiredKeyedService<Spool>(ConsentColumns.SpoolKey), WriterMetrics(sp.GetRequiredService<Observability.Metrics>())));
-    }
-
-    static SpoolWriterMetrics WriterMetrics(Observability.Metrics metrics) => new(
-        metrics.Counter("analytics_consents_written_total", "Consent proofs stored in ClickHouse."),
-        metrics.Counter("analytics_consents_duplicates_skipped_total", "Replayed consent proofs found already stored and not written again."),
-        metrics.Counter("analytics_consent_insert_failures_total", "Failed inserts of consent proofs (retried)."),
-        metrics.Counter("analytics_consents_dead_lettered_total", "Consent proofs set aside in spool-consents/dead-letter."),
-        metrics.Histogram("analytics_consent_insert_batch_seconds", "Time to store one batch of consent proofs.", [0.001, 0.01, 0.1, 1, 10]));
+    public static void AddConsent(this WebApplicationBuilder builder) =>
+        builder.AddSpooledTable(ConsentColumns.Definition, ConsentColumns.SpoolKey, "Consent proofs");
 
     public static void MapConsent(this WebApplication app)
     {
         app.MapPost("/api/consent", Record).RequireRateLimiting(IngestionSetup.CollectRateLimit).AllowAnonymous();
         app.MapMethods("/api/consent", ["OPTIONS"], Cors.Preflight).AllowAnonymous();
-        var spool = app.Services.GetRequiredKeyedService<Spool>(ConsentColumns.SpoolKey);
-        app.Services.GetRequiredService<Observability.Metrics>()
-            .Gauge("analytics_consent_spool_rows", "Consent proofs spooled and not yet in ClickHouse.", () => spool.PendingRows);
     }
 
     static async Task<IResult> Record(HttpContext http, SiteStore sites, [FromKeyedServices(ConsentColumns.SpoolKey)] Spool spool,

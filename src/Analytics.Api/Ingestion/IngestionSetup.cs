@@ -68,6 +68,27 @@ public static class IngestionSetup
         });
     }
 
+    /// <summary>
+    /// A spooled table beside the events (consents, identity links): its spool as a keyed service under
+    /// <paramref name="key"/>, its writer, and metrics named <c>analytics_{key}_…</c> that say what a row is.
+    /// </summary>
+    public static void AddSpooledTable(this WebApplicationBuilder builder, SpooledTable table, string key, string rows)
+    {
+        builder.Services.AddKeyedSingleton(key, (sp, _) => OpenSpool(sp, table));
+        builder.Services.AddSingleton<IHostedService>(sp =>
+        {
+            var metrics = sp.GetRequiredService<Observability.Metrics>();
+            var spool = sp.GetRequiredKeyedService<Spool>(key);
+            metrics.Gauge($"analytics_{key}_spool_rows", $"{rows} spooled and not yet in ClickHouse.", () => spool.PendingRows);
+            return NewWriter(sp, table, spool, new SpoolWriterMetrics(
+                metrics.Counter($"analytics_{key}_written_total", $"{rows} stored in ClickHouse."),
+                metrics.Counter($"analytics_{key}_duplicates_skipped_total", $"Replayed {rows.ToLowerInvariant()} found already stored and not written again."),
+                metrics.Counter($"analytics_{key}_insert_failures_total", $"Failed inserts of {rows.ToLowerInvariant()} (retried)."),
+                metrics.Counter($"analytics_{key}_dead_lettered_total", $"{rows} set aside in {table.SpoolName}/dead-letter."),
+                metrics.Histogram($"analytics_{key}_insert_batch_seconds", $"Time to store one batch of {rows.ToLowerInvariant()}.", [0.001, 0.01, 0.1, 1, 10])));
+        });
+    }
+
     /// <summary>The spool of a spooled table, in its own directory of the data directory.</summary>
     public static Spool OpenSpool(IServiceProvider sp, SpooledTable table)
     {
