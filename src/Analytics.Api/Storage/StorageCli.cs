@@ -23,9 +23,10 @@ public static class StorageCli
         var dataDir = DataDirectory.Resolve(new ConfigurationBuilder().AddEnvironmentVariables().Build());
         var server = Environment.GetEnvironmentVariable("ANALYTICS_CLICKHOUSE");
         var database = Environment.GetEnvironmentVariable("Storage__Database") is { Length: > 0 } db ? db : "analytics";
+        IClickHouse? clickHouse = null;
         try
         {
-            IClickHouse clickHouse = string.IsNullOrWhiteSpace(server)
+            clickHouse = string.IsNullOrWhiteSpace(server)
                 ? new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, new StorageOptions().EmbeddedSettings)
                 : new ServerClickHouse(server, database);
             Console.Write(clickHouse.QueryJsonEachRowAsync(Sql.Trusted(args[1])).GetAwaiter().GetResult());
@@ -34,6 +35,11 @@ public static class StorageCli
         {
             Console.Error.WriteLine(e.Message);
             exitCode = 2;
+        }
+        finally
+        {
+            // Closed before the process exits: the engine's threads must not be running while the runtime tears down.
+            clickHouse?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return true;
     }

@@ -24,7 +24,7 @@ public sealed class EngineLockTests
 
         await service.StopAsync();
         (exitCode, var output, error) = await service.QueryCliAsync("SELECT key FROM sites");
-        Assert.True(exitCode == 0, error);
+        Assert.True(exitCode == 0, $"query CLI exited with {exitCode}: {error}{output}");
         Assert.Contains(site, output);
         Directory.Delete(dataDir, recursive: true);
     }

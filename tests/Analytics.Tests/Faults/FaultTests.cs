@@ -51,7 +51,7 @@ public abstract class KillTests(Engine engine)
         else
         {
             var (exitCode, output, error) = await service.QueryCliAsync(sql);
-            Assert.True(exitCode == 0, error);
+            Assert.True(exitCode == 0, $"query CLI exited with {exitCode}: {error}{output}");
             json = output;
         }
         return json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
