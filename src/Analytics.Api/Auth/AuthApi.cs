@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Analytics.Shared;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -6,8 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Analytics.Auth;
 
 public sealed record CreateUserRequest(string? Name, string? Role);
-public sealed record CreatedUserResponse(string Name, string Role, string TokenId, string Token);
-public sealed record UserResponse(string Name, string Role, string TokenId);
+public sealed record CreatedUserResponse(string Id, string Name, string Role, string TokenId, string Token);
+public sealed record IssuedTokenResponse(string TokenId, string Token);
+public sealed record TokenResponse(string TokenId, DateTimeOffset CreatedAt);
+public sealed record UserResponse(string Id, string Name, string Role, bool Deactivated, DateTimeOffset CreatedAt, IReadOnlyList<TokenResponse> Tokens);
 
 public sealed class CreateUserValidator : AbstractValidator<CreateUserRequest>
 {
@@ -46,11 +50,14 @@ public static class AuthApi
         var users = app.MapGroup("/api/users").RequireAuthorization(Roles.Admin);
         users.MapPost("/", Create);
         users.MapGet("/", List);
+        users.MapPost("/{id}/tokens", IssueToken);
+        users.MapDelete("/{id}", Deactivate);
         users.MapDelete("/tokens/{tokenId}", Revoke);
         app.MapGet("/api/me", (HttpContext http) => TypedResults.Ok(new
         {
+            id = http.User.FindFirstValue(ApiClaims.UserId),
             name = http.User.Identity!.Name,
-            role = http.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value,
+            role = http.User.FindFirstValue(ClaimTypes.Role),
         })).RequireAuthorization(Roles.AnyUser);
     }
 
@@ -59,16 +66,27 @@ public static class AuthApi
     {
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
-        var (token, user) = await tokens.CreateAsync(request.Name!.Trim(), request.Role!, ct);
-        return TypedResults.Created($"/api/users/tokens/{user.TokenId}", new CreatedUserResponse(user.Name, user.Role, user.TokenId, token));
+        var (user, stored, token) = await tokens.CreateUserAsync(request.Name!.Trim(), request.Role!, ct);
+        return TypedResults.Created($"/api/users/{user.Id}", new CreatedUserResponse(user.Id, user.Name, user.Role, stored.TokenId, token));
     }
 
-    static async Task<Ok<List<UserResponse>>> List(TokenStore tokens, CancellationToken ct)
-    {
-        await tokens.LoadAsync(ct); // the tokens of every instance, as stored now
-        return TypedResults.Ok(tokens.Users.Select(u => new UserResponse(u.Name, u.Role, u.TokenId)).ToList());
-    }
+    static async Task<Ok<List<UserResponse>>> List(TokenStore tokens, CancellationToken ct) =>
+        TypedResults.Ok((await tokens.ListAsync(ct)) // the users and tokens of every instance, as stored now
+            .Select(u => new UserResponse(u.User.Id, u.User.Name, u.User.Role, u.User.Deactivated, u.User.CreatedAt,
+                u.Tokens.Select(t => new TokenResponse(t.TokenId, t.CreatedAt)).ToList()))
+            .ToList());
+
+    static async Task<IResult> IssueToken(string id, TokenStore tokens, CancellationToken ct) =>
+        await tokens.IssueTokenAsync(id, ct) is var (stored, token)
+            ? TypedResults.Created($"/api/users/tokens/{stored.TokenId}", new IssuedTokenResponse(stored.TokenId, token))
+            : UnknownUser(id);
+
+    static async Task<IResult> Deactivate(string id, TokenStore tokens, CancellationToken ct) =>
+        await tokens.DeactivateAsync(id, ct) ? TypedResults.NoContent() : UnknownUser(id);
 
     static async Task<Results<NoContent, NotFound>> Revoke(string tokenId, TokenStore tokens, CancellationToken ct) =>
         await tokens.RevokeAsync(tokenId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    static IResult UnknownUser(string id) =>
+        Problems.Field(StatusCodes.Status404NotFound, "Unknown user", $"No active user has the id '{id}'.", "id");
 }

@@ -30,7 +30,8 @@ public sealed class BearerTokenHandler(
         }
         if (user is null) return AuthenticateResult.Fail("Unknown or revoked token.");
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role), new Claim("token_id", user.TokenId)], SchemeName);
+            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role),
+             new Claim(ApiClaims.UserId, user.Id), new Claim(ApiClaims.TokenId, user.TokenId)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

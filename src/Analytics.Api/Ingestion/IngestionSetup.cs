@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Analytics.Shared;
+using Analytics.Sites;
 using Analytics.Storage;
 using FluentValidation;
 using Microsoft.AspNetCore.RateLimiting;
@@ -146,6 +147,6 @@ public static class IngestionSetup
             .RequireRateLimiting(CollectRateLimit)
             .AllowAnonymous();
         app.MapMethods("/api/collect", ["OPTIONS"], Cors.Preflight).AllowAnonymous();
-        app.MapGet("/api/events/recent", RecentEventsEndpoint.Handle).RequireAuthorization(Auth.Roles.Admin);
+        app.MapGet("/api/events/recent", RecentEventsEndpoint.Handle).RequireAuthorization(Auth.Roles.Marketer).RequireSiteAccess();
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Analytics.Ingestion;
 
 /// <summary>
-/// GET /api/events/recent?site=KEY&amp;limit=N (admin): the newest stored rows of a site, as ClickHouse holds
+/// GET /api/events/recent?site=KEY&amp;limit=N (marketer, member of the site): the newest stored rows of a site, as ClickHouse holds
 /// them. The "is my snippet working?" view of a site owner, and what end-to-end tests read back.
 /// </summary>
 public static class RecentEventsEndpoint

@@ -9,6 +9,8 @@ public static class SitesApi
     public static void AddSites(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SiteStore>();
+        builder.Services.AddSingleton<SiteMembers>();
+        builder.Services.AddSingleton<SiteAccess>();
         builder.Services.AddSingleton<IValidator<CreateSiteRequest>, CreateSiteValidator>();
         builder.Services.AddHostedService<SiteStartup>();
     }
@@ -18,8 +20,10 @@ public static class SitesApi
         // Policies per endpoint, not on the group: a group policy and an endpoint policy would both be required.
         var sites = app.MapGroup("/api/sites");
         sites.MapPost("/", Create).RequireAuthorization(Roles.Admin);
-        sites.MapGet("/", List).RequireAuthorization(Roles.Admin);
-        sites.MapGet("/{key}", Get).RequireAuthorization(Roles.Marketer);
+        // Any person's own sites; its site record for a member of any role (service users pick the site of their customers).
+        sites.MapGet("/", List).RequireAuthorization(Roles.AnyUser);
+        sites.MapGet("/{key}", (HttpContext http) => TypedResults.Ok(ToResponse(http.SiteOf(), http))).RequireAuthorization(Roles.AnyUser).RequireSiteAccess();
+        sites.MapSiteMembers();
     }
 
     static async Task<Results<Created<SiteResponse>, ValidationProblem>> Create(
@@ -33,11 +37,8 @@ public static class SitesApi
         return TypedResults.Created($"/api/sites/{site.Key}", ToResponse(site, http));
     }
 
-    static Ok<List<SiteResponse>> List(SiteStore store, HttpContext http) =>
-        TypedResults.Ok(store.All.Select(s => ToResponse(s, http)).ToList());
-
-    static Results<Ok<SiteResponse>, NotFound> Get(string key, SiteStore store, HttpContext http) =>
-        store.FindByKey(key) is { } site ? TypedResults.Ok(ToResponse(site, http)) : TypedResults.NotFound();
+    static async Task<Ok<List<SiteResponse>>> List(SiteAccess access, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await access.VisibleAsync(http.User, ct)).Select(s => ToResponse(s, http)).ToList());
 
     static SiteResponse ToResponse(Site site, HttpContext http) =>
         new(site.Id, site.Key, site.Name, site.Domains, site.TimeZone, site.RetentionDays, site.CreatedAt,

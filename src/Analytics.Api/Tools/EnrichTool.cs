@@ -17,7 +17,7 @@ public sealed record EnrichRequest(string? UserAgent, string? Ip, string? Url, s
 public sealed partial class ToolsJson : JsonSerializerContext;
 
 /// <summary>
-/// POST /api/tools/enrich (admin): what the pipeline would store for a user agent, address, page and referrer,
+/// POST /api/tools/enrich (marketer; with "site", a member of it): what the pipeline would store for a user agent, address, page and referrer,
 /// under the storage names: the very <see cref="Enricher.Enrich"/> call of the pipeline, with the inputs the
 /// collect validator admits. With "site", that site's domains decide which referrers are internal; without it,
 /// the page's own host does.
@@ -27,7 +27,7 @@ public static class EnrichTool
     /// <summary>Far above any real request: a user agent is cut to 512 characters, URLs to 4096.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static async Task<IResult> HandleAsync(HttpRequest request, Enricher enricher, SiteStore sites, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpRequest request, Enricher enricher, SiteAccess sites, CancellationToken ct)
     {
         var (outcome, buffer, length) = await CollectBody.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, ArrayPool<byte>.Shared, ct);
         if (outcome == CollectBody.Outcome.TooLarge)
@@ -60,7 +60,8 @@ public static class EnrichTool
         IReadOnlyList<string> domains;
         if (!string.IsNullOrEmpty(input.Site))
         {
-            if (sites.FindByKey(input.Site) is not { } site) return Invalid("site", "is not the key of a site");
+            // The site is named in the body, so the endpoint filter cannot see it: the same check, in line.
+            if (await sites.FindAsync(request.HttpContext.User, input.Site, ct) is not { } site) return SiteAccess.NotFound(input.Site);
             domains = site.Domains;
         }
         else domains = Uri.TryCreate(input.Url, UriKind.Absolute, out var page) ? [page.Host] : [];

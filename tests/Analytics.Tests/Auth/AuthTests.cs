@@ -49,19 +49,25 @@ public abstract class AuthTests(ApiFactory api)
     {
         var site = await api.CreateSiteAsync("shop.example");
         var name = "marketer-" + Guid.NewGuid().ToString("N");
-        var marketer = await TokenFor("marketer", name);
+        var created = await api.Admin().PostAsJsonAsync("/api/users", new { name, role = "marketer" });
+        var user = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var marketer = user.GetProperty("token").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await api.Admin().PostAsJsonAsync($"/api/sites/{site}/members", new { user_id = user.GetProperty("id").GetString() })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await As(marketer).GetAsync($"/api/sites/{site}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await As(marketer).GetAsync("/api/sites")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await As(marketer).GetAsync("/api/sites")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await As(marketer).PostAsJsonAsync("/api/sites", new { name = "x", domains = new[] { "x.example" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await As(marketer).GetAsync("/api/users")).StatusCode);
         var me = await As(marketer).GetFromJsonAsync<JsonElement>("/api/me");
         Assert.Equal("marketer", me.GetProperty("role").GetString());
 
         var officer = await TokenFor("privacy_officer");
-        Assert.Equal(HttpStatusCode.Forbidden, (await As(officer).GetAsync($"/api/sites/{site}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await As(officer).GetAsync($"/api/sites/{site}")).StatusCode); // not a member
+        Assert.Equal(HttpStatusCode.Forbidden, (await As(officer).GetAsync($"/api/events/recent?site={site}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await As(officer).GetAsync("/api/me")).StatusCode);
 
         var users = await api.Admin().GetFromJsonAsync<JsonElement>("/api/users");
-        var tokenId = users.EnumerateArray().First(u => u.GetProperty("name").GetString() == name).GetProperty("token_id").GetString();
+        var tokenId = users.EnumerateArray().First(u => u.GetProperty("name").GetString() == name).GetProperty("tokens")[0].GetProperty("token_id").GetString();
+        Assert.Equal(user.GetProperty("token_id").GetString(), tokenId);
         Assert.Equal(HttpStatusCode.NoContent, (await api.Admin().DeleteAsync($"/api/users/tokens/{tokenId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await As(marketer).GetAsync($"/api/sites/{site}")).StatusCode);
     }
