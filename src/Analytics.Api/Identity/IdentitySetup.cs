@@ -10,6 +10,7 @@ public static class IdentitySetup
         builder.Services.AddKeyedSingleton(IdentityLinks.SpoolKey, (sp, _) => IngestionSetup.OpenSpool(sp, IdentityLinks.Definition));
         builder.Services.AddSingleton<IHostedService>(sp => IngestionSetup.NewWriter(sp, IdentityLinks.Definition,
             sp.GetRequiredKeyedService<Spool>(IdentityLinks.SpoolKey), WriterMetrics(sp.GetRequiredService<Observability.Metrics>())));
+        builder.Services.AddSingleton<IdentifyLinks>();
     }
 
     static SpoolWriterMetrics WriterMetrics(Observability.Metrics metrics) => new(

@@ -20,6 +20,7 @@ public static class SitesApi
         sites.MapPost("/", Create).RequireAuthorization(Roles.Admin);
         sites.MapGet("/", List).RequireAuthorization(Roles.Admin);
         sites.MapGet("/{key}", Get).RequireAuthorization(Roles.Marketer);
+        sites.MapPut("/{key}/identify-secret", IdentifySecretApi.SetAsync).RequireAuthorization(Roles.Admin);
     }
 
     static async Task<Results<Created<SiteResponse>, ValidationProblem>> Create(
@@ -29,7 +30,7 @@ public static class SitesApi
         if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
         var domains = request.Domains!.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList();
         var queryParams = (request.QueryParams ?? []).Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, queryParams, null, ct);
+        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, queryParams, null, ct, request.IdentifySecret ?? "");
         return TypedResults.Created($"/api/sites/{site.Key}", ToResponse(site, http));
     }
 
@@ -41,5 +42,6 @@ public static class SitesApi
 
     static SiteResponse ToResponse(Site site, HttpContext http) =>
         new(site.Id, site.Key, site.Name, site.Domains, site.TimeZone, site.RetentionDays, site.CreatedAt,
-            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>", site.QueryParams);
+            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>", site.QueryParams)
+        { IdentifySigned = site.IdentifySecret.Length > 0 };
 }
