@@ -22,7 +22,7 @@ export const commandFields = (cmd, a, b) =>
     : /^(pageview|product_view|add_to_cart)$/.test(cmd)
       ? { type: cmd, props: a }
       : cmd == 'identify'
-        ? a && { type: cmd, customer_id: '' + a }
+        ? a && { type: cmd, customer_id: '' + a, signature: b?.signature } // signed by the shop's backend where the site asks
         : cmd == 'purchase' && a && purchase(a)
 
 const purchase = ({ order_id, revenue, currency, ...props }) => ({ type: 'purchase', order_id, revenue, currency, props })

@@ -89,6 +89,18 @@ test('a remembered decision is honoured; GPC overrides it and the page', async (
   assert.ok(remembered.sent()[0].vid)
 })
 
+test('identify passes the signature of the shop backend through, and sends none when there is none', async () => {
+  const env = run({ attrs: { 'data-consent': 'granted' } })
+  env.w.analytics('identify', 'C-42', { signature: 'ab12' })
+  env.w.analytics('identify', 'C-43')
+  await env.clock.tick(1000)
+  const [signed, unsigned] = env.sent().filter((e) => e.type == 'identify')
+  assert.equal(signed.customer_id, 'C-42')
+  assert.equal(signed.signature, 'ab12')
+  assert.equal(signed.vid, env.jar.cookies.get('_an_vid').value)
+  assert.ok(!('signature' in unsigned))
+})
+
 test('the queue of the snippet runs first; identify needs consent', async () => {
   const env = run({
     queue: [

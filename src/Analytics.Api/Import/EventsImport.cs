@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Analytics.Identity;
 using Analytics.Ingestion;
 using Analytics.Sites;
 using FluentValidation;
@@ -13,7 +15,7 @@ namespace Analytics.Import;
 /// Bots are stored flagged, as collect stores them. Skipped: malformed, invalid, too_old, future.
 /// </summary>
 public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool spool, IValidator<RawEvent> validator,
-    IOptions<IngestionOptions> options, ILogger<EventsImport> logger)
+    IOptions<IngestionOptions> options, ILogger<EventsImport> logger, IdentifyLinks identifyLinks)
 {
     public const string Origin = "import";
     static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl", "application/json", "text/plain"];
@@ -27,6 +29,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
         var now = DateTimeOffset.UtcNow;
         var window = new TimeWindow(now.AddDays(-site.RetentionDays).ToUnixTimeMilliseconds(), (now + ImportRequest.FutureTolerance).ToUnixTimeMilliseconds());
         var maxLineBytes = options.Value.MaxBodyBytes; // one event may be as large as a collect body
+        var links = new ConcurrentQueue<IdentityLinkRow>(); // from the workers' threads
 
         void OnLine(ReadOnlySpan<byte> line, long number, ImportWorker worker)
         {
@@ -63,6 +66,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
                 if (errors.Count == 0 && raw.Ts is null) errors.Add(new("ts", "is required for imports: the event's time in milliseconds since 1970-01-01 UTC"));
                 if (errors.Count == 0)
                     foreach (var failure in validator.Validate(raw).Errors) errors.Add(new(failure.PropertyName, failure.ErrorMessage));
+                if (errors.Count == 0 && IdentifySignature.Check(raw, site) is { } unsigned) errors.Add(unsigned);
                 if (errors.Count > 0)
                 {
                     report.Skip(number, SkipReason.Invalid, errors[0].Field, errors[0].Message);
@@ -74,12 +78,18 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
                     return;
                 }
                 var client = new ClientContext(ip, userAgent ?? "", null, now);
-                worker.Add(pipeline.ToImportedRow(raw, site, client, raw.Ts.Value, Origin));
+                var row = pipeline.ToImportedRow(raw, site, client, raw.Ts.Value, Origin);
+                worker.Add(row);
+                if (IdentifyLinks.FromEvent(raw, row) is { } link) links.Enqueue(link);
             }
         }
 
-        return await ImportRequest.RunAsync(http, site, "events", options.Value, logger,
-            () => ImportRunner.RunAsync(body, maxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted));
+        return await ImportRequest.RunAsync(http, site, "events", options.Value, logger, async () =>
+        {
+            var result = await ImportRunner.RunAsync(body, maxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted);
+            await identifyLinks.AppendAsync(links.ToList(), ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted); // before the answer, as the events
+            return result;
+        });
     }
 
     static IPAddress? ReadIp(JsonElement json, List<FieldError> errors)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Analytics.Enrichment.UserAgents;
+using Analytics.Identity;
 using Analytics.Sites;
 using Analytics.Shared;
 using Analytics.Storage;
@@ -15,7 +16,7 @@ namespace Analytics.Ingestion;
 /// </summary>
 public sealed class CollectEndpoint(
     SiteStore sites, EventPipeline pipeline, Spool spool, IValidator<RawEvent> validator, IngestionMetrics metrics,
-    IOptions<IngestionOptions> options)
+    IOptions<IngestionOptions> options, IdentifyLinks identifyLinks)
 {
     // Generous on purpose: a too deep "props" rejects its own event (RawEvent.MaxPropsDepth), not the whole batch.
     static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
@@ -78,6 +79,7 @@ public sealed class CollectEndpoint(
         var client = new ClientContext(http.Connection.RemoteIpAddress, http.Request.Headers.UserAgent.ToString(),
             ClientHints.FromHeaders(http.Request.Headers), DateTimeOffset.UtcNow);
         var rejected = new List<RejectedEvent>();
+        List<IdentityLinkRow>? links = null;
         using var rows = new RowBinaryWriter(count * 512);
         var lengths = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));
         try
@@ -92,14 +94,17 @@ public sealed class CollectEndpoint(
                 {
                     var validation = validator.Validate(raw);
                     foreach (var failure in validation.Errors) errors.Add(new(failure.PropertyName, failure.ErrorMessage));
+                    if (errors.Count == 0 && IdentifySignature.Check(raw, site) is { } unsigned) errors.Add(unsigned);
                 }
                 if (errors.Count > 0)
                     rejected.Add(new RejectedEvent(index, errors));
                 else
                 {
                     var start = rows.Length;
-                    pipeline.ToRow(raw, site, client).Write(rows);
+                    var row = pipeline.ToRow(raw, site, client);
+                    row.Write(rows);
                     lengths[accepted++] = rows.Length - start;
+                    if (IdentifyLinks.FromEvent(raw, row) is { } link) (links ??= []).Add(link);
                 }
                 index++;
             }
@@ -107,6 +112,9 @@ public sealed class CollectEndpoint(
             {
                 try
                 {
+                    // Links first: a full event spool then answers 503 and the retry makes the same link again (harmless),
+                    // where the other order could store an identify whose link is lost.
+                    if (links is not null) identifyLinks.Append(links);
                     spool.Append(rows.WrittenSpan, lengths.AsSpan(0, accepted));
                 }
                 catch (SpoolFullException e)

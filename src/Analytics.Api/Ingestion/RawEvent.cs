@@ -29,6 +29,8 @@ public sealed class RawEvent
     public double? Revenue;
     public string? Currency;
     public string? CustomerId;
+    /// <summary>An identify's hex(HMAC-SHA256(identify_secret, customer_id)); checked only where the site has a secret.</summary>
+    public string? Signature;
 
     public const int MaxPropValueLength = 1024;
 
@@ -74,6 +76,7 @@ public sealed class RawEvent
                 case "name": e.Name = String(v, "name", errors); break;
                 case "order_id": e.OrderId = StringOrNumber(v, "order_id", errors); break;
                 case "customer_id": e.CustomerId = StringOrNumber(v, "customer_id", errors); break;
+                case "signature": e.Signature = String(v, "signature", errors); break;
                 case "currency": e.Currency = String(v, "currency", errors); break;
                 case "revenue": e.Revenue = Number(v, "revenue", errors); break;
                 case "consent": ReadConsent(e, v, errors); break;

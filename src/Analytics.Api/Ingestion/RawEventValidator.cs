@@ -47,6 +47,7 @@ public sealed partial class RawEventValidator : AbstractValidator<RawEvent>
             RuleFor(e => e.Currency).NotEmpty().OverridePropertyName("currency").WithMessage("is required for purchases (an ISO 4217 code such as EUR)");
         });
         RuleFor(e => e.CustomerId).NotEmpty().When(e => e.Type == "identify").OverridePropertyName("customer_id");
+        RuleFor(e => e.Signature).MaximumLength(128).OverridePropertyName("signature"); // checked against the site's secret by Identity.IdentifySignature
         RuleFor(e => e.HasConsent).Equal(true).When(e => e.Type == "consent").OverridePropertyName("consent").WithMessage("is required for consent events");
     }
 

@@ -14,7 +14,13 @@ public sealed class CreateSiteValidator : AbstractValidator<CreateSiteRequest>
         RuleFor(r => r.QueryParams!.Count).LessThanOrEqualTo(50).OverridePropertyName("QueryParams").When(r => r.QueryParams is not null);
         RuleForEach(r => r.QueryParams).Must(IsParameterName).WithMessage("'{PropertyValue}' is not a query parameter name (letters, digits, _ . - [ ], at most 100).")
             .Must(p => p is null || !Ingestion.UrlPrivacy.LooksSecret(p.Trim())).WithMessage("'{PropertyValue}' looks like a secret (it contains email, mail, token, pass, key, secret, auth, code, session or sid): it is never stored.");
+        RuleFor(r => r.IdentifySecret).Must(IsIdentifySecret).OverridePropertyName("identify_secret").When(r => r.IdentifySecret is not null).WithMessage(IdentifySecretRule);
     }
+
+    public const string IdentifySecretRule = "must be 16 to 256 printable ASCII characters (a random secret your backend signs customer ids with)";
+
+    public static bool IsIdentifySecret(string? secret) =>
+        secret is { Length: >= Identity.IdentifySignature.MinSecretLength and <= Identity.IdentifySignature.MaxSecretLength } && secret.All(c => c is > ' ' and <= '~');
 
     internal static bool IsHostName(string? host) =>
         !string.IsNullOrWhiteSpace(host) && host.Length <= 253 && Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;

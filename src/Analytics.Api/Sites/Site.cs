@@ -7,6 +7,15 @@ public sealed record Site(
     /// <summary>Query parameters its page URLs keep besides utm_* and click ids (e.g. "id"): see <see cref="Ingestion.UrlPrivacy"/>.</summary>
     public IReadOnlyList<string> QueryParams { get; init; } = [];
 
+    /// <summary>
+    /// The key of signed identify (<see cref="Identity.IdentifySignature"/>), empty when identifies need no signature.
+    /// Kept in ClickHouse and sites.json (0600); never in an answer or a log line.
+    /// </summary>
+    public string IdentifySecret { get; init; } = "";
+
+    /// <summary>Names the site without its secret (a record would print every property).</summary>
+    public override string ToString() => $"Site {Key} ({Name})";
+
     /// <summary>True when a page of this <c>Origin</c> header (scheme://host[:port]) may send for the site.</summary>
     public bool AllowsOrigin(string origin) => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && AllowsHost(uri.Host);
 

@@ -30,29 +30,26 @@ public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Optio
     {
         var loaded = new Dictionary<string, Site>(StringComparer.Ordinal);
         await foreach (var row in clickHouse.QueryAsync(Sql.Query($"""
-            SELECT site_id, key, name, domains, time_zone, retention_days, toUnixTimestamp(created_at) AS created, query_params
+            SELECT site_id, key, name, domains, time_zone, retention_days, toUnixTimestamp(created_at) AS created, query_params, identify_secret
             FROM sites FINAL WHERE deleted = 0
             """), SitesJson.Default.SiteRow, ct))
         {
             loaded[row.key] = new Site(row.site_id, row.key, row.name, row.domains, row.time_zone, (int)row.retention_days,
-                DateTimeOffset.FromUnixTimeSeconds(row.created)) { QueryParams = row.query_params };
+                DateTimeOffset.FromUnixTimeSeconds(row.created)) { QueryParams = row.query_params, IdentifySecret = row.identify_secret };
         }
         foreach (var key in byKey.Keys.Where(k => !loaded.ContainsKey(k))) byKey.TryRemove(key, out _);
         foreach (var (key, site) in loaded) byKey[key] = site;
         SaveSnapshot();
     }
 
-    public async Task<Site> CreateAsync(string name, IReadOnlyList<string> domains, string timeZone, int retentionDays, IReadOnlyList<string> queryParams, string? key, CancellationToken ct)
+    public async Task<Site> CreateAsync(string name, IReadOnlyList<string> domains, string timeZone, int retentionDays, IReadOnlyList<string> queryParams, string? key, CancellationToken ct, string identifySecret = "")
     {
         var site = new Site(Guid.NewGuid().ToString("N"), key ?? NewKey(), name, domains, timeZone, retentionDays,
-            DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds())) { QueryParams = queryParams };
+            DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds())) { QueryParams = queryParams, IdentifySecret = identifySecret };
         if (!byKey.TryAdd(site.Key, site)) throw new InvalidOperationException($"A site with key '{site.Key}' exists.");
         try
         {
-            await clickHouse.ExecuteAsync(Sql.Query($"""
-                INSERT INTO sites (site_id, key, name, domains, time_zone, retention_days, created_at, updated_at, deleted, query_params)
-                VALUES ({site.Id}, {site.Key}, {site.Name}, {site.Domains}, {site.TimeZone}, {site.RetentionDays}, {site.CreatedAt}, {site.CreatedAt}, 0, {site.QueryParams})
-                """), ct);
+            await InsertAsync(site, site.CreatedAt, ct);
         }
         catch
         {
@@ -63,6 +60,24 @@ public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Optio
         logger.LogInformation("Created site {SiteKey} ({Name})", site.Key, site.Name);
         return site;
     }
+
+    /// <summary>Sets, rotates (a new secret) or clears ("") the identify secret; null when no site has the key.</summary>
+    public async Task<Site?> SetIdentifySecretAsync(string key, string identifySecret, CancellationToken ct)
+    {
+        if (FindByKey(key) is not { } site) return null;
+        var updated = site with { IdentifySecret = identifySecret };
+        // A new version of the row (ReplacingMergeTree by updated_at; of two in one second the later insert wins).
+        await InsertAsync(updated, DateTimeOffset.UtcNow, ct);
+        byKey[key] = updated;
+        SaveSnapshot();
+        logger.LogInformation("Identify signing of site {SiteKey} is {State}", key, identifySecret.Length > 0 ? "on" : "off");
+        return updated;
+    }
+
+    Task InsertAsync(Site site, DateTimeOffset updatedAt, CancellationToken ct) => clickHouse.ExecuteAsync(Sql.Query($"""
+        INSERT INTO sites (site_id, key, name, domains, time_zone, retention_days, created_at, updated_at, deleted, query_params, identify_secret)
+        VALUES ({site.Id}, {site.Key}, {site.Name}, {site.Domains}, {site.TimeZone}, {site.RetentionDays}, {site.CreatedAt}, {updatedAt}, 0, {site.QueryParams}, {site.IdentifySecret})
+        """), ct);
 
     void SaveSnapshot()
     {

@@ -24,6 +24,7 @@ public static class SitesApi
         sites.MapGet("/", List).RequireAuthorization(Roles.AnyUser);
         sites.MapGet("/{key}", (HttpContext http) => TypedResults.Ok(ToResponse(http.SiteOf(), http))).RequireAuthorization(Roles.AnyUser).RequireSiteAccess();
         sites.MapSiteMembers();
+        sites.MapPut("/{key}/identify-secret", IdentifySecretApi.SetAsync).RequireAuthorization(Roles.Admin);
     }
 
     static async Task<Results<Created<SiteResponse>, ValidationProblem>> Create(
@@ -33,7 +34,7 @@ public static class SitesApi
         if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
         var domains = request.Domains!.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList();
         var queryParams = (request.QueryParams ?? []).Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, queryParams, null, ct);
+        var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, queryParams, null, ct, request.IdentifySecret ?? "");
         return TypedResults.Created($"/api/sites/{site.Key}", ToResponse(site, http));
     }
 
@@ -42,5 +43,6 @@ public static class SitesApi
 
     static SiteResponse ToResponse(Site site, HttpContext http) =>
         new(site.Id, site.Key, site.Name, site.Domains, site.TimeZone, site.RetentionDays, site.CreatedAt,
-            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>", site.QueryParams);
+            $"<script defer src=\"{http.Request.Scheme}://{http.Request.Host}/t.js\" data-site=\"{site.Key}\" data-consent=\"required\"></script>", site.QueryParams)
+        { IdentifySigned = site.IdentifySecret.Length > 0 };
 }

@@ -54,7 +54,10 @@ public ref struct RowBinaryReader(ReadOnlySpan<byte> row)
             case "UInt32" or "Int32" or "Float32" or "DateTime": offset += 4; break;
             case "UInt64" or "Int64" or "Float64": offset += 8; break;
             case "UUID": offset += 16; break;
-            case "String": offset += (int)VarUInt(); break;
+            case "String":
+                var length = (int)VarUInt(); // read first: "offset += VarUInt()" would add to the offset before the length's bytes
+                offset += length;
+                break;
             default:
                 if (type.StartsWith("Array(") && type.EndsWith(')'))
                 {
