@@ -19,20 +19,22 @@ namespace Analytics.Crm;
 public static class OrdersSql
 {
     /// <summary>The orders of a site whose time (the CRM's, else the first purchase event's) is in [from, to).</summary>
+    // Inner columns are renamed (crm_*, purchase_*): an alias equal to a column it is computed from is an error on 18.16.
     public static Sql For(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT site_id, order_id, customer_id, vid, ts, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
         FROM
         (
-            SELECT site_id, order_id, customer_id, tracker_vid AS vid, ts,
-                   if(status = 'returned', toFloat64(0), revenue) AS revenue, currency,
-                   if(status = 'returned', toFloat64(0), cost_of_goods) AS cost_of_goods, has_cost_of_goods,
-                   toUInt8(status = 'returned') AS returned, 'crm' AS source
+            SELECT {siteId} AS site_id, order_id, crm_customer_id AS customer_id, tracker_vid AS vid, crm_ts AS ts,
+                   if(crm_status = 'returned', toFloat64(0), crm_revenue) AS revenue, crm_currency AS currency,
+                   if(crm_status = 'returned', toFloat64(0), crm_cost_of_goods) AS cost_of_goods, crm_has_cost_of_goods AS has_cost_of_goods,
+                   toUInt8(crm_status = 'returned') AS returned, 'crm' AS source
             FROM
             (
-                SELECT site_id, order_id, customer_id, ts, revenue, currency, cost_of_goods, has_cost_of_goods, status
+                SELECT order_id, customer_id AS crm_customer_id, ts AS crm_ts, revenue AS crm_revenue, currency AS crm_currency,
+                       cost_of_goods AS crm_cost_of_goods, has_cost_of_goods AS crm_has_cost_of_goods, status AS crm_status
                 FROM orders FINAL
                 WHERE site_id = {siteId} AND ts >= {from} AND ts < {to}
-            )
+            ) AS crm
             ANY LEFT JOIN
             (
                 SELECT order_id, argMin(vid, ts) AS tracker_vid
@@ -40,14 +42,19 @@ public static class OrdersSql
                 WHERE site_id = {siteId} AND type = 'purchase' AND order_id != ''
                   AND order_id IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId} AND ts >= {from} AND ts < {to})
                 GROUP BY order_id
-            ) USING (order_id)
+            ) AS tracker USING (order_id)
             UNION ALL
-            SELECT {siteId} AS site_id, order_id, argMin(customer_id, ts) AS customer_id, argMin(vid, ts) AS vid, min(ts) AS ts,
-                   argMin(revenue, ts) AS revenue, argMin(currency, ts) AS currency,
+            SELECT {siteId} AS site_id, order_id, argMin(purchase_customer_id, purchase_ts) AS customer_id, argMin(purchase_vid, purchase_ts) AS vid,
+                   min(purchase_ts) AS ts, argMin(purchase_revenue, purchase_ts) AS revenue, argMin(purchase_currency, purchase_ts) AS currency,
                    toFloat64(0) AS cost_of_goods, toUInt8(0) AS has_cost_of_goods, toUInt8(0) AS returned, 'tracker' AS source
-            FROM events
-            WHERE site_id = {siteId} AND type = 'purchase' AND order_id != '' AND ts >= {from} AND ts < {to}
-              AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
+            FROM
+            (
+                SELECT order_id, customer_id AS purchase_customer_id, vid AS purchase_vid, ts AS purchase_ts, revenue AS purchase_revenue,
+                       currency AS purchase_currency
+                FROM events
+                WHERE site_id = {siteId} AND type = 'purchase' AND order_id != '' AND ts >= {from} AND ts < {to}
+                  AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
+            )
             GROUP BY order_id
         )
         """);
