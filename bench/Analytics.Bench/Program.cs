@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "enrich" => EnrichBench.Run(args.Skip(1).ToArray()),
     "import" => await ImportBench.Run(args.Skip(1).ToArray()),
+    "crm-import" => await CrmImportBench.Run(args.Skip(1).ToArray()),
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
@@ -21,6 +22,7 @@ static int Usage()
                dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
+               dotnet run -c Release --project bench/Analytics.Bench -- crm-import [--customers N] [--orders N] [--formats json,csv] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- soak [--minutes 5] [--engine embedded|server] [--events 20] [--connections 4]
                dotnet run -c Release --project bench/Analytics.Bench -- long-ua [--requests 100] [--events 500] [--ua-length 1100] [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- slow-body [--connections 2000] [--rate 300] [--seconds 30] [--declared 262144] [--set Key=Value]… [--service DLL]

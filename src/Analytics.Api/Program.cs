@@ -1,5 +1,6 @@
 using Analytics.Auth;
 using Analytics.Consent;
+using Analytics.Crm;
 using Analytics.Enrichment;
 using Analytics.Identity;
 using Analytics.Import;
@@ -25,6 +26,7 @@ builder.AddIngestion();
 builder.AddConsent();
 builder.AddIdentity();
 builder.AddImport();
+builder.AddCrm();
 
 var app = builder.Build();
 app.UseHosting();
@@ -33,6 +35,7 @@ app.MapAuth();
 app.MapSites();
 app.MapIngestion();
 app.MapImport();
+app.MapCrm();
 app.MapTools();
 app.MapConsent();
 app.MapTracker();
