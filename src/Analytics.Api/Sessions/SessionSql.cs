@@ -12,7 +12,7 @@ public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs
 /// <summary>
 /// Sessions computed at query time from the stored events (so late, imported and out-of-order events count as if they
 /// had arrived in order), one SQL for ClickHouse 18.16 and 26.7 (no window functions): per visitor the non-bot events
-/// sorted by time (ties by event id), session starts where the gap to the previous event is more than
+/// sorted by time (ties by event id, a fixed if arbitrary order), session starts where the gap to the previous event is more than
 /// <see cref="SessionOptions.Gap"/> (milliseconds, <c>ts_ms</c>), then one row per session by ARRAY JOIN over the start
 /// and end positions, its facts read off the sorted arrays. docs/sessions.md explains the model and the timings.
 /// </summary>
@@ -38,26 +38,28 @@ public static class SessionSql
                     times[last_i] AS end_ms,
                     end_ms - start_ms AS duration_ms,
                     last_i - first_i + 1 AS events,
-                    arraySlice(types, first_i, events) AS session_types,
-                    arrayCount(t -> t = 'pageview', session_types) AS pageviews,
-                    toUInt8(events = 1 AND types[first_i] = 'pageview') AS bounce,
-                    arrayFirst((p, t) -> t = 'pageview', arraySlice(paths, first_i, events), session_types) AS entry_path,
-                    arrayFirst((p, t) -> t = 'pageview', arrayReverse(arraySlice(paths, first_i, events)), arrayReverse(session_types)) AS exit_path,
-                    sorted[first_i].5 AS channel,
-                    sorted[first_i].6 AS source,
-                    sorted[first_i].7 AS utm_campaign,
-                    sorted[first_i].8 AS device,
-                    sorted[first_i].9 AS browser,
-                    sorted[first_i].10 AS os,
-                    sorted[first_i].11 AS country,
+                    arraySlice(pageview_flags, first_i, events) AS session_pageview_flags,
+                    arraySum(session_pageview_flags) AS pageviews,
+                    toUInt8(events = 1 AND pageview_flags[first_i] = 1) AS bounce,
+                    arrayFirst((p, f) -> f = 1, arraySlice(paths, first_i, events), session_pageview_flags) AS entry_path,
+                    arrayFirst((p, f) -> f = 1, arrayReverse(arraySlice(paths, first_i, events)), arrayReverse(session_pageview_flags)) AS exit_path,
+                    splitByChar('\x1F', first_facts[first_i]) AS facts,
+                    facts[1] AS channel,
+                    facts[2] AS device,
+                    facts[3] AS country,
+                    facts[4] AS browser,
+                    facts[5] AS os,
+                    facts[6] AS source,
+                    arrayStringConcat(arraySlice(facts, 7), '\x1F') AS utm_campaign,
                     {PersonSql.PersonAt(new SqlIdentifier("end_ms"))} AS person
                 FROM
                 (
                     SELECT site_id, vid,
-                        arraySort(groupArray((ts_ms, toString(event_id), type, path, channel, source, utm_campaign, device, browser, os, country))) AS sorted,
-                        arrayMap(e -> e.1, sorted) AS times,
-                        arrayMap(e -> e.3, sorted) AS types,
-                        arrayMap(e -> e.4, sorted) AS paths,
+                        groupArray((ts_ms, event_id)) AS keys,
+                        arrayMap(k -> k.1, arraySort(keys)) AS times,
+                        arraySort((x, k) -> k, groupArray(toUInt8(type = 'pageview')), keys) AS pageview_flags,
+                        arraySort((x, k) -> k, groupArray(path), keys) AS paths,
+                        arraySort((x, k) -> k, groupArray({FirstFacts}), keys) AS first_facts,
                         arrayFilter((i, d) -> i = 1 OR d > {gapMs}, arrayEnumerate(times), arrayDifference(times)) AS starts,
                         arrayMap(next -> toUInt64(next - 1), arrayPushBack(arrayPopFront(starts), length(times) + 1)) AS ends
                     FROM events
@@ -87,6 +89,16 @@ public static class SessionSql
         var visitorFilter = query.Visitors is { } visitors ? Sql.Query($"AND vid IN {SqlInList.Of(visitors)}") : Sql.Query($"");
         return Sql.Query($"{fromFilter} {toFilter} {visitorFilter}");
     }
+
+    /// <summary>
+    /// The first-event facts of a session in one string a event (unit separator between them): one string array
+    /// sorts in a third of the time of seven (measured on 18.16). The free-text fields lose a stray separator
+    /// (it becomes a space), except the campaign, which is last and joined back whole.
+    /// </summary>
+    static readonly Sql FirstFacts = Sql.Query($"""
+        concat(channel, '\x1F', device, '\x1F', country, '\x1F', replaceAll(browser, '\x1F', ' '), '\x1F',
+            replaceAll(os, '\x1F', ' '), '\x1F', replaceAll(source, '\x1F', ' '), '\x1F', utm_campaign)
+        """);
 
     static Sql StartFilter(SessionQuery query)
     {
