@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "enrich" => EnrichBench.Run(args.Skip(1).ToArray()),
     "import" => await ImportBench.Run(args.Skip(1).ToArray()),
     "crm-import" => await CrmImportBench.Run(args.Skip(1).ToArray()),
+    "sessions" => await SessionsBench.Run(args.Skip(1).ToArray()),
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
@@ -20,6 +21,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Analytics.Bench -- enrich [--geoip FILE.mmdb] [--events N] [--compare-compiled]
                dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
+               dotnet run -c Release --project bench/Analytics.Bench -- sessions [--events 1000000] [--days 28] [--engines embedded,server] [--runs 3]
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- crm-import [--customers N] [--orders N] [--formats json,csv] [--clickhouse CONNECTION]
