@@ -1,4 +1,5 @@
 using Analytics.Auth;
+using Analytics.Sites;
 
 namespace Analytics.Crm;
 
@@ -16,7 +17,7 @@ public static class CrmApi
 
     public static void MapCrm(this WebApplication app)
     {
-        var crm = app.MapGroup("/api/crm");
+        var crm = app.MapGroup("/api/crm").RequireSiteAccess(); // ?site=KEY: members only, 404 otherwise
         crm.MapPost("/customers", (HttpContext http, CrmImport import) => import.HandleAsync(http, CustomersEntity.Instance, "customer_id"))
             .RequireAuthorization(Roles.Marketer);
         crm.MapPost("/orders", (HttpContext http, CrmImport import) => import.HandleAsync(http, OrdersEntity.Instance, "order_id"))

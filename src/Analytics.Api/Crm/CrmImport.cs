@@ -41,7 +41,7 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
 
     public async Task<IResult> HandleAsync<TRow>(HttpContext http, CrmEntity<TRow> entity, string idField)
     {
-        // The one site lookup of a CRM request (membership checks join here).
+        // The one site lookup of a CRM request; RequireSiteAccess on the group has checked membership.
         if (ImportRequest.FindSite(http.Request, sites, out var site) is { } noSite) return noSite;
         var mediaType = (http.Request.ContentType ?? "").Split(';', 2)[0].Trim().ToLowerInvariant();
         if (!MediaTypes.Contains(mediaType))

@@ -24,7 +24,7 @@ public static class SitesApi
         sites.MapGet("/", List).RequireAuthorization(Roles.AnyUser);
         sites.MapGet("/{key}", (HttpContext http) => TypedResults.Ok(ToResponse(http.SiteOf(), http))).RequireAuthorization(Roles.AnyUser).RequireSiteAccess();
         sites.MapSiteMembers();
-        sites.MapPut("/{key}/identify-secret", IdentifySecretApi.SetAsync).RequireAuthorization(Roles.Admin);
+        sites.MapPut("/{key}/identify-secret", IdentifySecretApi.SetAsync).RequireAuthorization(Roles.Admin).RequireSiteAccess();
     }
 
     static async Task<Results<Created<SiteResponse>, ValidationProblem>> Create(
