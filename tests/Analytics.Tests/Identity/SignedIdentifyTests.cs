@@ -113,6 +113,9 @@ public abstract class SignedIdentifyTests(ApiFactory api)
         var store = api.Services.GetRequiredService<Analytics.Sites.SiteStore>();
         await store.LoadAsync(CancellationToken.None);
         Assert.Equal("", store.FindByKey(key)!.IdentifySecret);
+        var log = File.ReadAllText(Path.Combine(api.DataDir, "service.log"));
+        Assert.DoesNotContain(Secret, log);
+        Assert.DoesNotContain(rotated, log);
     }
 
     [Fact]
