@@ -113,6 +113,9 @@ public abstract class SignedIdentifyTests(ApiFactory api)
         var store = api.Services.GetRequiredService<Analytics.Sites.SiteStore>();
         await store.LoadAsync(CancellationToken.None);
         Assert.Equal("", store.FindByKey(key)!.IdentifySecret);
+        var log = File.ReadAllText(Path.Combine(api.DataDir, "service.log"));
+        Assert.DoesNotContain(Secret, log);
+        Assert.DoesNotContain(rotated, log);
     }
 
     [Fact]
@@ -137,5 +140,36 @@ public sealed class IdentifySignatureTests
         Assert.True(IdentifySignature.Matches("Jefe", "what do ya want for nothing?", "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843"));
         Assert.False(IdentifySignature.Matches("Jefe", "what do ya want for nothing?", "5bdcc146"));
         Assert.False(IdentifySignature.Matches("Jefe", "C42", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
+    }
+}
+
+/// <summary>A service that starts while its ClickHouse server is away knows its sites from sites.json, secrets included.</summary>
+public sealed class SignedIdentifyOfflineTests
+{
+    sealed class Offline(string dataDir) : ApiFactory(Engine.Embedded, dataDir: dataDir)
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+            [new("ANALYTICS_CLICKHOUSE", $"Host=127.0.0.1;Port={ClickHouseServer.FreePort()};Username=default;Password=")];
+    }
+
+    [Fact]
+    public async Task A_start_without_ClickHouse_still_verifies_signatures()
+    {
+        const string secret = "offline-secret-0123456789abcdef";
+        string key, dataDir;
+        using (var online = new ApiFactory(Engine.Embedded) { DeleteDataOnDispose = false })
+        {
+            var response = await online.Admin().PostAsJsonAsync("/api/sites", new { name = "Signed", domains = new[] { "shop.example" }, identify_secret = secret });
+            key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+            dataDir = online.DataDir;
+        }
+        using var offline = new Offline(dataDir);
+        var consent = new { analytics = true, marketing = false };
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes("C1")));
+        var answer = await CollectAsync(offline, key, Identify("C1", "v-1", consent), Identify("C1", "v-1", consent, signature: signature));
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(0, rejected.GetProperty("index").GetInt32());
+        Assert.Equal("signature", rejected.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 }
