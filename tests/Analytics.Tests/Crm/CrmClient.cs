@@ -34,10 +34,14 @@ internal static class CrmClient
     public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string kind, string key, string body, string contentType) =>
         await client.PostAsync($"/api/crm/{kind}?site={key}", Import.ImportClient.Text(body, contentType));
 
-    public static async Task<string> TokenForAsync(ApiFactory api, string role)
+    public static async Task<string> TokenForAsync(ApiFactory api, string role) => (await UserAsync(api, role)).Token;
+
+    /// <summary>A new user of the role: its id (for site membership) and its token.</summary>
+    public static async Task<(string Id, string Token)> UserAsync(ApiFactory api, string role)
     {
         var response = await api.Admin().PostAsJsonAsync("/api/users", new { name = $"{role}-{Guid.NewGuid():N}", role });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var user = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (user.GetProperty("id").GetString()!, user.GetProperty("token").GetString()!);
     }
 }

@@ -193,15 +193,18 @@ public abstract class CrmImportTests(ApiFactory api)
         Assert.Equal("site", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(api.CreateClient(), "orders", key, "[]", "application/json")).StatusCode);
 
+        var (serviceId, serviceToken) = await UserAsync(api, "service");
         var service = api.CreateClient();
-        service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(api, "service"));
+        service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", serviceToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(service, "orders", key, "[]", "application/json")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(service, "customers", key, "[]", "application/json")).StatusCode);
         var privacy = api.CreateClient();
         privacy.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenForAsync(api, "privacy_officer"));
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(privacy, "contacts", key, "[]", "application/json")).StatusCode);
-        // The service role records contacts (on a site it is a member of, once membership exists).
+        // The service role records contacts on a site it is a member of; another site is unknown to it.
         var contact = "contact_id,customer_id,ts,channel\nK1,C1,2026-05-01T10:00:00Z,phone\n";
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(service, "contacts", key, contact, "text/csv")).StatusCode);
+        (await api.Admin().PostAsJsonAsync($"/api/sites/{key}/members", new { user_id = serviceId })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(service, "contacts", key, contact, "text/csv")).StatusCode);
     }
 }
