@@ -49,7 +49,8 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
                 "Send the body as application/json (an array of objects) or text/csv (with a header).", "content-type");
         if (ImportRequest.OpenBody(http.Request, MediaTypes, out var body) is { } badBody) return badBody;
 
-        var run = new Run<TRow>(entity, site.Id, clickHouse, links.Open(ImportRequest.MaxSpoolWait(options.Value)));
+        var maxWait = ImportRequest.MaxSpoolWait(options.Value);
+        var run = new Run<TRow>(entity, site.Id, clickHouse, () => links.Open(maxWait));
         var ct = http.RequestAborted;
         try
         {
@@ -124,13 +125,20 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
         return null;
     }
 
-    /// <summary>One import in progress: its counts, its pending batch of rows and links.</summary>
-    sealed class Run<TRow>(CrmEntity<TRow> entity, string siteId, IClickHouse clickHouse, CrmLinkSink links) : IDisposable
+    /// <summary>
+    /// One import in progress: its counts and two batch slots, so that one batch is inserted while the next is read
+    /// (memory: two batches). The links of a batch are spooled once its rows are stored.
+    /// </summary>
+    sealed class Run<TRow>(CrmEntity<TRow> entity, string siteId, IClickHouse clickHouse, Func<CrmLinkSink> openLinks) : IDisposable
     {
         readonly DateTimeOffset importedAt = DateTimeOffset.UtcNow;
-        readonly RowBinaryWriter batch = new(BatchRows * 200);
+        readonly RowBinaryWriter[] batches = [new(BatchRows * 200), new(BatchRows * 200)];
+        readonly CrmLinkSink[] links = [openLinks(), openLinks()];
         readonly List<CrmRejectedRow> rejected = [];
+        int slot;
         int pending;
+        Task? inserting;
+        int insertingRows;
 
         public long RowsRead { get; private set; }
         public long Upserted { get; private set; }
@@ -147,40 +155,68 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
         {
             var row = entity.Read(fields, siteId);
             var errors = fields.Errors;
-            // Every reason at once; a field that did not convert is not reported again as missing.
-            var unconverted = errors.Select(e => e.Field).ToHashSet();
-            var result = await entity.Validator.ValidateAsync(row, ct);
-            errors.AddRange(result.Errors.Where(e => !unconverted.Contains(e.PropertyName)).Select(e => new CrmFieldError(e.PropertyName, e.ErrorMessage)));
+            var result = entity.Validator.Validate(row);
+            if (!result.IsValid)
+            {
+                // Every reason at once; a field that did not convert is not reported again as missing.
+                var unconverted = errors.Select(e => e.Field).ToHashSet();
+                errors.AddRange(result.Errors.Where(e => !unconverted.Contains(e.PropertyName)).Select(e => new CrmFieldError(e.PropertyName, e.ErrorMessage)));
+            }
             if (errors.Count > 0)
             {
                 Reject(errors);
                 return;
             }
             RowsRead++;
-            entity.Write(row, batch, importedAt, CrmVersion.Next());
-            foreach (var (visitorId, customerId, linkedAt) in entity.Links(row, importedAt)) links.Add(siteId, visitorId, customerId, linkedAt);
-            if (++pending >= BatchRows) await FlushAsync(ct);
+            entity.Write(row, batches[slot], importedAt, CrmVersion.Next());
+            foreach (var (visitorId, customerId, linkedAt) in entity.Links(row, importedAt)) links[slot].Add(siteId, visitorId, customerId, linkedAt);
+            if (++pending >= BatchRows) await StartInsertAsync(ct);
         }
 
+        /// <summary>Stores everything read so far: the batch being inserted and the pending one.</summary>
         public async ValueTask FlushAsync(CancellationToken ct)
         {
-            if (pending > 0)
+            await StartInsertAsync(ct);
+            await FinishInsertAsync(ct);
+        }
+
+        async ValueTask StartInsertAsync(CancellationToken ct)
+        {
+            if (pending == 0) return;
+            await FinishInsertAsync(ct);
+            inserting = clickHouse.InsertRowBinaryAsync(entity.Table, entity.Columns, batches[slot].Written, ct);
+            insertingRows = pending;
+            pending = 0;
+            slot ^= 1;
+        }
+
+        async ValueTask FinishInsertAsync(CancellationToken ct)
+        {
+            if (inserting is null) return;
+            var done = slot ^ 1;
+            try
             {
-                await clickHouse.InsertRowBinaryAsync(entity.Table, entity.Columns, batch.Written, ct);
-                Upserted += pending;
-                pending = 0;
-                batch.Clear();
+                await inserting;
             }
+            finally
+            {
+                inserting = null;
+                batches[done].Clear();
+            }
+            Upserted += insertingRows;
             // Links after their customers: a link is never stored for a customer row that failed.
-            await links.FlushAsync(ct);
+            await links[done].FlushAsync(ct);
         }
 
         public CrmImportReport Report() => new(RowsRead, Upserted, RejectedTotal, RejectedTotal > rejected.Count, rejected);
 
         public void Dispose()
         {
-            batch.Dispose();
-            links.Dispose();
+            // An insert still running (the request failed) must finish with the buffer before it goes back to the pool.
+            // (WaitAny does not throw: a failed insert has already failed the request.)
+            if (inserting is not null) Task.WaitAny(inserting);
+            foreach (var batch in batches) batch.Dispose();
+            foreach (var sink in links) sink.Dispose();
         }
     }
 }

@@ -68,6 +68,24 @@ public abstract class CrmImportTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task An_import_of_several_batches_stores_every_row_and_every_link()
+    {
+        var (key, siteId) = await NewSiteAsync(api);
+        const int customers = 12_345; // more than two batches of 5000: the batch in flight and the pending one
+        var csv = new System.Text.StringBuilder("customer_id,visitor_ids\n");
+        for (var i = 0; i < customers; i++) csv.Append($"C{i},v{i}\n");
+        csv.Append("C7,\n"); // an upsert of a customer of the first batch, in the last
+
+        var report = await ImportAsync(api, "customers", key, csv.ToString(), "text/csv");
+
+        Assert.Equal((customers + 1, customers + 1), (Long(report, "rows_read"), Long(report, "upserted")));
+        var stored = await QueryAsync(api, Sql.Query($"SELECT count() AS n, uniqExact(customer_id) AS ids, countIf(length(visitor_ids) = 0) AS without FROM customers FINAL WHERE site_id = {siteId}"));
+        Assert.Equal((customers, customers, 1L), (Long(stored[0], "n"), Long(stored[0], "ids"), Long(stored[0], "without")));
+        await Eventually.UntilAsync(async () => (await QueryAsync(api, Sql.Query($"SELECT count() AS n FROM identity_links WHERE site_id = {siteId}")))
+            .Single().GetProperty("n").GetInt64() == customers, TimeSpan.FromSeconds(30), $"{customers} identity links");
+    }
+
+    [Fact]
     public async Task A_bad_row_among_good_ones_is_rejected_with_its_number_and_field_and_the_good_ones_are_stored()
     {
         var (key, siteId) = await NewSiteAsync(api);
