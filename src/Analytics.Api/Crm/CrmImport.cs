@@ -17,7 +17,11 @@ public sealed record CrmImportReport(long RowsRead, long Upserted, long Rejected
 
 public sealed record CrmRejectedRow(long Row, IReadOnlyList<CrmFieldError> Errors);
 
+/// <summary>A (visitor, customer) pair of <c>identity_links</c>.</summary>
+public sealed record LinkPair(string VisitorId, string CustomerId);
+
 [JsonSerializable(typeof(CrmImportReport))]
+[JsonSerializable(typeof(LinkPair))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class CrmJson : JsonSerializerContext;
@@ -205,7 +209,19 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
             }
             Upserted += insertingRows;
             // Links after their customers: a link is never stored for a customer row that failed.
-            await links[done].FlushAsync(ct);
+            await links[done].FlushAsync(await KnownLinksAsync(links[done].CustomerIds, ct), ct);
+        }
+
+        /// <summary>The (visitor, customer) pairs of these customers already in identity_links, from any source.</summary>
+        async Task<HashSet<(string VisitorId, string CustomerId)>> KnownLinksAsync(IEnumerable<string> customerIds, CancellationToken ct)
+        {
+            var known = new HashSet<(string, string)>();
+            foreach (var chunk in customerIds.Chunk(500)) // ids are up to 256 characters: the statement stays far below max_query_size
+            {
+                var sql = Sql.Query($"SELECT DISTINCT visitor_id, customer_id FROM identity_links WHERE site_id = {siteId} AND customer_id IN {SqlInList.Of(chunk)}");
+                await foreach (var pair in clickHouse.QueryAsync(sql, CrmJson.Default.LinkPair, ct)) known.Add((pair.VisitorId, pair.CustomerId));
+            }
+            return known;
         }
 
         public CrmImportReport Report() => new(RowsRead, Upserted, RejectedTotal, RejectedTotal > rejected.Count, rejected);

@@ -68,6 +68,26 @@ public abstract class CrmImportTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_nightly_reimport_of_the_same_customers_adds_only_the_links_not_known_yet()
+    {
+        var (key, siteId) = await NewSiteAsync(api);
+        await ImportAsync(api, "customers", key, "customer_id,visitor_ids\nC1,v-1;v-2\nC2,v-3\n", "text/csv");
+        await WaitForLinksAsync(siteId, 3);
+
+        await ImportAsync(api, "customers", key, "customer_id,visitor_ids\nC1,v-1;v-2;v-4\nC2,v-3\nC3,v-1\n", "text/csv");
+        // v-4 of C1 and v-1 of C3 (a shared device) are new; the pairs known before are not linked again.
+        await WaitForLinksAsync(siteId, 5);
+        await ImportAsync(api, "customers", key, "customer_id,visitor_ids\nC9,v-9\n", "text/csv"); // a marker: the link writer has caught up
+        await WaitForLinksAsync(siteId, 6);
+        var pairs = await QueryAsync(api, Sql.Query($"SELECT visitor_id, customer_id FROM identity_links WHERE site_id = {siteId} ORDER BY customer_id, visitor_id"));
+        Assert.Equal([("v-1", "C1"), ("v-2", "C1"), ("v-4", "C1"), ("v-3", "C2"), ("v-1", "C3"), ("v-9", "C9")], pairs.Select(p => (Str(p, "visitor_id"), Str(p, "customer_id"))));
+    }
+
+    async Task WaitForLinksAsync(string siteId, long count) =>
+        await Eventually.UntilAsync(async () => (await QueryAsync(api, Sql.Query($"SELECT count() AS n FROM identity_links WHERE site_id = {siteId}")))
+            .Single().GetProperty("n").GetInt64() >= count, TimeSpan.FromSeconds(30), $"{count} identity links");
+
+    [Fact]
     public async Task An_import_of_several_batches_stores_every_row_and_every_link()
     {
         var (key, siteId) = await NewSiteAsync(api);
