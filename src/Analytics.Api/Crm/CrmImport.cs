@@ -108,6 +108,7 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
             // A stray quote rejects its row, not the import.
             OnMalformedRecord = record => { if (malformed.Count < 1_000_000) malformed.Add(record.RecordNumber); },
             MaxRecordSize = MaxCsvRecordBytes, // an unclosed quote must not pull the rest of the body into memory
+            IncludeValuesInExceptions = false, // the message reaches the log: customer data stays out
         };
         await using var reader = CsvReader.Create(stream, options, leaveOpen: true);
         await reader.ReadHeaderAsync(ct);
