@@ -213,6 +213,13 @@ public abstract class CrmImportTests(ApiFactory api)
         Assert.Equal(HttpStatusCode.BadRequest, noId.StatusCode);
         Assert.Equal("contact_id", (await noId.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
 
+        // A quote that is never closed would swallow the rest of the body as one cell: past 1 MB it is a 400.
+        var runaway = "contact_id,customer_id,ts,channel\nK1,C1,2026-05-01T10:00:00Z,phone\nK2,\"C1,2026-05-01T10:00:00Z,phone\n" +
+                      string.Concat(Enumerable.Repeat("K3,C1,2026-05-01T10:00:00Z,phone\n", 40_000));
+        var swallowed = await api.Admin().PostAsync($"/api/crm/contacts?site={key}", Import.ImportClient.Text(runaway, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, swallowed.StatusCode);
+        Assert.Equal("body", (await swallowed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+
         var broken = await api.Admin().PostAsync($"/api/crm/orders?site={key}", Import.ImportClient.Text("[{\"order_id\": \"O1\", ", "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
         Assert.Equal("body", (await broken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
