@@ -17,7 +17,11 @@ public sealed record CrmImportReport(long RowsRead, long Upserted, long Rejected
 
 public sealed record CrmRejectedRow(long Row, IReadOnlyList<CrmFieldError> Errors);
 
+/// <summary>A (visitor, customer) pair of <c>identity_links</c>.</summary>
+public sealed record LinkPair(string VisitorId, string CustomerId);
+
 [JsonSerializable(typeof(CrmImportReport))]
+[JsonSerializable(typeof(LinkPair))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class CrmJson : JsonSerializerContext;
@@ -49,7 +53,8 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
                 "Send the body as application/json (an array of objects) or text/csv (with a header).", "content-type");
         if (ImportRequest.OpenBody(http.Request, MediaTypes, out var body) is { } badBody) return badBody;
 
-        var run = new Run<TRow>(entity, site.Id, clickHouse, links.Open(ImportRequest.MaxSpoolWait(options.Value)));
+        var maxWait = ImportRequest.MaxSpoolWait(options.Value);
+        var run = new Run<TRow>(entity, site.Id, clickHouse, () => links.Open(maxWait));
         var ct = http.RequestAborted;
         try
         {
@@ -103,6 +108,7 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
             // A stray quote rejects its row, not the import.
             OnMalformedRecord = record => { if (malformed.Count < 1_000_000) malformed.Add(record.RecordNumber); },
             MaxRecordSize = MaxCsvRecordBytes, // an unclosed quote must not pull the rest of the body into memory
+            IncludeValuesInExceptions = false, // the message reaches the log: customer data stays out
         };
         await using var reader = CsvReader.Create(stream, options, leaveOpen: true);
         await reader.ReadHeaderAsync(ct);
@@ -124,13 +130,20 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
         return null;
     }
 
-    /// <summary>One import in progress: its counts, its pending batch of rows and links.</summary>
-    sealed class Run<TRow>(CrmEntity<TRow> entity, string siteId, IClickHouse clickHouse, CrmLinkSink links) : IDisposable
+    /// <summary>
+    /// One import in progress: its counts and two batch slots, so that one batch is inserted while the next is read
+    /// (memory: two batches). The links of a batch are spooled once its rows are stored.
+    /// </summary>
+    sealed class Run<TRow>(CrmEntity<TRow> entity, string siteId, IClickHouse clickHouse, Func<CrmLinkSink> openLinks) : IDisposable
     {
         readonly DateTimeOffset importedAt = DateTimeOffset.UtcNow;
-        readonly RowBinaryWriter batch = new(BatchRows * 200);
+        readonly RowBinaryWriter[] batches = [new(BatchRows * 200), new(BatchRows * 200)];
+        readonly CrmLinkSink[] links = [openLinks(), openLinks()];
         readonly List<CrmRejectedRow> rejected = [];
+        int slot;
         int pending;
+        Task? inserting;
+        int insertingRows;
 
         public long RowsRead { get; private set; }
         public long Upserted { get; private set; }
@@ -147,40 +160,80 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
         {
             var row = entity.Read(fields, siteId);
             var errors = fields.Errors;
-            // Every reason at once; a field that did not convert is not reported again as missing.
-            var unconverted = errors.Select(e => e.Field).ToHashSet();
-            var result = await entity.Validator.ValidateAsync(row, ct);
-            errors.AddRange(result.Errors.Where(e => !unconverted.Contains(e.PropertyName)).Select(e => new CrmFieldError(e.PropertyName, e.ErrorMessage)));
+            var result = entity.Validator.Validate(row);
+            if (!result.IsValid)
+            {
+                // Every reason at once; a field that did not convert is not reported again as missing.
+                var unconverted = errors.Select(e => e.Field).ToHashSet();
+                errors.AddRange(result.Errors.Where(e => !unconverted.Contains(e.PropertyName)).Select(e => new CrmFieldError(e.PropertyName, e.ErrorMessage)));
+            }
             if (errors.Count > 0)
             {
                 Reject(errors);
                 return;
             }
             RowsRead++;
-            entity.Write(row, batch, importedAt, CrmVersion.Next());
-            foreach (var (visitorId, customerId, linkedAt) in entity.Links(row, importedAt)) links.Add(siteId, visitorId, customerId, linkedAt);
-            if (++pending >= BatchRows) await FlushAsync(ct);
+            entity.Write(row, batches[slot], importedAt, CrmVersion.Next());
+            foreach (var (visitorId, customerId, linkedAt) in entity.Links(row, importedAt)) links[slot].Add(siteId, visitorId, customerId, linkedAt);
+            if (++pending >= BatchRows) await StartInsertAsync(ct);
         }
 
+        /// <summary>Stores everything read so far: the batch being inserted and the pending one.</summary>
         public async ValueTask FlushAsync(CancellationToken ct)
         {
-            if (pending > 0)
+            await StartInsertAsync(ct);
+            await FinishInsertAsync(ct);
+        }
+
+        async ValueTask StartInsertAsync(CancellationToken ct)
+        {
+            if (pending == 0) return;
+            await FinishInsertAsync(ct);
+            inserting = clickHouse.InsertRowBinaryAsync(entity.Table, entity.Columns, batches[slot].Written, ct);
+            insertingRows = pending;
+            pending = 0;
+            slot ^= 1;
+        }
+
+        async ValueTask FinishInsertAsync(CancellationToken ct)
+        {
+            if (inserting is null) return;
+            var done = slot ^ 1;
+            try
             {
-                await clickHouse.InsertRowBinaryAsync(entity.Table, entity.Columns, batch.Written, ct);
-                Upserted += pending;
-                pending = 0;
-                batch.Clear();
+                await inserting;
             }
+            finally
+            {
+                inserting = null;
+                batches[done].Clear();
+            }
+            Upserted += insertingRows;
             // Links after their customers: a link is never stored for a customer row that failed.
-            await links.FlushAsync(ct);
+            await links[done].FlushAsync(await KnownLinksAsync(links[done].CustomerIds, ct), ct);
+        }
+
+        /// <summary>The (visitor, customer) pairs of these customers already in identity_links, from any source.</summary>
+        async Task<HashSet<(string VisitorId, string CustomerId)>> KnownLinksAsync(IEnumerable<string> customerIds, CancellationToken ct)
+        {
+            var known = new HashSet<(string, string)>();
+            foreach (var chunk in customerIds.Chunk(500)) // ids are up to 256 characters: the statement stays far below max_query_size
+            {
+                var sql = Sql.Query($"SELECT DISTINCT visitor_id, customer_id FROM identity_links WHERE site_id = {siteId} AND customer_id IN {SqlInList.Of(chunk)}");
+                await foreach (var pair in clickHouse.QueryAsync(sql, CrmJson.Default.LinkPair, ct)) known.Add((pair.VisitorId, pair.CustomerId));
+            }
+            return known;
         }
 
         public CrmImportReport Report() => new(RowsRead, Upserted, RejectedTotal, RejectedTotal > rejected.Count, rejected);
 
         public void Dispose()
         {
-            batch.Dispose();
-            links.Dispose();
+            // An insert still running (the request failed) must finish with the buffer before it goes back to the pool.
+            // (WaitAny does not throw: a failed insert has already failed the request.)
+            if (inserting is not null) Task.WaitAny(inserting);
+            foreach (var batch in batches) batch.Dispose();
+            foreach (var sink in links) sink.Dispose();
         }
     }
 }

@@ -68,6 +68,44 @@ public abstract class CrmImportTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_nightly_reimport_of_the_same_customers_adds_only_the_links_not_known_yet()
+    {
+        var (key, siteId) = await NewSiteAsync(api);
+        await ImportAsync(api, "customers", key, "customer_id,visitor_ids\nC1,v-1;v-2\nC2,v-3\n", "text/csv");
+        await WaitForLinksAsync(siteId, 3);
+
+        await ImportAsync(api, "customers", key, "customer_id,visitor_ids\nC1,v-1;v-2;v-4\nC2,v-3\nC3,v-1\n", "text/csv");
+        // v-4 of C1 and v-1 of C3 (a shared device) are new; the pairs known before are not linked again.
+        await WaitForLinksAsync(siteId, 5);
+        await ImportAsync(api, "customers", key, "customer_id,visitor_ids\nC9,v-9\n", "text/csv"); // a marker: the link writer has caught up
+        await WaitForLinksAsync(siteId, 6);
+        var pairs = await QueryAsync(api, Sql.Query($"SELECT visitor_id, customer_id FROM identity_links WHERE site_id = {siteId} ORDER BY customer_id, visitor_id"));
+        Assert.Equal([("v-1", "C1"), ("v-2", "C1"), ("v-4", "C1"), ("v-3", "C2"), ("v-1", "C3"), ("v-9", "C9")], pairs.Select(p => (Str(p, "visitor_id"), Str(p, "customer_id"))));
+    }
+
+    async Task WaitForLinksAsync(string siteId, long count) =>
+        await Eventually.UntilAsync(async () => (await QueryAsync(api, Sql.Query($"SELECT count() AS n FROM identity_links WHERE site_id = {siteId}")))
+            .Single().GetProperty("n").GetInt64() >= count, TimeSpan.FromSeconds(30), $"{count} identity links");
+
+    [Fact]
+    public async Task An_import_of_several_batches_stores_every_row_and_every_link()
+    {
+        var (key, siteId) = await NewSiteAsync(api);
+        const int customers = 12_345; // more than two batches of 5000: the batch in flight and the pending one
+        var csv = new System.Text.StringBuilder("customer_id,visitor_ids\n");
+        for (var i = 0; i < customers; i++) csv.Append($"C{i},v{i}\n");
+        csv.Append("C7,\n"); // an upsert of a customer of the first batch, in the last
+
+        var report = await ImportAsync(api, "customers", key, csv.ToString(), "text/csv");
+
+        Assert.Equal((customers + 1, customers + 1), (Long(report, "rows_read"), Long(report, "upserted")));
+        var stored = await QueryAsync(api, Sql.Query($"SELECT count() AS n, uniqExact(customer_id) AS ids, countIf(length(visitor_ids) = 0) AS without FROM customers FINAL WHERE site_id = {siteId}"));
+        Assert.Equal((customers, customers, 1L), (Long(stored[0], "n"), Long(stored[0], "ids"), Long(stored[0], "without")));
+        await Eventually.UntilAsync(async () => (await QueryAsync(api, Sql.Query($"SELECT count() AS n FROM identity_links WHERE site_id = {siteId}")))
+            .Single().GetProperty("n").GetInt64() == customers, TimeSpan.FromSeconds(30), $"{customers} identity links");
+    }
+
+    [Fact]
     public async Task A_bad_row_among_good_ones_is_rejected_with_its_number_and_field_and_the_good_ones_are_stored()
     {
         var (key, siteId) = await NewSiteAsync(api);
@@ -174,6 +212,13 @@ public abstract class CrmImportTests(ApiFactory api)
         var noId = await api.Admin().PostAsync($"/api/crm/contacts?site={key}", Import.ImportClient.Text("customer_id,ts\nC1,1\n", "text/csv"));
         Assert.Equal(HttpStatusCode.BadRequest, noId.StatusCode);
         Assert.Equal("contact_id", (await noId.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+
+        // A quote that is never closed would swallow the rest of the body as one cell: past 1 MB it is a 400.
+        var runaway = "contact_id,customer_id,ts,channel\nK1,C1,2026-05-01T10:00:00Z,phone\nK2,\"C1,2026-05-01T10:00:00Z,phone\n" +
+                      string.Concat(Enumerable.Repeat("K3,C1,2026-05-01T10:00:00Z,phone\n", 40_000));
+        var swallowed = await api.Admin().PostAsync($"/api/crm/contacts?site={key}", Import.ImportClient.Text(runaway, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, swallowed.StatusCode);
+        Assert.Equal("body", (await swallowed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
 
         var broken = await api.Admin().PostAsync($"/api/crm/orders?site={key}", Import.ImportClient.Text("[{\"order_id\": \"O1\", ", "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
