@@ -13,8 +13,9 @@ public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs
 /// Sessions computed at query time from the stored events (so late, imported and out-of-order events count as if they
 /// had arrived in order), one SQL for ClickHouse 18.16 and 26.7 (no window functions): per visitor the non-bot events
 /// sorted by time (ties by event id, a fixed if arbitrary order), session starts where the gap to the previous event is more than
-/// <see cref="SessionOptions.Gap"/> (milliseconds, <c>ts_ms</c>), then one row per session by ARRAY JOIN over the start
-/// and end positions, its facts read off the sorted arrays. docs/sessions.md explains the model and the timings.
+/// <see cref="SessionOptions.Gap"/> (milliseconds, <c>ts_ms</c>), the facts as per-session arrays, then one row per
+/// session by ARRAY JOIN of those (no per-event array is copied into each session row). docs/sessions.md explains
+/// the steps and the timings.
 /// </summary>
 public static class SessionSql
 {
