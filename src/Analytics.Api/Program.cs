@@ -5,6 +5,7 @@ using Analytics.Identity;
 using Analytics.Import;
 using Analytics.Ingestion;
 using Analytics.Observability;
+using Analytics.Sessions;
 using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -24,6 +25,7 @@ builder.AddEnrichment();
 builder.AddIngestion();
 builder.AddConsent();
 builder.AddIdentity();
+builder.AddSessions();
 builder.AddImport();
 
 var app = builder.Build();
