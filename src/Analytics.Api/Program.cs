@@ -6,6 +6,7 @@ using Analytics.Identity;
 using Analytics.Import;
 using Analytics.Ingestion;
 using Analytics.Observability;
+using Analytics.Sessions;
 using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -25,6 +26,7 @@ builder.AddEnrichment();
 builder.AddIngestion();
 builder.AddConsent();
 builder.AddIdentity();
+builder.AddSessions();
 builder.AddImport();
 builder.AddCrm();
 

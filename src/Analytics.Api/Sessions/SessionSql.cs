@@ -13,8 +13,9 @@ public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs
 /// Sessions computed at query time from the stored events (so late, imported and out-of-order events count as if they
 /// had arrived in order), one SQL for ClickHouse 18.16 and 26.7 (no window functions): per visitor the non-bot events
 /// sorted by time (ties by event id, a fixed if arbitrary order), session starts where the gap to the previous event is more than
-/// <see cref="SessionOptions.Gap"/> (milliseconds, <c>ts_ms</c>), then one row per session by ARRAY JOIN over the start
-/// and end positions, its facts read off the sorted arrays. docs/sessions.md explains the model and the timings.
+/// <see cref="SessionOptions.Gap"/> (milliseconds, <c>ts_ms</c>), the facts as per-session arrays, then one row per
+/// session by ARRAY JOIN of those (no per-event array is copied into each session row). docs/sessions.md explains
+/// the steps and the timings.
 /// </summary>
 public static class SessionSql
 {
@@ -33,17 +34,14 @@ public static class SessionSql
                 channel, source, utm_campaign, device, browser, os, country
             FROM
             (
-                SELECT site_id, vid AS visitor_id,
-                    times[first_i] AS start_ms,
-                    times[last_i] AS end_ms,
+                SELECT site_id, vid AS visitor_id, start_ms, end_ms,
                     end_ms - start_ms AS duration_ms,
-                    last_i - first_i + 1 AS events,
-                    arraySlice(pageview_flags, first_i, events) AS session_pageview_flags,
-                    arraySum(session_pageview_flags) AS pageviews,
-                    toUInt8(events = 1 AND pageview_flags[first_i] = 1) AS bounce,
-                    arrayFirst((p, f) -> f = 1, arraySlice(paths, first_i, events), session_pageview_flags) AS entry_path,
-                    arrayFirst((p, f) -> f = 1, arrayReverse(arraySlice(paths, first_i, events)), arrayReverse(session_pageview_flags)) AS exit_path,
-                    splitByChar('\x1F', first_facts[first_i]) AS facts,
+                    toUInt64(last_i - first_i + 1) AS events,
+                    pageviews,
+                    toUInt8(events = 1 AND first_flag = 1) AS bounce,
+                    entry_paths[indexOf(entry_sessions, session_no)] AS entry_path,
+                    exit_paths[indexOf(exit_sessions, session_no)] AS exit_path,
+                    splitByChar('\x1F', session_facts) AS facts,
                     facts[1] AS channel,
                     facts[2] AS device,
                     facts[3] AS country,
@@ -57,17 +55,34 @@ public static class SessionSql
                     SELECT site_id, vid,
                         groupArray((ts_ms, event_id)) AS keys,
                         arrayMap(k -> k.1, arraySort(keys)) AS times,
-                        arraySort((x, k) -> k, groupArray(toUInt8(type = 'pageview')), keys) AS pageview_flags,
+                        arraySort((x, k) -> k, groupArray(toUInt8(type = 'pageview')), keys) AS flags,
                         arraySort((x, k) -> k, groupArray(path), keys) AS paths,
-                        arraySort((x, k) -> k, groupArray({FirstFacts}), keys) AS first_facts,
-                        arrayFilter((i, d) -> i = 1 OR d > {gapMs}, arrayEnumerate(times), arrayDifference(times)) AS starts,
-                        arrayMap(next -> toUInt64(next - 1), arrayPushBack(arrayPopFront(starts), length(times) + 1)) AS ends
+                        arrayMap((i, d) -> toUInt8(i = 1 OR d > {gapMs}), arrayEnumerate(times), arrayDifference(times)) AS is_start,
+                        arrayPushBack(arrayPopFront(is_start), toUInt8(1)) AS is_end,
+                        arrayFilter((i, s) -> s = 1, arrayEnumerate(times), is_start) AS starts,
+                        arrayFilter((i, e) -> e = 1, arrayEnumerate(times), is_end) AS ends,
+                        arrayFilter((t, s) -> s = 1, times, is_start) AS start_times,
+                        arrayFilter((t, e) -> e = 1, times, is_end) AS end_times,
+                        arrayFilter((f, s) -> s = 1, flags, is_start) AS first_flags,
+                        arrayPopFront(arrayDifference(arrayPushFront(arrayFilter((c, e) -> e = 1, arrayCumSum(flags), is_end), toUInt64(0)))) AS pageview_counts,
+                        arrayFilter((x, s) -> s = 1, arraySort((x, k) -> k, groupArray({FirstFacts}), keys), is_start) AS first_facts,
+                        arrayCumSum(is_start) AS event_sessions,
+                        arrayFilter((n, f) -> f = 1, event_sessions, flags) AS pageview_sessions,
+                        arrayFilter((p, f) -> f = 1, paths, flags) AS pageview_paths,
+                        arrayDifference(pageview_sessions) AS pageview_steps,
+                        arrayMap((d, i) -> toUInt8(i = 1 OR d != 0), pageview_steps, arrayEnumerate(pageview_steps)) AS is_entry,
+                        arrayPopFront(arrayPushBack(arrayMap(d -> toUInt8(d != 0), pageview_steps), toUInt8(1))) AS is_exit,
+                        arrayFilter((n, m) -> m = 1, pageview_sessions, is_entry) AS entry_sessions,
+                        arrayFilter((p, m) -> m = 1, pageview_paths, is_entry) AS entry_paths,
+                        arrayFilter((n, m) -> m = 1, pageview_sessions, is_exit) AS exit_sessions,
+                        arrayFilter((p, m) -> m = 1, pageview_paths, is_exit) AS exit_paths
                     FROM events
                     WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)}
                     GROUP BY site_id, vid
                 ) AS visitor_events
                 ANY LEFT JOIN ({PersonSql.LinksByVisitor(query.SiteId, query.Visitors)}) AS visitor_links USING vid
-                ARRAY JOIN starts AS first_i, ends AS last_i
+                ARRAY JOIN arrayEnumerate(starts) AS session_no, starts AS first_i, ends AS last_i, start_times AS start_ms,
+                    end_times AS end_ms, first_flags AS first_flag, pageview_counts AS pageviews, first_facts AS session_facts
             ) AS sessions
             WHERE 1 {StartFilter(query)}
             """);

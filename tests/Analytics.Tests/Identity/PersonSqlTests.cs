@@ -34,6 +34,10 @@ public abstract class PersonSqlTests(EngineFixture engine)
         var persons = await engine.ClickHouse.QueryFirstOrDefaultAsync(
             Sql.Query($"SELECT uniqExact(person) AS n FROM ({SessionSql.Build(new SessionQuery(site), new SessionOptions())})"), StorageJson.Default.CountRow);
         Assert.Equal(2, persons!.N);
+
+        // The 360-degree view's read: only the customer's devices, each session the customer's.
+        var customers = await SessionsAsync(engine.ClickHouse, new SessionQuery(site, Visitors: ["laptop", "phone"]));
+        Assert.Equal([("laptop", "C42"), ("phone", "C42")], customers.Select(s => (s.VisitorId, s.Person)));
     }
 
     [Fact]
