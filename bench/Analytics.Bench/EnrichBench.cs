@@ -5,6 +5,7 @@ using Analytics.Enrichment;
 using Analytics.Enrichment.Bots;
 using Analytics.Enrichment.GeoIp;
 using Analytics.Enrichment.UserAgents;
+using static Analytics.Bench.BenchSupport;
 
 namespace Analytics.Bench;
 
@@ -200,12 +201,6 @@ internal static class EnrichBench
             for (var i = 0; i < 500; i++) list.Add(UserAgents[i % UserAgents.Length].Replace("124.0", $"{i}.{i % 7}"));
         }
         return list.Distinct().ToList();
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string? FindShared(string relative)

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using static Analytics.Bench.BenchSupport;
 
 namespace Analytics.Bench;
 
@@ -146,23 +147,6 @@ internal static class ImportBench
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    static async Task WaitReadyAsync(HttpClient http, Process service)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (service.HasExited) throw new InvalidOperationException($"The service exited with {service.ExitCode}.");
-            try
-            {
-                using var response = await http.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The service was not ready within 60 s.");
-    }
-
     static async Task WaitForEmptySpoolAsync(HttpClient http)
     {
         while (true)
@@ -171,27 +155,5 @@ internal static class ImportBench
             if ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("spool_rows").GetInt64() == 0) return;
             await Task.Delay(10);
         }
-    }
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Analytics.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Analytics.sln not found above the bench.");
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

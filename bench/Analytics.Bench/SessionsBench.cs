@@ -7,6 +7,7 @@ using Analytics.Storage.Embedded;
 using Analytics.Storage.Server;
 using Analytics.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Analytics.Bench.BenchSupport;
 
 namespace Analytics.Bench;
 
@@ -136,7 +137,6 @@ public static class SessionsBench
         return (visitors, linked);
     }
 
-    static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 internal sealed record TextRow(string TextValue);

@@ -114,13 +114,6 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public void Dispose()
     {
         if (!process.HasExited)

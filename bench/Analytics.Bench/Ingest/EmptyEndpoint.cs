@@ -39,7 +39,7 @@ internal static class EmptyEndpoint
 
     public static Task<ChildProcess> StartAsync()
     {
-        var port = ChildProcess.FreePort();
+        var port = BenchSupport.FreePort();
         var log = Path.Combine(Path.GetTempPath(), $"analytics-bench-empty-endpoint-{port}.log");
         return ChildProcess.StartAsync("empty endpoint", typeof(EmptyEndpoint).Assembly.Location, ["empty-endpoint", port.ToString()],
             port, new Dictionary<string, string>(), log, "healthz", TimeSpan.FromSeconds(30));

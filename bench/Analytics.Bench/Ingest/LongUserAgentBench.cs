@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using static Analytics.Bench.BenchSupport;
 
 namespace Analytics.Bench.Ingest;
 
@@ -65,11 +66,5 @@ internal static class LongUserAgentBench
             ua.Append('/').Append(random.Next(1, 200)).Append('.').Append(random.Next(0, 10));
         }
         return ua.ToString(0, length);
-    }
-
-    static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -37,7 +37,7 @@ internal sealed class ServiceUnderTest : IDisposable
     {
         var dataDir = Directory.CreateTempSubdirectory("analytics-bench-service-").FullName;
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var port = ChildProcess.FreePort();
+        var port = BenchSupport.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["ANALYTICS_URLS"] = $"http://127.0.0.1:{port}",

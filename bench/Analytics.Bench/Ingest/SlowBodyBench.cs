@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using static Analytics.Bench.BenchSupport;
 
 namespace Analytics.Bench.Ingest;
 
@@ -180,11 +181,5 @@ internal static class SlowBodyBench
         {
             lock (answers) answers[status] = answers.GetValueOrDefault(status) + 1;
         }
-    }
-
-    static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Analytics.Tests.Infrastructure;
+using static Analytics.Bench.BenchSupport;
 
 namespace Analytics.Bench.Ingest;
 
@@ -39,11 +40,5 @@ internal static class SoakBench
         var drained = await service.WaitWrittenAsync(accepted, clock, TimeSpan.FromMinutes(2));
         Console.WriteLine(drained is null ? "  not all accepted events were written within 2 minutes" : $"  all {accepted:N0} accepted events written");
         return drained is null ? 1 : 0;
-    }
-
-    static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
