@@ -48,4 +48,35 @@ static class BenchSupport
         }
         throw new TimeoutException("The service was not ready within 60 s.");
     }
+
+    /// <summary>The Release build of the service, or null (with a message) when it has not been built.</summary>
+    public static string? ReleaseService(string root)
+    {
+        var app = Path.Combine(root, "src", "Analytics.Api", "bin", "Release", "net10.0", "Analytics.Api.dll");
+        if (File.Exists(app)) return app;
+        Console.Error.WriteLine($"Build the service in Release first: {app}");
+        return null;
+    }
+
+    /// <summary>
+    /// Starts the service at <paramref name="baseUrl"/> as a child process with its own data directory and admin
+    /// token, logging warnings and errors only (prefixed "service: " on stderr).
+    /// </summary>
+    public static Process StartService(string app, Uri baseUrl, string dataDir, string token, string clickHouse, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(app)! };
+        info.ArgumentList.Add(app);
+        info.Environment["ANALYTICS_URLS"] = baseUrl.ToString().TrimEnd('/');
+        info.Environment["ANALYTICS_DATA_DIR"] = dataDir;
+        info.Environment["ANALYTICS_ADMIN_TOKEN"] = token;
+        info.Environment["ANALYTICS_CLICKHOUSE"] = clickHouse;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        var service = Process.Start(info)!;
+        service.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
+        service.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+        return service;
+    }
 }

@@ -26,25 +26,12 @@ internal static class CrmImportBench
         var orders = int.Parse(Option(args, "--orders") ?? "500000");
         var formats = (Option(args, "--formats") ?? "json,csv").Split(',');
         var root = FindRoot();
-        var app = Path.Combine(root, "src", "Analytics.Api", "bin", "Release", "net10.0", "Analytics.Api.dll");
-        if (!File.Exists(app)) { Console.Error.WriteLine($"Build the service in Release first: {app}"); return 1; }
+        if (ReleaseService(root) is not { } app) return 1;
         var clickHouse = Option(args, "--clickhouse") ?? "";
         var dataDir = Directory.CreateTempSubdirectory("analytics-crm-bench-").FullName;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}"), Timeout = TimeSpan.FromMinutes(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(app)! };
-        info.ArgumentList.Add(app);
-        info.Environment["ANALYTICS_URLS"] = http.BaseAddress.ToString().TrimEnd('/');
-        info.Environment["ANALYTICS_DATA_DIR"] = dataDir;
-        info.Environment["ANALYTICS_ADMIN_TOKEN"] = Token;
-        info.Environment["ANALYTICS_CLICKHOUSE"] = clickHouse;
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var service = Process.Start(info)!;
-        service.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
-        service.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
+        using var service = StartService(app, http.BaseAddress, dataDir, Token, clickHouse);
         try
         {
             await WaitReadyAsync(http, service);

@@ -38,28 +38,14 @@ internal static class ImportBench
         var lines = int.Parse(Option(args, "--lines") ?? "100000");
         var pagesOnly = args.Contains("--pages-only");
         var root = FindRoot();
-        var app = Path.Combine(root, "src", "Analytics.Api", "bin", "Release", "net10.0", "Analytics.Api.dll");
-        if (!File.Exists(app)) { Console.Error.WriteLine($"Build the service in Release first: {app}"); return 1; }
-        var geo = Option(args, "--geoip") ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "maxmind", "GeoIP2-City-Test.mmdb"));
+        if (ReleaseService(root) is not { } app) return 1;
+        var geo = Option(args, "--geoip") ?? Path.Combine(root, "tests", "Analytics.Tests", "TestData", "maxmind", "GeoIP2-City-Test.mmdb");
         var clickHouse = Option(args, "--clickhouse") ?? "";
         var dataDir = Directory.CreateTempSubdirectory("analytics-import-bench-").FullName;
-        var port = FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}"), Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(app)! };
-        info.ArgumentList.Add(app);
-        info.Environment["ANALYTICS_URLS"] = http.BaseAddress.ToString().TrimEnd('/');
-        info.Environment["ANALYTICS_DATA_DIR"] = dataDir;
-        info.Environment["ANALYTICS_ADMIN_TOKEN"] = Token;
-        info.Environment["ANALYTICS_CLICKHOUSE"] = clickHouse;
-        info.Environment["ANALYTICS_GEOIP_DATABASE"] = File.Exists(geo) ? geo : "";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var service = Process.Start(info)!;
-        service.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); }; // warnings and errors only
-        service.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
+        using var service = StartService(app, http.BaseAddress, dataDir, Token, clickHouse,
+            new Dictionary<string, string> { ["ANALYTICS_GEOIP_DATABASE"] = File.Exists(geo) ? geo : "" });
         try
         {
             await WaitReadyAsync(http, service);
