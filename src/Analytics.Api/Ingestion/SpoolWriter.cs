@@ -20,7 +20,7 @@ public sealed record SpoolWriterMetrics(Counter Written, Counter Duplicates, Cou
 /// </summary>
 public sealed class SpoolWriter(
     SpooledTable table, Spool spool, IClickHouse clickHouse, SpoolWriterMetrics metrics, IngestionOptions settings,
-    SchemaReady schemaReady, ILogger<SpoolWriter> logger) : BackgroundService
+    SchemaReady schemaReady, ILogger<SpoolWriter> logger, ISpoolInsertHook? insertHook = null) : BackgroundService
 {
     static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
@@ -125,7 +125,10 @@ public sealed class SpoolWriter(
             var started = Stopwatch.GetTimestamp();
             try
             {
+                var keys = insertHook is null ? null : Keys(batch).OfType<SpooledRowKey>().ToList();
+                if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // before: a crash after the insert never leaves rows unmarked
                 var written = suspect ? await InsertMissingAsync(batch, ct) : await InsertAllAsync(batch, ct);
+                if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // after: an insert slower than the refresh's margin is marked once visible
                 metrics.Written.Add(written);
                 metrics.BatchSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 if (attempt > 1) logger.LogInformation("Stored a batch of {Rows} {Table} rows after {Attempts} attempts", batch.RowCount, table.Name, attempt);

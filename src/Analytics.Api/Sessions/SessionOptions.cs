@@ -11,4 +11,26 @@ public sealed class SessionOptions
     /// than this after the range's end is cut there (rare: the cookieless id already ends at the day boundary).
     /// </summary>
     public TimeSpan Tail { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Whether the refresh job runs and reports read stored sessions (off: every query computes them, as before).</summary>
+    public bool Stored { get; set; } = true;
+
+    /// <summary>How often the refresh job looks for dirty days.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Dirty marks younger than this are not refreshed yet, and a stored day with a mark this close to its refresh
+    /// is computed at query time: it covers the time between a mark and its rows becoming visible, and leaves a
+    /// day that keeps receiving events (today) to query time until it is quiet for this long.
+    /// </summary>
+    public TimeSpan RefreshDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Superseded generations are deleted once the newer one is this old (a report that read the old pointer has finished).</summary>
+    public TimeSpan KeepSuperseded { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often old generations and processed marks are deleted.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Consecutive dirty days of a site computed by one INSERT … SELECT (bounds the memory of the first run).</summary>
+    public int MaxDaysPerRefresh { get; set; } = 7;
 }

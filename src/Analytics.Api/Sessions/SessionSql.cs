@@ -25,13 +25,35 @@ public static class SessionSql
     /// exit_path (first/last pageview's path, '' without one), and of the first event: channel, source, utm_campaign,
     /// device, browser, os, country. The person is that of the session's last event (a login during a session claims it).
     /// </summary>
-    public static Sql Build(SessionQuery query, SessionOptions options)
+    public static Sql Build(SessionQuery query, SessionOptions options) => Sessions(query, options, withPerson: true);
+
+    /// <summary>
+    /// <see cref="Build"/> without the person (and without reading <c>identity_links</c>): the facts the refresh job
+    /// stores (<see cref="SessionRefresh"/>); the person is resolved when stored sessions are read, since links change it.
+    /// Columns: those of <see cref="Build"/> but <c>person</c>, in <see cref="FactColumns"/>' order.
+    /// </summary>
+    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, withPerson: false);
+
+    /// <summary>The columns of <see cref="Facts"/>, in order (the stored <c>sessions</c> table has them too).</summary>
+    public static readonly Sql FactColumns = Sql.Query($"""
+        site_id, visitor_id, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+        channel, source, utm_campaign, device, browser, os, country
+        """);
+
+    static Sql Sessions(SessionQuery query, SessionOptions options, bool withPerson)
     {
         var gapMs = (long)options.Gap.TotalMilliseconds;
         var tailMs = (long)options.Tail.TotalMilliseconds;
-        return Sql.Query($"""
-            SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+        var columns = withPerson ? Sql.Query($"""
+            site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country
+            """) : FactColumns;
+        var person = withPerson ? Sql.Query($", {PersonSql.PersonAt(new SqlIdentifier("end_ms"))} AS person") : Sql.Query($"");
+        var links = withPerson
+            ? Sql.Query($"ANY LEFT JOIN ({PersonSql.LinksByVisitor(query.SiteId, query.Visitors)}) AS visitor_links USING vid")
+            : Sql.Query($"");
+        return Sql.Query($"""
+            SELECT {columns}
             FROM
             (
                 SELECT site_id, vid AS visitor_id, start_ms, end_ms,
@@ -48,8 +70,8 @@ public static class SessionSql
                     facts[4] AS browser,
                     facts[5] AS os,
                     facts[6] AS source,
-                    arrayStringConcat(arraySlice(facts, 7), '\x1F') AS utm_campaign,
-                    {PersonSql.PersonAt(new SqlIdentifier("end_ms"))} AS person
+                    arrayStringConcat(arraySlice(facts, 7), '\x1F') AS utm_campaign
+                    {person}
                 FROM
                 (
                     SELECT site_id, vid,
@@ -80,7 +102,7 @@ public static class SessionSql
                     WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)}
                     GROUP BY site_id, vid
                 ) AS visitor_events
-                ANY LEFT JOIN ({PersonSql.LinksByVisitor(query.SiteId, query.Visitors)}) AS visitor_links USING vid
+                {links}
                 ARRAY JOIN arrayEnumerate(starts) AS session_no, starts AS first_i, ends AS last_i, start_times AS start_ms,
                     end_times AS end_ms, first_flags AS first_flag, pageview_counts AS pageviews, first_facts AS session_facts
             ) AS sessions

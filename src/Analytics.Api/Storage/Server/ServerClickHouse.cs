@@ -13,6 +13,7 @@ public sealed class ServerClickHouse : IClickHouse
 {
     readonly ClickHouseClient client;
     readonly QueryOptions inDatabase;
+    readonly QueryOptions statements;
     readonly QueryOptions reads;
 
     public string Engine => "server";
@@ -23,6 +24,7 @@ public sealed class ServerClickHouse : IClickHouse
         Database = new SqlIdentifier(database).Name;
         client = new ClickHouseClient(WithCompatibilityDefaults(connectionString));
         inDatabase = new QueryOptions { Database = Database };
+        statements = new QueryOptions { Database = Database, CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" } };
         reads = new QueryOptions { Database = Database, CustomSettings = ReadSettings.All.ToDictionary(s => s.Name, s => (object)s.Value) };
     }
 
@@ -40,8 +42,12 @@ public sealed class ServerClickHouse : IClickHouse
         await Guard(() => client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{Database}`", null, null, ct), "CREATE DATABASE");
     }
 
+    /// <summary>
+    /// The driver asks for a RowBinaryWithNamesAndTypes output, which 18.16 does not know and applies to
+    /// <c>INSERT … SELECT</c> (the stored sessions' refresh): statements ask for TabSeparated, which it ignores.
+    /// </summary>
     public Task ExecuteAsync(Sql sql, CancellationToken ct = default) =>
-        Guard(() => client.ExecuteNonQueryAsync(sql.Text, null, inDatabase, ct), sql.Text);
+        Guard(() => client.ExecuteNonQueryAsync(sql.Text, null, statements, ct), sql.Text);
 
     public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
         Guard(async () =>

@@ -1,0 +1,201 @@
+using Analytics.Identity;
+using Analytics.Ingestion;
+using Analytics.Sessions;
+using Analytics.Storage;
+using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static Analytics.Tests.Sessions.SessionData;
+
+namespace Analytics.Tests.Sessions;
+
+/// <summary>
+/// Stored sessions (<see cref="SessionRefresh"/>, <see cref="StoredSessions"/>) on both engines: whatever was refreshed
+/// and whatever arrived since, the source answers exactly what <see cref="SessionSql.Build"/> answers, and the rules.
+/// </summary>
+public abstract class StoredSessionsTests(EngineFixture engine)
+{
+    static readonly long Day = 86_400_000;
+    static readonly long Midnight = DateTimeOffset.Parse("2026-10-05T00:00:00Z").ToUnixTimeMilliseconds();
+    static readonly DateOnly FirstDay = new(2026, 10, 5);
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    // No delay: a mark is ready once a second has passed (marks have seconds); old generations stay (no cleanup here).
+    readonly SessionOptions options = new() { RefreshDelay = TimeSpan.Zero };
+
+    static string NewSite() => "s" + Guid.NewGuid().ToString("N")[..12];
+
+    SessionRefresh NewRefresh() => new(engine.ClickHouse, Options.Create(options), SessionMetrics.Unregistered(), NullLogger<SessionRefresh>.Instance);
+    StoredSessions Source => new(engine.ClickHouse, Options.Create(options));
+
+    /// <summary>What the events writer does: mark the days, then insert the rows.</summary>
+    async Task InsertMarkedAsync(IReadOnlyCollection<EventRow> events)
+    {
+        await new SessionDirtyMarks(engine.ClickHouse, Options.Create(options)).MarkAsync(events.Select(e => (e.SiteId, e.TsMs, e.TsMs)), CancellationToken.None);
+        await InsertAsync(engine.ClickHouse, events);
+    }
+
+    async Task<List<SessionRow>> FromSourceAsync(SessionQuery query)
+    {
+        var sessions = await Source.SessionsAsync(query, CancellationToken.None);
+        return await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({sessions}) ORDER BY visitor_id, start_ms"), SessionJson.Default.SessionRow);
+    }
+
+    /// <summary>The source equals <see cref="SessionSql.Build"/> for the query, row for row; returns the rows.</summary>
+    async Task<List<SessionRow>> AssertExactAsync(SessionQuery query)
+    {
+        var expected = await SessionsAsync(engine.ClickHouse, query, options);
+        var actual = await FromSourceAsync(query);
+        Assert.Equal(expected, actual);
+        return actual;
+    }
+
+    /// <summary>Refreshes until every day in <paramref name="days"/> is served from the table for <paramref name="query"/>.</summary>
+    async Task RefreshUntilStoredAsync(SessionRefresh refresh, SessionQuery query, params DateOnly[] days) =>
+        await Eventually.UntilAsync(async () =>
+        {
+            await refresh.RefreshOnceAsync(CancellationToken.None);
+            var stored = await Source.StoredDaysAsync(query, CancellationToken.None);
+            return days.All(stored.Contains);
+        }, Patience, $"days {string.Join(", ", days)} served from stored sessions");
+
+    static List<EventRow> Traffic(string site, Random random)
+    {
+        var events = new List<EventRow>();
+        string[] channels = ["direct", "search", "social"], types = ["pageview", "pageview", "click"];
+        for (var v = 0; v < 30; v++)
+        {
+            var t = Midnight + random.Next(0, 7) * Day + random.Next(0, 24 * 60) * Minute;
+            for (var i = 0; i < random.Next(1, 15); i++)
+            {
+                t += random.Next(0, 3) == 0 ? random.Next(25, 600) * Minute : random.Next(1, 20 * 60_000);
+                events.Add(Event(site, $"v{v:D2}", t, types[random.Next(types.Length)], $"/p{random.Next(5)}",
+                    channels[random.Next(channels.Length)], bot: random.Next(40) == 0));
+            }
+        }
+        // Across midnight UTC: one session from 23:50 to 00:10 of the next day.
+        events.Add(Event(site, "night", Midnight + 2 * Day - 10 * Minute, path: "/evening"));
+        events.Add(Event(site, "night", Midnight + 2 * Day + 10 * Minute, path: "/morning"));
+        // Longer than the tail past its day's end: the refresh cuts it (open_end), so queries compute its day.
+        for (var t = Midnight + 3 * Day + 22 * 60 * Minute; t < Midnight + 4 * Day + 8 * 60 * Minute; t += 20 * Minute)
+            events.Add(Event(site, "marathon", t, "click"));
+        return events;
+    }
+
+    SessionQuery[] Queries(string site) =>
+    [
+        new(site, Midnight, Midnight + 7 * Day),
+        new(site),
+        new(site, Midnight + Day + 7 * 60 * Minute + 123, Midnight + 5 * Day - 3 * 60 * Minute),
+        new(site, Midnight + 2 * Day, Midnight + 3 * Day),
+        new(site, Midnight + 3 * Day, Midnight + 4 * Day),
+        new(site, Visitors: ["night", "v03", "marathon"]),
+        new(site, Midnight - 30 * Day, Midnight + 30 * Day, Visitors: ["v07"]),
+    ];
+
+    [Fact]
+    public async Task Stored_and_computed_sessions_are_exactly_the_query_time_sessions_through_late_imported_and_relinked_events()
+    {
+        var site = NewSite();
+        var random = new Random(17);
+        var events = Traffic(site, random);
+        var late = events.Where((e, i) => i % 9 == 4 && e.Vid.StartsWith('v')).ToList();
+        var first = events.Except(late).OrderBy(_ => random.Next()).ToList();
+        await InsertMarkedAsync(first);
+        var links = new List<IdentityLinkRow> { Link(site, "v01", "alice", Midnight + 2 * Day), Link(site, "v02", "alice", Midnight) };
+        await InsertAsync(engine.ClickHouse, links);
+
+        var refresh = NewRefresh();
+        var all = new SessionQuery(site, Midnight, Midnight + 7 * Day);
+        await RefreshUntilStoredAsync(refresh, all, FirstDay, FirstDay.AddDays(1), FirstDay.AddDays(2));
+        foreach (var query in Queries(site)) await AssertExactAsync(query);
+        var rows = await AssertExactAsync(new SessionQuery(site));
+        Assert.Equal(Expected(first, links).Select(s => (s.VisitorId, s.StartMs, s.Person)), rows.Select(s => (s.VisitorId, s.StartMs, s.Person)));
+        // The marathon's day alone: this query's range would cut it (6 h past the day) where the stored row does not.
+        Assert.Contains(FirstDay.AddDays(3), await Source.StoredDaysAsync(all, CancellationToken.None));
+        Assert.DoesNotContain(FirstDay.AddDays(3), await Source.StoredDaysAsync(new SessionQuery(site, Midnight + 3 * Day, Midnight + 4 * Day), CancellationToken.None));
+
+        // Late and out-of-order events into refreshed days: visible at once (those days are computed), then stored again.
+        await InsertMarkedAsync(late.OrderBy(_ => random.Next()).ToList());
+        var bridge = Event(site, "night", Midnight + 2 * Day - 35 * Minute, "click"); // extends the night session backwards
+        await InsertMarkedAsync([bridge]);
+        var now = first.Concat(late).Append(bridge).ToList();
+        foreach (var query in Queries(site)) await AssertExactAsync(query);
+        Assert.Equal(Expected(now, links).Count, (await FromSourceAsync(new SessionQuery(site))).Count);
+        await RefreshUntilStoredAsync(refresh, all, FirstDay, FirstDay.AddDays(1), FirstDay.AddDays(2));
+        foreach (var query in Queries(site)) await AssertExactAsync(query);
+        var night = Assert.Single(await FromSourceAsync(new SessionQuery(site, Visitors: ["night"])));
+        Assert.Equal((Midnight + 2 * Day - 35 * Minute, 3L, "/morning"), (night.StartMs, night.Events, night.ExitPath));
+
+        // Imported history, weeks before: computed until refreshed, then stored.
+        var history = Enumerable.Range(0, 20).Select(i => Event(site, $"old{i % 4}", Midnight - 20 * Day + i * 7 * Minute, path: $"/h{i}")).ToList();
+        await InsertMarkedAsync(history);
+        now.AddRange(history);
+        var year = new SessionQuery(site, Midnight - 30 * Day, Midnight + 7 * Day);
+        Assert.Equal(Expected(now, links).Count, (await AssertExactAsync(year)).Count);
+        await RefreshUntilStoredAsync(refresh, year, FirstDay.AddDays(-20));
+        Assert.Equal(Expected(now, links).Count, (await AssertExactAsync(year)).Count);
+
+        // A link added after the refresh changes persons at once: persons are resolved when stored sessions are read.
+        var relink = Link(site, "v05", "bob", Midnight);
+        await InsertAsync(engine.ClickHouse, [relink]);
+        links.Add(relink);
+        var relinked = await AssertExactAsync(year);
+        Assert.Equal(Expected(now, links).Select(s => (s.VisitorId, s.StartMs, s.Person)), relinked.Select(s => (s.VisitorId, s.StartMs, s.Person)));
+        Assert.Contains(relinked, s => s is { VisitorId: "v05", Person: "bob" });
+
+        // The sessions per visitor, by the rules.
+        var perVisitor = Expected(now, links).GroupBy(s => s.VisitorId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(perVisitor, relinked.GroupBy(s => s.VisitorId).ToDictionary(g => g.Key, g => g.Count()));
+
+        // Refreshed days hold older generations too: they are never read.
+        var generations = await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+            SELECT max(g) AS n FROM (SELECT day, uniqExact(generation) AS g FROM sessions WHERE site_id = {site} GROUP BY day)
+            """), StorageJson.Default.CountRow);
+        Assert.True(generations!.N > 1, "a refreshed day keeps its older generation until the cleanup");
+    }
+
+    [Fact]
+    public async Task The_refresh_resumes_from_its_watermark_after_a_restart_and_deletes_superseded_generations()
+    {
+        var site = NewSite();
+        var day = new SessionQuery(site, Midnight + 10 * Day, Midnight + 11 * Day);
+        await InsertMarkedAsync([Event(site, "a", Midnight + 10 * Day + 60 * Minute), Event(site, "a", Midnight + 10 * Day + 70 * Minute)]);
+        await RefreshUntilStoredAsync(NewRefresh(), day, FirstDay.AddDays(10));
+        Assert.Single(await AssertExactAsync(day));
+
+        // A new process: nothing in memory, the watermark in ClickHouse. The late event's day is refreshed again.
+        await InsertMarkedAsync([Event(site, "a", Midnight + 10 * Day + 140 * Minute)]);
+        Assert.Equal(2, (await AssertExactAsync(day)).Count);
+        options.KeepSuperseded = TimeSpan.Zero;
+        options.CleanupInterval = TimeSpan.Zero;
+        var restarted = NewRefresh();
+        await RefreshUntilStoredAsync(restarted, day, FirstDay.AddDays(10));
+        Assert.Equal(2, (await AssertExactAsync(day)).Count);
+
+        // The cleanup (every refresh here) deletes the superseded generation; mutations finish in the background.
+        await Eventually.UntilAsync(async () =>
+        {
+            await restarted.RefreshOnceAsync(CancellationToken.None);
+            var left = await engine.ClickHouse.QueryFirstOrDefaultAsync(
+                Sql.Query($"SELECT uniqExact(generation) AS n FROM sessions WHERE site_id = {site}"), StorageJson.Default.CountRow);
+            return left!.N == 1;
+        }, Patience, "the superseded generation deleted");
+        Assert.Equal(2, (await AssertExactAsync(day)).Count);
+    }
+
+    [Fact]
+    public void An_event_marks_its_day_the_day_before_within_the_tail_and_the_day_after_within_the_gap()
+    {
+        var o = new SessionOptions();
+        DateOnly D(int offset) => FirstDay.AddDays(offset);
+        Assert.Equal([D(0)], SessionDirtyMarks.AffectedDays(Midnight + 12 * 60 * Minute, Midnight + 12 * 60 * Minute, o));
+        Assert.Equal([D(-1), D(0)], SessionDirtyMarks.AffectedDays(Midnight + 6 * 60 * Minute - 1, Midnight + 6 * 60 * Minute - 1, o));
+        Assert.Equal([D(0)], SessionDirtyMarks.AffectedDays(Midnight + 6 * 60 * Minute, Midnight + 6 * 60 * Minute, o));
+        Assert.Equal([D(0), D(1)], SessionDirtyMarks.AffectedDays(Midnight + Day - 30 * Minute, Midnight + Day - 30 * Minute, o));
+        Assert.Equal([D(0)], SessionDirtyMarks.AffectedDays(Midnight + Day - 30 * Minute - 1, Midnight + Day - 30 * Minute - 1, o));
+    }
+}
+
+public sealed class StoredSessionsTestsEmbedded(EmbeddedEngine engine) : StoredSessionsTests(engine), IClassFixture<EmbeddedEngine>;
+public sealed class StoredSessionsTestsServer(ServerEngine engine) : StoredSessionsTests(engine), IClassFixture<ServerEngine>;
