@@ -210,6 +210,11 @@ public sealed class SessionRefreshService(SessionRefresh refresh, SchemaReady sc
                 {
                     logger.LogWarning("The session refresh failed; the next one retries the same days: {Error}", e.Message);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A bug here must not stop the host: reports still answer (dirty days are computed); say it loudly.
+                    logger.LogError(e, "The session refresh failed unexpectedly; retrying at the next interval");
+                }
             } while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
