@@ -185,6 +185,22 @@ public abstract class StoredSessionsTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task A_busy_writer_marks_a_day_once_per_few_seconds_not_once_per_batch()
+    {
+        var site = NewSite();
+        var marks = new SessionDirtyMarks(engine.ClickHouse, Options.Create(new SessionOptions())); // delay 2 min: 5 s throttle
+        for (var batch = 0; batch < 5; batch++)
+            await marks.MarkAsync([(site, Midnight + 12 * 60 * Minute + batch, Midnight + 12 * 60 * Minute + batch)], CancellationToken.None);
+        // 01:00 the next day touches that day and (within the tail) the first, already marked: one new row.
+        await marks.MarkAsync([(site, Midnight + Day + 60 * Minute, Midnight + Day + 60 * Minute)], CancellationToken.None);
+        var rows = await engine.ClickHouse.QueryListAsync(
+            Sql.Query($"SELECT toString(day) AS text, count() AS n FROM session_dirty_days WHERE site_id = {site} GROUP BY day ORDER BY day"),
+            StorageJson.Default.JsonElement);
+        Assert.Equal([("2026-10-05", 1L), ("2026-10-06", 1L)],
+            rows.Select(r => (r.GetProperty("text").GetString(), long.Parse(r.GetProperty("n").ToString()))));
+    }
+
+    [Fact]
     public void An_event_marks_its_day_the_day_before_within_the_tail_and_the_day_after_within_the_gap()
     {
         var o = new SessionOptions();
@@ -196,6 +212,35 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         Assert.Equal([D(0)], SessionDirtyMarks.AffectedDays(Midnight + Day - 30 * Minute - 1, Midnight + Day - 30 * Minute - 1, o));
     }
 }
+
+/// <summary>The first refresh after the upgrade, on a database of its own: history written before any mark is stored too.</summary>
+public abstract class StoredSessionsFirstRunTests(EngineFixture engine)
+{
+    [Fact]
+    public async Task The_first_refresh_stores_all_history_without_marks()
+    {
+        var site = "s" + Guid.NewGuid().ToString("N")[..12];
+        var start = DateTimeOffset.Parse("2026-09-01T00:00:00Z").ToUnixTimeMilliseconds();
+        var events = Enumerable.Range(0, 40).Select(i => Event(site, $"v{i % 7}", start + i * 5 * 3_600_000L + i * Minute)).ToList();
+        await InsertAsync(engine.ClickHouse, events); // straight into storage, as the release before marks wrote them
+        var options = Options.Create(new SessionOptions { RefreshDelay = TimeSpan.Zero });
+        var query = new SessionQuery(site, start, start + 10 * 86_400_000L);
+        var source = new StoredSessions(engine.ClickHouse, options);
+        Assert.Empty(await source.StoredDaysAsync(query, CancellationToken.None)); // before the first refresh: all computed
+
+        var first = await new SessionRefresh(engine.ClickHouse, options, SessionMetrics.Unregistered(), NullLogger<SessionRefresh>.Instance)
+            .RefreshOnceAsync(CancellationToken.None);
+        Assert.Equal(9, first.DaysRefreshed);
+        Assert.Equal(9, (await source.StoredDaysAsync(query, CancellationToken.None)).Count);
+        var sql = await source.SessionsAsync(query, CancellationToken.None);
+        var stored = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({sql}) ORDER BY visitor_id, start_ms"), SessionJson.Default.SessionRow);
+        Assert.Equal(await SessionsAsync(engine.ClickHouse, query), stored);
+        Assert.Equal(Expected(events, []), stored);
+    }
+}
+
+public sealed class StoredSessionsFirstRunTestsEmbedded(EmbeddedEngine engine) : StoredSessionsFirstRunTests(engine), IClassFixture<EmbeddedEngine>;
+public sealed class StoredSessionsFirstRunTestsServer(ServerEngine engine) : StoredSessionsFirstRunTests(engine), IClassFixture<ServerEngine>;
 
 public sealed class StoredSessionsTestsEmbedded(EmbeddedEngine engine) : StoredSessionsTests(engine), IClassFixture<EmbeddedEngine>;
 public sealed class StoredSessionsTestsServer(ServerEngine engine) : StoredSessionsTests(engine), IClassFixture<ServerEngine>;
