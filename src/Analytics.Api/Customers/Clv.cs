@@ -34,6 +34,10 @@ public sealed record Clv(double Historic, long Orders, double AverageOrderValue,
         return new Clv(historic, kept.Count, average, perYear, predicted, margin);
     }
 
+    /// <summary>The predicted CLV from the totals: (historic ÷ orders) × (orders ÷ years) × lifetime = historic × lifetime ÷ years.</summary>
+    public static double PredictedOf(double historic, DateTimeOffset firstOrder, DateTimeOffset now, double lifetimeYears) =>
+        historic * lifetimeYears / YearsSince(firstOrder, now);
+
     /// <summary>Years from the first order to now, at least 1.</summary>
     public static double YearsSince(DateTimeOffset firstOrder, DateTimeOffset now) =>
         Math.Max(1, (now - firstOrder).TotalDays / DaysPerYear);

@@ -1,0 +1,109 @@
+using Analytics.Identity;
+using Analytics.Storage;
+
+namespace Analytics.Customers;
+
+/// <summary>
+/// The reads of the 360-degree view, each narrowed to the customer: its links, CRM rows, orders, contacts, consent
+/// proofs, and the events of its devices on the days those devices were active (events are ordered by
+/// (site_id, toDate(ts), vid, ts): a vid filter alone reads every day; the days of the devices' sessions let the
+/// primary key skip the rest).
+/// </summary>
+public static class CustomerViewSql
+{
+    /// <summary>A time window of events to read: [From, To).</summary>
+    public readonly record struct Window(DateTimeOffset From, DateTimeOffset To);
+
+    public static Sql Links(string siteId, string customerId) => Sql.Query($"""
+        SELECT visitor_id, argMin(source, linked_at) AS source, toUnixTimestamp(min(linked_at)) AS linked_s
+        FROM identity_links WHERE site_id = {siteId} AND customer_id = {customerId}
+        GROUP BY visitor_id ORDER BY visitor_id
+        """);
+
+    public static Sql Profile(string siteId, string customerId) => Sql.Query($"""
+        SELECT customer_id, email, name, segment, toUnixTimestamp(created_at) AS created_s, attribute_keys, attribute_values,
+            marketing_consent, toUnixTimestamp(marketing_consent_at) AS marketing_consent_s
+        FROM customers FINAL WHERE site_id = {siteId} AND customer_id = {customerId}
+        """);
+
+    public static Sql Orders(string siteId, string customerId) => Sql.Query($"""
+        SELECT order_id, vid, toUnixTimestamp(ts) AS ts_s, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
+        FROM ({CustomerOrdersSql.All(siteId)}) WHERE customer_id = {customerId}
+        ORDER BY ts, order_id
+        """);
+
+    public static Sql Contacts(string siteId, string customerId) => Sql.Query($"""
+        SELECT contact_id, toUnixTimestamp(ts) AS ts_s, channel, direction, kind, subject, outcome, cost
+        FROM contacts FINAL WHERE site_id = {siteId} AND customer_id = {customerId}
+        ORDER BY ts, contact_id
+        """);
+
+    /// <summary>The newest consent proof of the devices: every proof states both purposes, so it is the latest of each.</summary>
+    public static Sql LatestConsent(string siteId, IReadOnlyCollection<string> visitors) => Sql.Query($"""
+        SELECT vid, toUnixTimestamp(received_at) AS received_s, analytics, marketing, policy_version, source
+        FROM consents WHERE site_id = {siteId} AND vid IN {SqlInList.Of(visitors)}
+        ORDER BY received_at DESC, consent_id DESC LIMIT 1
+        """);
+
+    /// <summary>The first purchase event of each order on the customer's devices: it names the order's session.</summary>
+    public static Sql Purchases(string siteId, IReadOnlyCollection<string> visitors, IReadOnlyCollection<string> orderIds, IReadOnlyList<Window> days) =>
+        Sql.Query($"""
+        SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts_ms) AS purchase_ms
+        FROM events
+        WHERE site_id = {siteId} AND is_bot = 0 AND type = 'purchase' AND order_id IN {SqlInList.Of(orderIds)}
+            AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})
+        GROUP BY order_id
+        """);
+
+    /// <summary>The customer's web events: its devices' events whose person is the customer (shared devices!).</summary>
+    static Sql CustomerEvents(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) => Sql.Query($"""
+        SELECT event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency
+        FROM
+        (
+            SELECT event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency,
+                {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person
+            FROM
+            (
+                SELECT event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency
+                FROM events
+                WHERE site_id = {siteId} AND is_bot = 0 AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})
+            ) AS device_events
+            ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId, visitors)}) AS visitor_links USING vid
+        )
+        WHERE person = {customerId}
+        """);
+
+    public static Sql NewestEvents(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days, int limit) =>
+        Sql.Query($"""
+        SELECT toString(event_id) AS event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency
+        FROM ({CustomerEvents(siteId, customerId, visitors, days)})
+        ORDER BY ts_ms DESC, event_id DESC LIMIT {limit}
+        """);
+
+    public static Sql EventCount(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) =>
+        Sql.Query($"SELECT count() AS n FROM ({CustomerEvents(siteId, customerId, visitors, days)})");
+
+    static Sql InWindows(IReadOnlyList<Window> days) => days
+        .Select(d => Sql.Query($"(ts >= {d.From} AND ts < {d.To})"))
+        .Aggregate((all, next) => Sql.Query($"{all} OR {next}"));
+
+    /// <summary>
+    /// The whole UTC days the sessions touch, merged into windows: every stored non-bot event of a device lies in one of
+    /// its sessions, so these days hold all of them.
+    /// </summary>
+    public static List<Window> DaysOf(IEnumerable<(long StartMs, long EndMs)> sessions)
+    {
+        const long DayMs = 86_400_000;
+        var windows = new List<Window>();
+        foreach (var (start, end) in sessions.Select(s => (s.StartMs / DayMs * DayMs, (s.EndMs / DayMs + 1) * DayMs)).OrderBy(s => s.Item1))
+        {
+            if (windows.Count > 0 && windows[^1].To.ToUnixTimeMilliseconds() >= start)
+            {
+                var last = windows[^1];
+                windows[^1] = last with { To = DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(last.To.ToUnixTimeMilliseconds(), end)) };
+            }
+            else windows.Add(new Window(DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end)));
+        }
+        return windows;
+    }
+}
