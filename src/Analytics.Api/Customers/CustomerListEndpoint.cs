@@ -17,7 +17,7 @@ public static class CustomerListEndpoint
         var query = http.Request.Query;
         var page = CustomerQuery.Positive(http.Request, "page", 1, 1_000_000, problems);
         var size = CustomerQuery.Positive(http.Request, "page_size", 50, CustomerQuery.MaxPageSize, problems);
-        var (from, to) = CustomerQuery.AbcPeriod(http.Request, options, now, problems);
+        var (from, to, _) = CustomerQuery.AbcPeriod(http.Request, options, now, problems);
         var prefix = query["q"].ToString().Trim();
         if (prefix.Length > 200) problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", "must be at most 200 characters", "q"));
         var abcClass = query["class"].ToString().Trim().ToUpperInvariant();

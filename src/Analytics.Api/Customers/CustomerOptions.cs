@@ -12,6 +12,9 @@ public sealed class CustomerOptions
     /// <summary>The A/B/C period when a request names none: the last this many months.</summary>
     public int AbcMonths { get; set; } = 12;
 
+    /// <summary>How long a site's A/B/C ranking is reused by the 360-degree view before it is read again.</summary>
+    public int AbcCacheSeconds { get; set; } = 300;
+
     /// <summary>Expected customer lifetime in years, for the predicted CLV.</summary>
     public double LifetimeYears { get; set; } = 3;
 

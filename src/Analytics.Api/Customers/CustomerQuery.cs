@@ -22,13 +22,14 @@ public static class CustomerQuery
     /// The A/B/C period: <c>from</c> and <c>to</c> as ISO-8601 dates or date-times (UTC without an offset); by default the
     /// last <see cref="CustomerOptions.AbcMonths"/> months up to now.
     /// </summary>
-    public static (DateTimeOffset From, DateTimeOffset To) AbcPeriod(HttpRequest request, CustomerOptions options, DateTimeOffset now, List<IResult> problems)
+    public static (DateTimeOffset From, DateTimeOffset To, bool Default) AbcPeriod(HttpRequest request, CustomerOptions options, DateTimeOffset now, List<IResult> problems)
     {
+        var named = request.Query.ContainsKey("from") || request.Query.ContainsKey("to");
         var to = Time(request, "to", problems) ?? now;
         var from = Time(request, "from", problems) ?? to.AddMonths(-options.AbcMonths);
         if (problems.Count == 0 && from >= to)
             problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", "must be before 'to'", "from"));
-        return (from, to);
+        return (from, to, !named);
     }
 
     static DateTimeOffset? Time(HttpRequest request, string name, List<IResult> problems)

@@ -15,6 +15,7 @@ public sealed record PurchaseRow(string OrderId, string PurchaseVid, long Purcha
 public sealed record TimelineEventRow(string EventId, long TsMs, string Type, string Name, string Path, string Vid, string Channel,
     string Source, string OrderId, double Revenue, string Currency);
 public sealed record StandingRow(double Revenue, double Above, double Total);
+public sealed record RevenueRow(string CustomerId, double Revenue);
 public sealed record CustomerListRow(string CustomerId, string Name, string Email, string Segment, string Class, double Revenue, long Orders,
     long FirstOrderS, long Total);
 public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
@@ -27,6 +28,7 @@ public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 [JsonSerializable(typeof(PurchaseRow))]
 [JsonSerializable(typeof(TimelineEventRow))]
 [JsonSerializable(typeof(StandingRow))]
+[JsonSerializable(typeof(RevenueRow))]
 [JsonSerializable(typeof(CustomerListRow))]
 [JsonSerializable(typeof(LastSeenRow))]
 [JsonSerializable(typeof(SessionRow))]

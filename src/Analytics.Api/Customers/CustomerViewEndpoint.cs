@@ -22,7 +22,7 @@ public static class CustomerViewEndpoint
     const int MaxTimelineDepth = 10_000;
 
     public static async Task<IResult> HandleAsync(string id, HttpContext http, IClickHouse clickHouse, ISessionSource sessionSource,
-        IOptions<CustomerOptions> settings, CancellationToken ct)
+        AbcRankings rankings, IOptions<CustomerOptions> settings, CancellationToken ct)
     {
         var options = settings.Value;
         var site = http.SiteOf().Id;
@@ -32,7 +32,7 @@ public static class CustomerViewEndpoint
         var sessionsSize = CustomerQuery.Positive(http.Request, "sessions_page_size", 20, CustomerQuery.MaxPageSize, problems);
         var timelinePage = CustomerQuery.Positive(http.Request, "timeline_page", 1, int.MaxValue, problems);
         var timelineSize = CustomerQuery.Positive(http.Request, "timeline_page_size", 50, CustomerQuery.MaxPageSize, problems);
-        var (from, to) = CustomerQuery.AbcPeriod(http.Request, options, now, problems);
+        var (from, to, defaultPeriod) = CustomerQuery.AbcPeriod(http.Request, options, now, problems);
         if (problems.Count == 0 && (long)timelinePage!.Value * timelineSize!.Value > MaxTimelineDepth)
             problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", $"reaches past the newest {MaxTimelineDepth} items", "timeline_page"));
         if (problems.Count > 0) return problems[0];
@@ -40,16 +40,13 @@ public static class CustomerViewEndpoint
         var links = await clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
         var visitors = links.Select(l => l.VisitorId).ToList();
         var profileTask = clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.Profile(site, id), CustomerRowsJson.Default.ProfileRow, ct);
-        var ordersTask = clickHouse.QueryListAsync(CustomerViewSql.Orders(site, id), CustomerRowsJson.Default.CustomerOrderRow, ct);
         var contactsTask = clickHouse.QueryListAsync(CustomerViewSql.Contacts(site, id), CustomerRowsJson.Default.ContactRow, ct);
-        var standingTask = clickHouse.QueryFirstOrDefaultAsync(AbcSql.Standing(site, id, from, to), CustomerRowsJson.Default.StandingRow, ct);
+        var rankingTask = rankings.GetAsync(site, from, to, defaultPeriod, ct);
         var consentTask = visitors.Count == 0 ? Task.FromResult<ConsentProofRow?>(null)
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.LatestConsent(site, visitors), CustomerRowsJson.Default.ConsentProofRow, ct);
         var sessionsTask = visitors.Count == 0 ? Task.FromResult(new List<SessionRow>()) : DeviceSessionsAsync(clickHouse, sessionSource, site, visitors, ct);
-        await Task.WhenAll(profileTask, ordersTask, contactsTask, standingTask, consentTask, sessionsTask);
-        var (profile, orders, contacts, deviceSessions) = (profileTask.Result, ordersTask.Result, contactsTask.Result, sessionsTask.Result);
-        if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
-            return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
+        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask);
+        var (profile, contacts, deviceSessions) = (profileTask.Result, contactsTask.Result, sessionsTask.Result);
 
         var sessions = deviceSessions.Where(s => s.Person == id).OrderByDescending(s => s.StartMs).ThenBy(s => s.VisitorId, StringComparer.Ordinal).ToList();
         var days = CustomerViewSql.DaysOf(deviceSessions.Select(s => (s.StartMs, s.EndMs)));
@@ -57,11 +54,15 @@ public static class CustomerViewEndpoint
             : clickHouse.QueryListAsync(CustomerViewSql.NewestEvents(site, id, visitors, days, timelinePage!.Value * timelineSize!.Value), CustomerRowsJson.Default.TimelineEventRow, ct);
         var eventCountTask = days.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.EventCount(site, id, visitors, days), StorageJson.Default.CountRow, ct);
-        var purchasesTask = days.Count == 0 || orders.Count == 0 ? Task.FromResult(new List<PurchaseRow>())
-            : clickHouse.QueryListAsync(CustomerViewSql.Purchases(site, visitors, orders.Select(o => o.OrderId).ToList(), days), CustomerRowsJson.Default.PurchaseRow, ct);
-        await Task.WhenAll(eventsTask, eventCountTask, purchasesTask);
+        var ordersTask = clickHouse.QueryListAsync(CustomerViewSql.Orders(site, id, visitors, days), CustomerRowsJson.Default.CustomerOrderRow, ct);
+        var purchasesTask = days.Count == 0 ? Task.FromResult(new List<PurchaseRow>())
+            : clickHouse.QueryListAsync(CustomerViewSql.Purchases(site, visitors, days), CustomerRowsJson.Default.PurchaseRow, ct);
+        await Task.WhenAll(eventsTask, eventCountTask, ordersTask, purchasesTask);
+        var orders = ordersTask.Result;
+        if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
+            return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
 
-        var standing = standingTask.Result ?? new StandingRow(0, 0, 0);
+        var standing = rankingTask.Result.Standing(id);
         var clv = Clv.Of(orders.Select(o => new OrderValue(Seconds(o.TsS), o.Revenue, o.HasCostOfGoods == 1 ? o.CostOfGoods : null, o.Returned == 1)), now, options.LifetimeYears);
         var contactItems = contacts.Select(ToItem).ToList();
         var purchases = purchasesTask.Result.ToDictionary(p => p.OrderId);

@@ -10,10 +10,12 @@ public static class CustomersApi
     {
         builder.Services.AddOptions<CustomerOptions>().BindConfiguration("Customers")
             .Validate(o => o.AbcA > 0 && o.AbcA <= o.AbcB && o.AbcB <= 1, "Customers:AbcA and AbcB must satisfy 0 < AbcA <= AbcB <= 1.")
+            .Validate(o => o.AbcCacheSeconds >= 0, "Customers:AbcCacheSeconds must not be negative.")
             .Validate(o => o.AbcMonths >= 1, "Customers:AbcMonths must be at least 1.")
             .Validate(o => o.LifetimeYears > 0, "Customers:LifetimeYears must be positive.")
             .Validate(o => o.PostPurchaseWindow > TimeSpan.Zero, "Customers:PostPurchaseWindow must be a positive time span (e.g. 30.00:00:00).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<AbcRankings>();
     }
 
     public static void MapCustomers(this WebApplication app)

@@ -94,6 +94,15 @@ public abstract class AbcSqlTests(EngineFixture engine)
         Assert.All(rows, r => Assert.Equal(planned[r.CustomerId], r.Revenue));
         Assert.All(rows, r => Assert.Equal(expected[r.CustomerId], r.Class));
 
+        // The view's ranking (read once, then each customer's standing in memory) agrees with the SQL.
+        var revenues = await engine.ClickHouse.QueryListAsync(AbcSql.Revenues(site, From, To), Analytics.Customers.CustomerRowsJson.Default.RevenueRow);
+        var ranking = new AbcRanking(revenues.Select(r => (r.CustomerId, r.Revenue)));
+        foreach (var customer in planned.Keys.Append("nobody"))
+        {
+            var standing = ranking.Standing(customer);
+            Assert.Equal(expected.GetValueOrDefault(customer, "C"), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, Options));
+        }
+
         foreach (var customer in planned.Keys.Append("nobody"))
         {
             var standing = await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT * FROM ({AbcSql.Standing(site, customer, From, To)})"),
