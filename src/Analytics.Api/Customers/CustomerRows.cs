@@ -16,6 +16,7 @@ public sealed record TimelineEventRow(string EventId, long TsMs, string Type, st
     string Source, string OrderId, double Revenue, string Currency);
 public sealed record StandingRow(double Revenue, double Above, double Total);
 public sealed record RevenueRow(string CustomerId, double Revenue);
+public sealed record OrderIdRow(string OrderId);
 public sealed record CustomerListRow(string CustomerId, string Name, string Email, string Segment, string Class, double Revenue, long Orders,
     long FirstOrderS, long Total);
 public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
@@ -29,6 +30,7 @@ public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 [JsonSerializable(typeof(TimelineEventRow))]
 [JsonSerializable(typeof(StandingRow))]
 [JsonSerializable(typeof(RevenueRow))]
+[JsonSerializable(typeof(OrderIdRow))]
 [JsonSerializable(typeof(CustomerListRow))]
 [JsonSerializable(typeof(LastSeenRow))]
 [JsonSerializable(typeof(SessionRow))]

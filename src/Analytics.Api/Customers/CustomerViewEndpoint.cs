@@ -37,7 +37,11 @@ public static class CustomerViewEndpoint
             problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", $"reaches past the newest {MaxTimelineDepth} items", "timeline_page"));
         if (problems.Count > 0) return problems[0];
 
-        var links = await clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
+        var linksTask = clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
+        var orderIdsTask = clickHouse.QueryListAsync(CustomerViewSql.OrderIds(site, id), CustomerRowsJson.Default.OrderIdRow, ct);
+        await Task.WhenAll(linksTask, orderIdsTask);
+        var links = linksTask.Result;
+        var crmOrderIds = orderIdsTask.Result.Select(o => o.OrderId).ToList();
         var visitors = links.Select(l => l.VisitorId).ToList();
         var profileTask = clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.Profile(site, id), CustomerRowsJson.Default.ProfileRow, ct);
         var contactsTask = clickHouse.QueryListAsync(CustomerViewSql.Contacts(site, id), CustomerRowsJson.Default.ContactRow, ct);
@@ -54,7 +58,7 @@ public static class CustomerViewEndpoint
             : clickHouse.QueryListAsync(CustomerViewSql.NewestEvents(site, id, visitors, days, timelinePage!.Value * timelineSize!.Value), CustomerRowsJson.Default.TimelineEventRow, ct);
         var eventCountTask = days.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.EventCount(site, id, visitors, days), StorageJson.Default.CountRow, ct);
-        var ordersTask = clickHouse.QueryListAsync(CustomerViewSql.Orders(site, id, visitors, days), CustomerRowsJson.Default.CustomerOrderRow, ct);
+        var ordersTask = clickHouse.QueryListAsync(CustomerViewSql.Orders(site, id, crmOrderIds, visitors, days), CustomerRowsJson.Default.CustomerOrderRow, ct);
         var purchasesTask = days.Count == 0 ? Task.FromResult(new List<PurchaseRow>())
             : clickHouse.QueryListAsync(CustomerViewSql.Purchases(site, visitors, days), CustomerRowsJson.Default.PurchaseRow, ct);
         await Task.WhenAll(eventsTask, eventCountTask, ordersTask, purchasesTask);

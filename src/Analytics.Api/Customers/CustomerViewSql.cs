@@ -33,11 +33,15 @@ public static class CustomerViewSql
     /// id, else the device's person at the purchase). A tracker purchase on a device never linked to the customer is not
     /// found here (an identified purchase links its device). Without <paramref name="days"/> (no sessions) only CRM orders.
     /// </summary>
-    public static Sql Orders(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days)
+    public static Sql OrderIds(string siteId, string customerId) =>
+        Sql.Query($"SELECT DISTINCT order_id FROM orders WHERE site_id = {siteId} AND customer_id = {customerId}");
+
+    /// <param name="crmOrderIds">The ids of <see cref="OrderIds"/>: orders any version of which named the customer.</param>
+    public static Sql Orders(string siteId, string customerId, IReadOnlyCollection<string> crmOrderIds, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days)
     {
         var devicePurchases = days.Count == 0 ? Sql.Query($"0")
             : Sql.Query($"site_id = {siteId} AND type = 'purchase' AND order_id != '' AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})");
-        var customerOrderIds = Sql.Query($"SELECT order_id FROM orders WHERE site_id = {siteId} AND customer_id = {customerId}");
+        var customerOrderIds = SqlInList.Of(crmOrderIds);
         return Sql.Query($"""
         SELECT order_id, vid, toUnixTimestamp(ts) AS ts_s, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
         FROM
@@ -50,12 +54,12 @@ public static class CustomerViewSql
                 SELECT order_id, customer_id AS crm_customer_id, ts AS crm_ts, revenue AS crm_revenue, currency AS crm_currency,
                     cost_of_goods AS crm_cost_of_goods, has_cost_of_goods AS crm_has_cost_of_goods, status AS crm_status
                 FROM orders FINAL
-                WHERE site_id = {siteId} AND order_id IN ({customerOrderIds})
+                WHERE site_id = {siteId} AND order_id IN {customerOrderIds}
             ) AS crm
             ANY LEFT JOIN
             (
                 SELECT order_id, argMin(vid, ts_ms) AS tracker_vid FROM events
-                WHERE {devicePurchases} AND order_id IN ({customerOrderIds})
+                WHERE {devicePurchases} AND order_id IN {customerOrderIds}
                 GROUP BY order_id
             ) AS tracker USING (order_id)
             WHERE crm_customer_id = {customerId}
@@ -138,9 +142,22 @@ public static class CustomerViewSql
     public static Sql EventCount(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) =>
         Sql.Query($"SELECT count() AS n FROM ({CustomerEvents(siteId, customerId, visitors, days)})");
 
-    static Sql InWindows(IReadOnlyList<Window> days) => days
-        .Select(d => Sql.Query($"(ts >= {d.From} AND ts < {d.To})"))
-        .Aggregate((all, next) => Sql.Query($"{all} OR {next}"));
+    /// <summary>
+    /// Events in the windows. ClickHouse 18.16 does not carry a condition on <c>ts</c> over to the key's <c>toDate(ts)</c>:
+    /// the exact bounds alone read every day. So the dates go in as a set on <c>toDate(ts)</c> too, which lets the key
+    /// narrow by day and then by vid (measured: 980 k rows read for two devices on three days become 147 k at 10 M events).
+    /// The dates are computed by the engine (<c>toDate(toDateTime(…))</c>, its time zone) at the first and last second of
+    /// each UTC day, the at most two local dates a UTC day touches.
+    /// </summary>
+    static Sql InWindows(IReadOnlyList<Window> days)
+    {
+        var dayStarts = days.SelectMany(d => Enumerable.Range(0, (int)Math.Ceiling((d.To - d.From).TotalDays)).Select(i => d.From.AddDays(i)));
+        var dates = dayStarts.SelectMany(start => new[] { start, start.AddDays(1).AddSeconds(-1) })
+            .Select(t => Sql.Query($"toDate(toDateTime({t.ToUnixTimeSeconds()}))"))
+            .Aggregate((all, next) => Sql.Query($"{all}, {next}"));
+        var bounds = days.Select(d => Sql.Query($"(ts >= {d.From} AND ts < {d.To})")).Aggregate((all, next) => Sql.Query($"{all} OR {next}"));
+        return Sql.Query($"toDate(ts) IN ({dates}) AND ({bounds})");
+    }
 
     /// <summary>
     /// The whole UTC days the sessions touch, merged into windows: every stored non-bot event of a device lies in one of
