@@ -1,6 +1,7 @@
 using Analytics.Auth;
 using Analytics.Consent;
 using Analytics.Crm;
+using Analytics.Customers;
 using Analytics.Enrichment;
 using Analytics.Identity;
 using Analytics.Import;
@@ -29,6 +30,7 @@ builder.AddIdentity();
 builder.AddSessions();
 builder.AddImport();
 builder.AddCrm();
+builder.AddCustomers();
 
 var app = builder.Build();
 app.UseHosting();
@@ -38,6 +40,7 @@ app.MapSites();
 app.MapIngestion();
 app.MapImport();
 app.MapCrm();
+app.MapCustomers();
 app.MapTools();
 app.MapConsent();
 app.MapTracker();

@@ -55,6 +55,8 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/events/recent");
         Assert.Contains(scoped, e => e.Pattern == "/api/import/events");
         Assert.Contains(scoped, e => e.Pattern == "/api/import/access-log");
+        Assert.Contains(scoped, e => e.Pattern == "/api/customers");
+        Assert.Contains(scoped, e => e.Pattern == "/api/customers/{id}");
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)
@@ -80,6 +82,8 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains("GET /api/sites/{key} as service", opened);
         Assert.Contains("GET /api/events/recent as marketer", opened);
         Assert.Contains("POST /api/import/events as marketer", opened);
+        Assert.Contains("GET /api/customers as service", opened);
+        Assert.Contains("GET /api/customers/{id} as service", opened);
     }
 
     [Fact]

@@ -1,0 +1,66 @@
+using Analytics.Storage;
+
+namespace Analytics.Customers;
+
+/// <summary>
+/// A/B/C (DESIGN.md "Semantics"): customers ranked by revenue in a period, descending; walking down the ranking a
+/// customer is A while the revenue of those ranked above it is below <see cref="CustomerOptions.AbcA"/> of the total,
+/// B while below <see cref="CustomerOptions.AbcB"/>, else C. Revenue = <see cref="CustomerOrdersSql"/> (tracker purchases and
+/// CRM orders deduplicated, returned orders 0) summed by customer. Ties: "above" means strictly more revenue, so customers
+/// with equal revenue share a rank and always a class. A customer without positive revenue in the period is not
+/// ranked and is C. ClickHouse 18.16 has no window functions: the ranking is one array, sorted, with
+/// <c>arrayCumSum</c> over it, and the revenue above a tie group is the running sum before the group's first member.
+/// </summary>
+public static class AbcSql
+{
+    /// <summary>Per-customer revenue in [from, to), customers with positive revenue only: customer_id, revenue.</summary>
+    public static Sql Revenues(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+        SELECT customer_id, sum(revenue) AS revenue
+        FROM ({CustomerOrdersSql.For(siteId, from, to)})
+        WHERE customer_id != ''
+        GROUP BY customer_id
+        HAVING revenue > 0
+        """);
+
+    /// <summary>
+    /// Every ranked customer of the site with its class: customer_id, revenue, above (revenue of those with strictly more),
+    /// total, class ('A'|'B'|'C'). Customers missing from it (no positive revenue in the period) are C.
+    /// </summary>
+    public static Sql Classes(string siteId, DateTimeOffset from, DateTimeOffset to, CustomerOptions options) => Sql.Query($"""
+        SELECT ranked.2 AS customer_id, ranked.1 AS revenue, above, total,
+            multiIf(above < {options.AbcA} * total, 'A', above < {options.AbcB} * total, 'B', 'C') AS class
+        FROM
+        (
+            SELECT arrayReverseSort(groupArray((revenue, customer_id))) AS ranking,
+                arrayMap(r -> r.1, ranking) AS revenues,
+                arraySum(revenues) AS total,
+                arrayMap((d, i) -> toUInt8(i = 1 OR d != 0), arrayDifference(revenues), arrayEnumerate(revenues)) AS is_first_of_tie,
+                arrayMap((r, running) -> running - r, revenues, arrayCumSum(revenues)) AS before,
+                arrayFilter((b, first) -> first = 1, before, is_first_of_tie) AS above_tie,
+                arrayMap(tie -> above_tie[tie], arrayCumSum(is_first_of_tie)) AS aboves
+            FROM ({Revenues(siteId, from, to)})
+        )
+        ARRAY JOIN ranking AS ranked, aboves AS above
+        """);
+
+    /// <summary>
+    /// The class of one customer without the whole list: one row of revenue (its own in the period, 0 if none),
+    /// above (the revenue of the customers with strictly more) and total. <see cref="AbcRule.ClassOf"/> turns it into a class.
+    /// </summary>
+    public static Sql Standing(string siteId, string customerId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+        SELECT customer_revenue AS revenue, total,
+            arraySum(arrayFilter((r, own) -> r > own, revenues, arrayResize(emptyArrayFloat64(), length(revenues), customer_revenue))) AS above
+        FROM
+        (
+            SELECT sumIf(revenue, customer_id = {customerId}) AS customer_revenue, groupArray(revenue) AS revenues, sum(revenue) AS total
+            FROM ({Revenues(siteId, from, to)})
+        )
+        """);
+}
+
+/// <summary>The A/B/C rule on one customer's standing (the same as <see cref="AbcSql.Classes"/>).</summary>
+public static class AbcRule
+{
+    public static string ClassOf(double revenue, double above, double total, CustomerOptions options) =>
+        revenue <= 0 ? "C" : above < options.AbcA * total ? "A" : above < options.AbcB * total ? "B" : "C";
+}
