@@ -108,22 +108,26 @@ public abstract class ReportsTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task A_breakdown_gives_the_top_values_by_visitors_and_the_rest_as_other()
+    public async Task A_breakdown_gives_the_top_values_by_visitors_and_the_rest_as_other_with_or_without_a_filter()
     {
         var (key, _, data) = await SiteWithTrafficAsync();
         var sessions = data.Sessions().Where(s => s.StartMs >= FromMs && s.StartMs < ToMs).ToList();
         var events = data.Events.Where(e => !e.IsBot && e.TsMs >= FromMs && e.TsMs < ToMs).ToList();
 
-        foreach (var (dimension, value, pageviewsOnly) in new (string, Func<Analytics.Ingestion.EventRow, string>, bool)[]
-                 { ("page", e => e.Path, true), ("country", e => e.Country, false) })
+        foreach (var (dimension, value, pageviewsOnly, filter, match) in new (string, Func<Analytics.Ingestion.EventRow, string>, bool, string, Func<Analytics.Ingestion.EventRow, bool>)[]
+                 {
+                     ("page", e => e.Path, true, "", _ => true),
+                     ("country", e => e.Country, false, "", _ => true),
+                     ("page", e => e.Path, true, "&filter=device:in:mobile|tablet", e => e.Device is "mobile" or "tablet"),
+                 })
         {
-            var counted = events.Where(e => !pageviewsOnly || e.Type == "pageview").ToList();
+            var counted = events.Where(e => (!pageviewsOnly || e.Type == "pageview") && match(e)).ToList();
             var ranked = counted.GroupBy(value)
                 .Select(g => (Value: g.Key, Visitors: g.Select(data.Person).Distinct().Count(), Pageviews: g.Count(e => e.Type == "pageview")))
                 .OrderByDescending(r => r.Visitors).ThenByDescending(r => r.Pageviews).ThenBy(r => r.Value, StringComparer.Ordinal).ToList();
             var top = ranked.Take(3).Select(r => r.Value).ToList();
             string Mapped(Analytics.Ingestion.EventRow e) => top.Contains(value(e)) ? value(e) : "(other)";
-            var rows = (await GetAsync($"/api/reports/breakdown?site={key}&{Range}&dimension={dimension}&limit=3")).GetProperty("rows").EnumerateArray().ToList();
+            var rows = (await GetAsync($"/api/reports/breakdown?site={key}&{Range}&dimension={dimension}&limit=3{filter}")).GetProperty("rows").EnumerateArray().ToList();
 
             Assert.Equal(top.Select(v => v.Length == 0 ? "(none)" : v).Append("(other)"), rows.Select(r => r.GetProperty("value").GetString()));
             foreach (var row in rows)
@@ -131,8 +135,8 @@ public abstract class ReportsTests(ApiFactory api)
                 var shown = row.GetProperty("value").GetString()!;
                 var v = shown == "(none)" ? "" : shown;
                 var mine = counted.Where(e => Mapped(e) == v).ToList();
-                var holding = sessions.Where(s => s.Events.Any(e => (!pageviewsOnly || e.Type == "pageview") && Mapped(e) == v)).ToList();
-                var what = $"{dimension}={shown}";
+                var holding = sessions.Where(s => s.Events.Any(e => (!pageviewsOnly || e.Type == "pageview") && match(e) && Mapped(e) == v)).ToList();
+                var what = $"{dimension}={shown}{filter}";
                 Assert.True(mine.Select(data.Person).Distinct().Count() == row.GetProperty("visitors").GetInt64(), $"{what} visitors: {row}");
                 Assert.True(mine.Count(e => e.Type == "pageview") == row.GetProperty("pageviews").GetInt64(), $"{what} pageviews: {row}");
                 Assert.True(holding.Count == row.GetProperty("sessions").GetInt64(), $"{what} sessions: {row}");
