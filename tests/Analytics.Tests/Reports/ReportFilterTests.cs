@@ -75,6 +75,9 @@ public class ReportFilterTests
     [InlineData("2026-02-30")]
     [InlineData("29.03.2026")]
     [InlineData("2026-03-29T25:00")]
+    [InlineData("0001-01-01")]
+    [InlineData("9999-12-31")]
+    [InlineData("1969-12-31T23:00:00Z")]
     public void A_time_that_is_no_ISO_date_is_refused(string text) => Assert.Null(ReportFilterParser.ParseTime(text, out _));
 
     [Fact]

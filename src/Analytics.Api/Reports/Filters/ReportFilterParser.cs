@@ -35,15 +35,31 @@ public static class ReportFilterParser
     /// <summary>An ISO-8601 date, local date-time or date-time with offset; null and an error message otherwise.</summary>
     public static ReportTime? ParseTime(string text, out string? error)
     {
-        error = null;
         text = text.Trim();
+        var time = Parse(text);
+        error = time is null
+            ? $"'{Shorten(text)}' is not an ISO-8601 date (2026-03-29) or date-time (2026-03-29T10:00, 2026-03-29T10:00:00Z, 2026-03-29T10:00:00+02:00)."
+            : InRange(time.Value) ? null : $"'{Shorten(text)}' is outside the years {MinYear} to {MaxYear}.";
+        return error is null ? time : null;
+    }
+
+    // Events have Unix times (no year before 1970); the bounds also keep day arithmetic in any zone far from overflow.
+    const int MinYear = 1970, MaxYear = 2199;
+
+    static bool InRange(ReportTime time)
+    {
+        var year = time.Day?.Year ?? time.Local?.Year ?? time.Instant!.Value.UtcDateTime.Year;
+        return year is >= MinYear and <= MaxYear && (time.Instant is null || time.Instant.Value.ToUnixTimeMilliseconds() >= 0);
+    }
+
+    static ReportTime? Parse(string text)
+    {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             return new ReportTime(day, null, null);
         if (HasOffset(text) && DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
             return new ReportTime(null, null, instant);
         if (!HasOffset(text) && DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
             return new ReportTime(null, local, null);
-        error = $"'{Shorten(text)}' is not an ISO-8601 date (2026-03-29) or date-time (2026-03-29T10:00, 2026-03-29T10:00:00Z, 2026-03-29T10:00:00+02:00).";
         return null;
     }
 
