@@ -52,7 +52,7 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
 {
     public async ValueTask<BreakdownAnswer> Handle(BreakdownReport request, CancellationToken ct)
     {
-        var scope = ((IReportRequest)request).Scope;
+        var scope = request.Scope();
         var dimension = ReportDimensions.Find(request.Dimension)!;
         var limit = request.Limit is { } l ? int.Parse(l, CultureInfo.InvariantCulture) : options.Value.DefaultBreakdownRows;
         var rows = dimension.Source == DimensionSource.Session

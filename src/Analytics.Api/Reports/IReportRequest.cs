@@ -30,9 +30,13 @@ public interface IReportRequest
 
     /// <summary>The same request for the site found (records: <c>this with { Site = site }</c>).</summary>
     IReportRequest WithSite(Site site);
+}
 
+public static class ReportRequests
+{
     /// <summary>The scope of a validated request whose site is resolved.</summary>
-    ReportScope Scope => ReportScope.Resolve(Input, Site ?? throw new InvalidOperationException("No site resolved."), Now);
+    public static ReportScope Scope(this IReportRequest request) =>
+        ReportScope.Resolve(request.Input, request.Site ?? throw new InvalidOperationException("No site resolved."), request.Now);
 }
 
 /// <summary>A report: a request through the mediator, answered by its one handler.</summary>

@@ -18,7 +18,7 @@ public sealed record OverviewReport(ReportInput Input, string? Interval, ClaimsP
     public string Report => "overview";
     public Site? Site { get; init; }
     public IReportRequest WithSite(Site site) => this with { Site = site };
-    public string Parameters => $"interval={IntervalOf(((IReportRequest)this).Scope)}";
+    public string Parameters => $"interval={IntervalOf(this.Scope())}";
 
     public ReportInterval IntervalOf(ReportScope scope) => ReportIntervals.Parse(Interval) ?? ReportIntervals.Default(scope);
 }
@@ -30,15 +30,12 @@ public sealed class OverviewValidator : AbstractValidator<OverviewReport>
         Include(new ReportInputValidator());
         RuleFor(r => r.Interval).Must(i => ReportIntervals.Parse(i) is not null).When(r => r.Interval is not null)
             .OverridePropertyName("interval").WithMessage("interval is one of hour, day, week, month.");
-        RuleFor(r => r).Must(HasFewBuckets).When(r => r.Site is not null && new ReportInputValidator().Validate(r).IsValid && ReportIntervals.Parse(r.Interval) is not null)
+        RuleFor(r => r).Must(HasFewBuckets).When(r => ReportIntervals.Parse(r.Interval) is not null)
             .OverridePropertyName("interval").WithMessage($"This interval gives more than {ReportIntervals.MaxBuckets} buckets over the range: take a longer one.");
     }
 
-    static bool HasFewBuckets(OverviewReport report)
-    {
-        var scope = ((IReportRequest)report).Scope;
-        return ReportIntervals.Buckets(report.IntervalOf(scope), scope).Count <= ReportIntervals.MaxBuckets;
-    }
+    static bool HasFewBuckets(OverviewReport report) =>
+        ReportInputValidator.RangeOf(report) is not { } range || ReportIntervals.Buckets(report.IntervalOf(range), range).Count <= ReportIntervals.MaxBuckets;
 }
 
 /// <summary>The five numbers of a period.</summary>
@@ -71,7 +68,7 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
 {
     public async ValueTask<OverviewAnswer> Handle(OverviewReport request, CancellationToken ct)
     {
-        var scope = ((IReportRequest)request).Scope;
+        var scope = request.Scope();
         var interval = request.IntervalOf(scope);
         var buckets = ReportIntervals.Buckets(interval, scope);
 

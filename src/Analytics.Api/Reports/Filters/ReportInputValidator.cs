@@ -23,9 +23,13 @@ public sealed class ReportInputValidator : AbstractValidator<IReportRequest>
         {
             if (ReportFilterParser.ParseCondition(text, out var error) is null) context.AddFailure(new ValidationFailure("filter", error));
         });
-        RuleFor(r => r).Custom((request, context) => Range(request, context))
-            .When(r => r.Site is not null && Parses(r.Input.From) && Parses(r.Input.To));
+        RuleFor(r => r).Custom((request, context) => Range(request, context));
     }
+
+    /// <summary>The range of a request whose site is known and whose from/to parse (filters left out), else null.</summary>
+    public static ReportScope? RangeOf(IReportRequest request) =>
+        request.Site is { } site && Parses(request.Input.From) && Parses(request.Input.To)
+            ? ReportScope.Resolve(request.Input with { Filters = [] }, site, request.Now) : null;
 
     static void Time(string? text, string name, ValidationContext<IReportRequest> context)
     {
@@ -36,9 +40,8 @@ public sealed class ReportInputValidator : AbstractValidator<IReportRequest>
 
     static void Range(IReportRequest request, ValidationContext<IReportRequest> context)
     {
-        var input = request.Input with { Filters = [] };
-        var scope = ReportScope.Resolve(input, request.Site!, DateTimeOffset.UtcNow);
-        if (scope.To <= scope.From) context.AddFailure(input.To is null ? "from" : "to", "to must be after from (a to date is inclusive: from=2026-03-01&to=2026-03-01 is that one day).");
+        if (RangeOf(request) is not { } scope) return;
+        if (scope.To <= scope.From) context.AddFailure(request.Input.To is null ? "from" : "to", "to must be after from (a to date is inclusive: from=2026-03-01&to=2026-03-01 is that one day).");
         else if ((scope.To - scope.From).TotalDays > MaxDays) context.AddFailure("from", $"The range is longer than {MaxDays} days.");
     }
 }
