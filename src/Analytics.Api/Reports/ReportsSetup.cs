@@ -44,10 +44,18 @@ public static class ReportsSetup
     {
         var reports = app.MapGroup("/api/reports").RequireAuthorization(Roles.Marketer).WithMetadata(SiteScopedEndpoint.Instance);
         reports.MapGet("/overview", (HttpContext http, IMediator mediator, CancellationToken ct) =>
-            ReportEndpoint.SendAsync(http, new OverviewReport(ReportInput.FromQuery(http.Request.Query), Query(http, "interval"), http.User, DateTimeOffset.UtcNow), mediator, ct));
+            ReportEndpoint.SendAsync(http, new OverviewReport(ReportInput.FromQuery(http.Request.Query), Query(http, "interval"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<OverviewAnswer>();
         reports.MapGet("/breakdown", (HttpContext http, IMediator mediator, CancellationToken ct) =>
-            ReportEndpoint.SendAsync(http, new BreakdownReport(ReportInput.FromQuery(http.Request.Query), Query(http, "dimension"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct));
+            ReportEndpoint.SendAsync(http, new BreakdownReport(ReportInput.FromQuery(http.Request.Query), Query(http, "dimension"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<BreakdownAnswer>();
     }
+
+    /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>
+    static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces<TAnswer>(StatusCodes.Status200OK, "application/json", "text/csv")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound);
 
     static string? Query(HttpContext http, string name) => http.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 }

@@ -221,6 +221,11 @@ public abstract class ReportsTests(ApiFactory api)
         var after = await GetAsync(path);
         Assert.Equal(first.GetProperty("pageviews").GetInt64() + 1, after.GetProperty("pageviews").GetInt64());
         Assert.Equal(first.GetProperty("visitors").GetInt64() + 1, after.GetProperty("visitors").GetInt64());
+
+        // A new identity link re-attributes history: the late visitor turns out to be customer c1, a person already counted.
+        Assert.Contains(data.Events, e => e.TsMs >= FromMs && e.TsMs < ToMs && data.Person(e) == "c1");
+        await SessionData.InsertAsync(api.ClickHouse, [SessionData.Link(id, "late", "c1", FromMs)]);
+        Assert.Equal(first.GetProperty("visitors").GetInt64(), (await GetAsync(path)).GetProperty("visitors").GetInt64());
     }
 
     [Fact]
