@@ -77,17 +77,20 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
             """), ReportRows.Default.BreakdownEvents, ct)).Select(r => r.Value).ToList();
         if (top.Count == 0) return [];
         var mapped = Sql.Query($"if({dimension.Value} IN {SqlInList.Of(top)}, {dimension.Value}, {BreakdownReport.Other})");
-        var events = (await clickHouse.QueryListAsync(Sql.Query($"""
+        var sessionValues = await sql.SessionValuesAsync(scope, dimension, mapped, pageviewsOnly, ct);
+        var eventRows = clickHouse.QueryListAsync(Sql.Query($"""
             SELECT value, uniqExact(person) AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
             FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, dimension, mapped, pageviewsOnly)})
             GROUP BY value
-            """), ReportRows.Default.BreakdownEvents, ct)).ToDictionary(r => r.Value);
-        var sessionValues = await sql.SessionValuesAsync(scope, dimension, mapped, pageviewsOnly, ct);
-        var sessions = (await clickHouse.QueryListAsync(Sql.Query($"""
+            """), ReportRows.Default.BreakdownEvents, ct);
+        var sessionRows = clickHouse.QueryListAsync(Sql.Query($"""
             SELECT value, count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms, toUInt64(0) AS visitors, toUInt64(0) AS pageviews
             FROM ({sessionValues})
             GROUP BY value
-            """), ReportRows.Default.BreakdownSessions, ct)).ToDictionary(r => r.Value);
+            """), ReportRows.Default.BreakdownSessions, ct);
+        await Task.WhenAll(eventRows, sessionRows);
+        var events = (await eventRows).ToDictionary(r => r.Value);
+        var sessions = (await sessionRows).ToDictionary(r => r.Value);
         return Rows(top, events.Keys.Concat(sessions.Keys), value =>
         {
             var e = events.GetValueOrDefault(value);

@@ -66,32 +66,39 @@ public sealed record OverviewAnswer(
 
 public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRequestHandler<OverviewReport, OverviewAnswer>
 {
+    /// <summary>The five queries are independent and run at once (both engines serve several readers in parallel).</summary>
     public async ValueTask<OverviewAnswer> Handle(OverviewReport request, CancellationToken ct)
     {
         var scope = request.Scope();
+        var previousScope = scope.Previous();
         var interval = request.IntervalOf(scope);
-        var buckets = ReportIntervals.Buckets(interval, scope);
+        var eventSeries = EventBucketsAsync(scope, interval, ct);
+        var sessionSeries = SessionBucketsAsync(scope, interval, ct);
+        var events = EventTotalsAsync(scope, ct);
+        var previousSessions = SessionBucketsAsync(previousScope, interval, ct);
+        var previousEvents = EventTotalsAsync(previousScope, ct);
+        await Task.WhenAll(eventSeries, sessionSeries, events, previousSessions, previousEvents);
 
-        var eventSeries = (await clickHouse.QueryListAsync(Sql.Query($"""
+        var eventsByBucket = (await eventSeries).ToDictionary(r => r.Bucket);
+        var sessionsByBucket = (await sessionSeries).ToDictionary(r => r.Bucket);
+        var series = ReportIntervals.Buckets(interval, scope).Select(b =>
+        {
+            var e = eventsByBucket.GetValueOrDefault(b.Key);
+            var s = sessionsByBucket.GetValueOrDefault(b.Key);
+            return new OverviewPoint(Iso(b.Start, scope.Zone), e?.Visitors ?? 0, e?.Pageviews ?? 0, s?.Sessions ?? 0,
+                Rate(s?.Bounces ?? 0, s?.Sessions ?? 0), Seconds(s?.DurationMs ?? 0, s?.Sessions ?? 0));
+        }).ToList();
+        var current = Totals(scope, await events, await sessionSeries);
+        return new OverviewAnswer(current.From, current.To, scope.Zone.Id, ReportIntervals.Name(interval), current.Visitors, current.Sessions,
+            current.Pageviews, current.BounceRate, current.AvgSessionSeconds, series, Totals(previousScope, await previousEvents, await previousSessions));
+    }
+
+    Task<List<BucketEvents>> EventBucketsAsync(ReportScope scope, ReportInterval interval, CancellationToken ct) =>
+        clickHouse.QueryListAsync(Sql.Query($"""
             SELECT {ReportIntervals.KeySql(interval, Sql.Query($"ts"), scope.Zone)} AS bucket, uniqExact(person) AS visitors, countIf(type = 'pageview') AS pageviews
             FROM ({ReportSql.Events(scope)})
             GROUP BY bucket
-            """), ReportRows.Default.BucketEvents, ct)).ToDictionary(r => r.Bucket);
-        var sessionSeries = (await SessionBucketsAsync(scope, interval, ct)).ToDictionary(r => r.Bucket);
-
-        var series = buckets.Select(b =>
-        {
-            var events = eventSeries.GetValueOrDefault(b.Key);
-            var sessions = sessionSeries.GetValueOrDefault(b.Key);
-            return new OverviewPoint(Iso(b.Start, scope.Zone), events?.Visitors ?? 0, events?.Pageviews ?? 0, sessions?.Sessions ?? 0,
-                Rate(sessions?.Bounces ?? 0, sessions?.Sessions ?? 0), Seconds(sessions?.DurationMs ?? 0, sessions?.Sessions ?? 0));
-        }).ToList();
-        var current = await TotalsAsync(scope, sessionSeries.Values, ct);
-        var previousScope = scope.Previous();
-        var previous = await TotalsAsync(previousScope, await SessionBucketsAsync(previousScope, interval, ct), ct);
-        return new OverviewAnswer(current.From, current.To, scope.Zone.Id, ReportIntervals.Name(interval), current.Visitors, current.Sessions,
-            current.Pageviews, current.BounceRate, current.AvgSessionSeconds, series, previous);
-    }
+            """), ReportRows.Default.BucketEvents, ct);
 
     async Task<List<BucketSessions>> SessionBucketsAsync(ReportScope scope, ReportInterval interval, CancellationToken ct)
     {
@@ -105,14 +112,15 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
     }
 
     /// <summary>Distinct persons need their own query (they do not add up over buckets); session numbers do.</summary>
-    async Task<OverviewTotals> TotalsAsync(ReportScope scope, IEnumerable<BucketSessions> sessionBuckets, CancellationToken ct)
-    {
-        var events = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+    async Task<EventTotals> EventTotalsAsync(ReportScope scope, CancellationToken ct) =>
+        await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
             SELECT uniqExact(person) AS visitors, countIf(type = 'pageview') AS pageviews FROM ({ReportSql.Events(scope)})
-            """), ReportRows.Default.EventTotals, ct);
-        var all = sessionBuckets.ToList();
-        var (sessions, bounces, durationMs) = (all.Sum(b => b.Sessions), all.Sum(b => b.Bounces), all.Sum(b => b.DurationMs));
-        return new OverviewTotals(events?.Visitors ?? 0, sessions, events?.Pageviews ?? 0, Rate(bounces, sessions), Seconds(durationMs, sessions))
+            """), ReportRows.Default.EventTotals, ct) ?? new EventTotals(0, 0);
+
+    static OverviewTotals Totals(ReportScope scope, EventTotals events, List<BucketSessions> sessionBuckets)
+    {
+        var (sessions, bounces, durationMs) = (sessionBuckets.Sum(b => b.Sessions), sessionBuckets.Sum(b => b.Bounces), sessionBuckets.Sum(b => b.DurationMs));
+        return new OverviewTotals(events.Visitors, sessions, events.Pageviews, Rate(bounces, sessions), Seconds(durationMs, sessions))
         {
             From = Iso(scope.From, scope.Zone), To = Iso(scope.To, scope.Zone),
         };
