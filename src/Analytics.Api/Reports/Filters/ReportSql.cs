@@ -71,7 +71,8 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
         var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs), ct);
         if (scope.Conditions.Count == 0) return source;
         return Sql.Query($"""
-            SELECT visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path
+            SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+                channel, source, utm_campaign, device, browser, os, country
             FROM ({source}) AS report_sessions
             ANY LEFT JOIN
             (
