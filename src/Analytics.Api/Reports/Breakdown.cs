@@ -99,14 +99,18 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
         });
     }
 
-    /// <summary>Entry or exit page: facts of the session (its first or last pageview's path); sessions without a pageview have none.</summary>
+    /// <summary>
+    /// A fact of the session: entry or exit page (its first or last pageview's path; sessions without a pageview have
+    /// none and are left out), or its first event's channel, source or campaign.
+    /// </summary>
     async Task<List<BreakdownRow>> SessionDimensionAsync(ReportScope scope, ReportDimension dimension, int limit, CancellationToken ct)
     {
         var sessions = await sql.SessionsAsync(scope, ct);
+        var skipEmpty = dimension.SkipsEmpty ? Sql.Query($"{dimension.Value} != ''") : Sql.Query($"1");
         var top = (await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT {dimension.Value} AS value, uniqExact(person) AS visitors, sum(pageviews) AS pageviews, count() AS sessions
             FROM ({sessions})
-            WHERE value != ''
+            WHERE {skipEmpty}
             GROUP BY value
             ORDER BY visitors DESC, pageviews DESC, value
             LIMIT {limit}
@@ -116,7 +120,7 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
             SELECT if({dimension.Value} IN {SqlInList.Of(top)}, {dimension.Value}, {BreakdownReport.Other}) AS value,
                 count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms, uniqExact(person) AS visitors, sum(pageviews) AS pageviews
             FROM ({sessions})
-            WHERE {dimension.Value} != ''
+            WHERE {skipEmpty}
             GROUP BY value
             """), ReportRows.Default.BreakdownSessions, ct)).ToDictionary(r => r.Value);
         return Rows(top, rows.Keys, value =>

@@ -146,12 +146,13 @@ public abstract class ReportsTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task Entry_and_exit_page_breakdowns_count_sessions_by_their_first_and_last_pageview()
+    public async Task Entry_exit_page_and_session_channel_breakdowns_count_sessions_by_their_first_and_last_pageview_and_first_event()
     {
         var (key, _, data) = await SiteWithTrafficAsync();
-        var sessions = data.Sessions().Where(s => s.StartMs >= FromMs && s.StartMs < ToMs && s.Pageviews > 0).ToList();
-        foreach (var (dimension, page) in new (string, Func<ReportData.Session, string>)[] { ("entry_page", s => s.EntryPage), ("exit_page", s => s.ExitPage) })
+        foreach (var (dimension, page, withPageview) in new (string, Func<ReportData.Session, string>, bool)[]
+                 { ("entry_page", s => s.EntryPage, true), ("exit_page", s => s.ExitPage, true), ("session_channel", s => s.Events[0].Channel, false) })
         {
+            var sessions = data.Sessions().Where(s => s.StartMs >= FromMs && s.StartMs < ToMs && (s.Pageviews > 0 || !withPageview)).ToList();
             var rows = (await GetAsync($"/api/reports/breakdown?site={key}&{Range}&dimension={dimension}&limit=100")).GetProperty("rows").EnumerateArray().ToList();
             Assert.Equal(sessions.Select(page).Distinct().Count(), rows.Count);
             foreach (var row in rows)

@@ -7,7 +7,7 @@ public enum DimensionSource
 {
     /// <summary>A column (or an expression over columns) of each event: filters and breakdowns alike.</summary>
     Event,
-    /// <summary>A fact of the session (entry and exit page): a breakdown over the sessions, not a filter yet.</summary>
+    /// <summary>A fact of the session (entry and exit page, its first event's channel, source, campaign): a breakdown over the sessions, not a filter yet.</summary>
     Session,
     /// <summary>A fact of the person (customer class, segment): named here so that the model stays open; not built yet.</summary>
     Person,
@@ -19,6 +19,9 @@ public enum DimensionSource
 /// </summary>
 public sealed record ReportDimension(string Name, DimensionSource Source, Sql Value, IReadOnlyList<string> Columns)
 {
+    /// <summary>A session without a value has none to show (entry/exit page of a session without a pageview).</summary>
+    public bool SkipsEmpty { get; init; }
+
     public bool CanFilter => Source == DimensionSource.Event;
     public bool CanBreakDown => Source is DimensionSource.Event or DimensionSource.Session;
     /// <summary>Names a dimension that is part of the model but not answered yet (customer class, segment).</summary>
@@ -36,8 +39,12 @@ public static class ReportDimensions
     public static readonly IReadOnlyList<ReportDimension> All =
     [
         Column("page", "path"),
-        new("entry_page", DimensionSource.Session, Sql.Query($"entry_path"), []),
-        new("exit_page", DimensionSource.Session, Sql.Query($"exit_path"), []),
+        new("entry_page", DimensionSource.Session, Sql.Query($"entry_path"), []) { SkipsEmpty = true },
+        new("exit_page", DimensionSource.Session, Sql.Query($"exit_path"), []) { SkipsEmpty = true },
+        // A session's acquisition: its first event's channel, source and campaign (the events after it are mostly 'internal').
+        new("session_channel", DimensionSource.Session, Sql.Query($"channel"), []),
+        new("session_source", DimensionSource.Session, Sql.Query($"source"), []),
+        new("session_campaign", DimensionSource.Session, Sql.Query($"utm_campaign"), []),
         Column("channel", "channel"),
         Column("source", "source"),
         Column("utm_source", "utm_source"),
