@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mediator;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -22,10 +23,28 @@ public sealed class ReportCaching<TMessage, TResponse>(ReportAnswerCache cache, 
             metrics.CacheHits.Add();
             return answer!;
         }
-        metrics.CacheMisses.Add();
-        answer = await next(message, ct);
-        cache.Set(key, answer);
-        return answer;
+        // The same question asked again while it is computed (a dashboard opened by several people) waits for that
+        // one computation. It runs without the first caller's cancellation, so one caller leaving ends no other's wait.
+        var computing = cache.Computing(key, () =>
+        {
+            metrics.CacheMisses.Add();
+            return ComputeAsync(message, next, key);
+        });
+        return (TResponse)(await computing.WaitAsync(ct))!;
+    }
+
+    async Task<object?> ComputeAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, string key)
+    {
+        try
+        {
+            var answer = await next(message, CancellationToken.None);
+            cache.Set(key, answer);
+            return answer;
+        }
+        finally
+        {
+            cache.Computed(key);
+        }
     }
 }
 
@@ -33,6 +52,13 @@ public sealed class ReportCaching<TMessage, TResponse>(ReportAnswerCache cache, 
 public sealed class ReportAnswerCache(IOptions<ReportOptions> options) : IDisposable
 {
     readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = options.Value.CacheEntries });
+    readonly ConcurrentDictionary<string, Lazy<Task<object?>>> computing = new(StringComparer.Ordinal);
+
+    /// <summary>The computation of this key under way, or a new one started by <paramref name="start"/>.</summary>
+    public Task<object?> Computing(string key, Func<Task<object?>> start) =>
+        computing.GetOrAdd(key, _ => new Lazy<Task<object?>>(start)).Value;
+
+    public void Computed(string key) => computing.TryRemove(key, out _);
 
     public bool Enabled => options.Value.CacheSeconds > 0;
 
