@@ -19,6 +19,9 @@ public sealed class Metrics
     public Histogram Histogram(string name, string help, double[] buckets) =>
         (Histogram)metrics.GetOrAdd(name, _ => new Histogram(name, help, buckets));
 
+    /// <summary>A metric of another kind (e.g. <see cref="LabelledHistogram"/>), made once under its name.</summary>
+    public T Register<T>(string name, Func<T> create) where T : Metric => (T)metrics.GetOrAdd(name, _ => create());
+
     public string Render()
     {
         var sb = new StringBuilder();

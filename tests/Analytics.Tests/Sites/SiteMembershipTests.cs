@@ -57,6 +57,8 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/import/access-log");
         Assert.Contains(scoped, e => e.Pattern == "/api/customers");
         Assert.Contains(scoped, e => e.Pattern == "/api/customers/{id}");
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/overview");
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/breakdown");
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)
@@ -84,13 +86,14 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains("POST /api/import/events as marketer", opened);
         Assert.Contains("GET /api/customers as service", opened);
         Assert.Contains("GET /api/customers/{id} as service", opened);
+        Assert.Contains("GET /api/reports/overview as marketer", opened);
     }
 
     [Fact]
     public async Task Every_endpoint_of_a_site_in_its_route_or_of_customer_data_uses_the_site_check()
     {
         static bool PerSite(string pattern) => pattern.Contains("{key}") || pattern.StartsWith("/api/crm/") || pattern.StartsWith("/api/customers")
-            || pattern is "/api/events/recent" || pattern.StartsWith("/api/import/");
+            || pattern is "/api/events/recent" || pattern.StartsWith("/api/import/") || pattern.StartsWith("/api/reports/");
         var missing = Endpoints().Where(e => PerSite(e.Pattern) && e.Endpoint.Metadata.GetMetadata<SiteScopedEndpoint>() is null)
             .Select(e => $"{e.Method} {e.Pattern}").ToList();
         Assert.True(missing.Count == 0, "Not marked with RequireSiteAccess: " + string.Join(", ", missing));

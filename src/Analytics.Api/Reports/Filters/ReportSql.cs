@@ -1,0 +1,125 @@
+using Analytics.Identity;
+using Analytics.Sessions;
+using Analytics.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Reports.Filters;
+
+/// <summary>
+/// The one place where a report's scope becomes SQL (no report writes its own WHERE). Two sources:
+/// <list type="bullet">
+/// <item><see cref="Events"/>: the site's non-bot events in a range that match every filter, each with its person
+///   (<see cref="PersonSql"/>) and, for a breakdown, the dimension's value;</item>
+/// <item><see cref="SessionsAsync"/>: the sessions starting in the range (from <see cref="ISessionSource"/>, the only
+///   way to sessions) that hold at least one event matching every filter; without filters, all of them.</item>
+/// </list>
+/// Filters are ANDed (use <c>in</c> for "any of"). A matching event of a session may lie past the range's end: the
+/// session belongs to the range by its start.
+/// </summary>
+public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessions.SessionOptions> sessionOptions)
+{
+    /// <summary>
+    /// Columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person</c>, and <c>value</c> when
+    /// <paramref name="value"/> is given (SQL over the event columns of <paramref name="valueDimension"/>). With
+    /// <paramref name="pageviewsOnly"/> only pageviews (a page breakdown counts persons and sessions with a pageview of it).
+    /// </summary>
+    public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false)
+    {
+        var columns = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
+            .Distinct(StringComparer.Ordinal).Select(c => Sql.Query($", {new SqlIdentifier(c)}"));
+        var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
+        var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
+        return Sql.Query($"""
+            SELECT ts, ts_ms, type, vid, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person {valueColumn}
+            FROM
+            (
+                SELECT ts, ts_ms, type, vid {Join(columns)}
+                FROM events
+                WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
+                    AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
+                    AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)}
+            ) AS site_events
+            ANY LEFT JOIN ({PersonSql.LinksByVisitor(scope.Site.Id)}) AS visitor_links USING vid
+            WHERE 1 {Join(scope.Conditions.Select(Condition))}
+            """);
+    }
+
+    /// <summary>The events of the scope's own range.</summary>
+    public static Sql Events(ReportScope scope) => Events(scope, scope.FromMs, scope.ToMs);
+
+    /// <summary>One filter as SQL over its dimension's value.</summary>
+    public static Sql Condition(FilterCondition condition)
+    {
+        var value = condition.Dimension.Value;
+        return condition.Operator switch
+        {
+            FilterOperator.Is => Sql.Query($"AND {value} = {condition.Values[0]}"),
+            FilterOperator.IsNot => Sql.Query($"AND {value} != {condition.Values[0]}"),
+            FilterOperator.Contains => Sql.Query($"AND positionCaseInsensitiveUTF8({value}, {condition.Values[0]}) > 0"),
+            _ => Sql.Query($"AND {value} IN {SqlInList.Of(condition.Values)}"),
+        };
+    }
+
+    /// <summary>
+    /// The scope's sessions, with the columns of <see cref="SessionSql.Build"/>; with filters only those holding a
+    /// matching event (between their first and last event).
+    /// </summary>
+    // ANY LEFT JOIN, not ANY INNER JOIN: on 26.7 an ANY INNER JOIN keeps one row per key on the left side too,
+    // and a visitor's second session would be lost. A visitor without matching events gets [] and drops out below.
+    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct)
+    {
+        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs), ct);
+        if (scope.Conditions.Count == 0) return source;
+        return Sql.Query($"""
+            SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+                channel, source, utm_campaign, device, browser, os, country
+            FROM ({source}) AS report_sessions
+            ANY LEFT JOIN
+            (
+                SELECT vid AS visitor_id, groupArray(ts_ms) AS match_ms
+                FROM ({Events(scope, scope.FromMs, SessionEventsEnd(scope))})
+                GROUP BY vid
+            ) AS matching USING visitor_id
+            WHERE arrayExists((t, lo, hi) -> t >= lo AND t <= hi, match_ms, {Repeat("start_ms")}, {Repeat("end_ms")})
+            """);
+    }
+
+    /// <summary>
+    /// Per session (with the filters applied like <see cref="SessionsAsync"/>) the distinct values of an event dimension
+    /// among its matching events, one row per session and value: columns <c>value</c>, <c>person</c>, <c>bounce</c>,
+    /// <c>duration_ms</c>. <paramref name="value"/> maps the dimension's value (the top N, else "(other)").
+    /// </summary>
+    public async ValueTask<Sql> SessionValuesAsync(ReportScope scope, ReportDimension dimension, Sql value, bool pageviewsOnly, CancellationToken ct)
+    {
+        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs), ct);
+        return Sql.Query($"""
+            SELECT value, person, bounce, duration_ms
+            FROM
+            (
+                SELECT person, bounce, duration_ms,
+                    arrayReduce('groupUniqArray', arrayFilter((v, t, lo, hi) -> t >= lo AND t <= hi,
+                        match_values, match_ms, {Repeat("start_ms")}, {Repeat("end_ms")})) AS session_values
+                FROM ({source}) AS report_sessions
+                ANY LEFT JOIN
+                (
+                    SELECT vid AS visitor_id, groupArray(ts_ms) AS match_ms, groupArray(value) AS match_values
+                    FROM ({Events(scope, scope.FromMs, SessionEventsEnd(scope), dimension, value, pageviewsOnly)})
+                    GROUP BY vid
+                ) AS matching USING visitor_id
+            ) AS session_rows
+            ARRAY JOIN session_values AS value
+            """);
+    }
+
+    /// <summary>A session starting in the range has its events up to <see cref="Analytics.Sessions.SessionOptions.Tail"/> past the end.</summary>
+    long SessionEventsEnd(ReportScope scope) => scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds;
+
+    /// <summary>
+    /// A session column as an array as long as <c>match_ms</c>: lambdas take it as an argument instead of capturing
+    /// it (ClickHouse 18.16 loses a column of a JOIN's result that only a lambda captures; docs/sessions.md).
+    /// </summary>
+    static Sql Repeat(string column) =>
+        Sql.Query($"arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64({new SqlIdentifier(column)}))");
+
+    static Sql Join(IEnumerable<Sql> parts) => parts.Aggregate(Sql.Query($""), (all, part) => Sql.Query($"{all} {part}"));
+}

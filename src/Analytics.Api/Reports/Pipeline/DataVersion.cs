@@ -1,0 +1,39 @@
+using System.Text;
+using System.Text.Json.Serialization;
+using Analytics.Storage;
+
+namespace Analytics.Reports.Pipeline;
+
+/// <summary>
+/// A fingerprint of the data reports read, from the engine's own part list (<c>system.parts</c>: metadata, no data
+/// read, ~1 ms): per table the highest block number of its active parts and their row count. Every insert makes a
+/// part with a new, higher block number (whichever process or writer inserted: collect, imports, CRM, tests);
+/// an erasure (ALTER … DELETE) changes the row count. A merge changes neither, so the cache survives merges.
+/// On a cluster the parts are those of the node the service asks (a cached answer can then lag other shards by
+/// the cache's lifetime at most).
+/// </summary>
+public sealed class DataVersion(IClickHouse clickHouse)
+{
+    /// <summary>The tables reports read: events, persons (identity links), orders and customers (classes, segments).</summary>
+    static readonly string[] Tables = ["events", "identity_links", "orders", "customers"];
+
+    public async ValueTask<string> CurrentAsync(CancellationToken ct)
+    {
+        var parts = await clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT table, max(max_block_number) AS block, sum(rows) AS rows
+            FROM system.parts
+            WHERE database = {clickHouse.Database} AND active AND table IN {SqlInList.Of(Tables)}
+            GROUP BY table
+            ORDER BY table
+            """), DataVersionJson.Default.TableVersion, ct);
+        var sb = new StringBuilder();
+        foreach (var part in parts) sb.Append(part.Table).Append(':').Append(part.Block).Append('/').Append(part.Rows).Append(';');
+        return sb.ToString();
+    }
+}
+
+public sealed record TableVersion(string Table, long Block, long Rows);
+
+[JsonSerializable(typeof(TableVersion))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+public sealed partial class DataVersionJson : JsonSerializerContext;
