@@ -12,7 +12,7 @@ using static Analytics.Bench.BenchSupport;
 namespace Analytics.Bench;
 
 /// <summary>
-/// <c>sessions [--events 1000000] [--new-events 1000000] [--days 28] [--engines embedded,server] [--runs 3]</c>:
+/// <c>sessions [--events 1000000] [--new-events 1000000] [--days 28] [--engines embedded,server] [--runs 3] [--query-time no]</c>:
 /// generated shop traffic (about 7 events a visitor in 1.9 sessions, 7 % of visitors linked to customers) inserted
 /// with RowBinary; then per engine the first full refresh of the stored sessions (<see cref="SessionRefresh"/>),
 /// <c>--new-events</c> more over the last 2 days (marked as the events writer marks them) and the refresh that brings
@@ -29,6 +29,7 @@ public static class SessionsBench
     {
         var events = long.Parse(Option(args, "--events") ?? "1000000");
         var newEvents = long.Parse(Option(args, "--new-events") ?? "1000000");
+        var queryTime = (Option(args, "--query-time") ?? "yes") != "no"; // "no": skip the query-time queries (minutes each at 10 M)
         var days = int.Parse(Option(args, "--days") ?? "28");
         var runs = int.Parse(Option(args, "--runs") ?? "3");
         var engines = (Option(args, "--engines") ?? "embedded,server").Split(',');
@@ -46,7 +47,7 @@ public static class SessionsBench
                 var (visitors, linked) = await GenerateAsync(clickHouse, events, Start, days, "v", null);
                 Console.WriteLine($"{engine}: inserted {events:N0} events of {visitors:N0} visitors ({linked:N0} linked) in {clock.Elapsed.TotalSeconds:F1} s (load {LoadAverage()})");
                 await RefreshAsync(clickHouse, engine, days, newEvents);
-                await MeasureAsync(clickHouse, engine, days, runs);
+                if (queryTime) await MeasureAsync(clickHouse, engine, days, runs);
                 await MeasureStoredAsync(clickHouse, engine, days, runs);
             }
         }

@@ -126,7 +126,7 @@ public sealed class SpoolWriter(
             try
             {
                 var keys = insertHook is null ? null : Keys(batch).OfType<SpooledRowKey>().ToList();
-                if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // before: a crash after the insert never leaves rows unmarked
+                if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // before: rows are never visible unmarked; a crash after the mark costs one extra refresh
                 var written = suspect ? await InsertMissingAsync(batch, ct) : await InsertAllAsync(batch, ct);
                 if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // after: an insert slower than the refresh's margin is marked once visible
                 metrics.Written.Add(written);

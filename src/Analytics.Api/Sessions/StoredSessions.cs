@@ -27,12 +27,12 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         var lastDay = query.ToMs is { } t ? DayOf(t - 1) : (DateOnly?)null;
         if (!o.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return SessionSql.Build(query, o);
 
-        var served = await StoredDaysAsync(query, firstDay, lastDay, ct);
+        var (served, earliest) = await StoredDaysAsync(query, firstDay, lastDay, ct);
         if (served.Count == 0) return SessionSql.Build(query, o);
 
         var stored = StoredPart(query, served);
         // Query time from the first day not served on: from there Build's range starts exact (one gap of events before it).
-        var computedFrom = firstDay ?? served.Keys.Min();
+        var computedFrom = firstDay ?? earliest!.Value; // an open start: no day before the earliest known one has events
         while (served.ContainsKey(computedFrom) && (lastDay is null || computedFrom <= lastDay)) computedFrom = computedFrom.AddDays(1);
         if (lastDay is { } last && computedFrom > last) return stored;
         var dayStartMs = (computedFrom.DayNumber - Epoch) * DayMs;
@@ -49,16 +49,16 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         var firstDay = query.FromMs is { } f ? DayOf(f) : (DateOnly?)null;
         var lastDay = query.ToMs is { } t ? DayOf(t - 1) : (DateOnly?)null;
         if (!options.Value.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return [];
-        return (await StoredDaysAsync(query, firstDay, lastDay, ct)).Keys;
+        return (await StoredDaysAsync(query, firstDay, lastDay, ct)).Served.Keys;
     }
 
     /// <summary>Served days and their current generation, without the days whose stored sessions this query would read differently.</summary>
-    async Task<Dictionary<DateOnly, long>> StoredDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
+    async Task<(Dictionary<DateOnly, long> Served, DateOnly? Earliest)> StoredDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
     {
-        var served = await ServedDaysAsync(query, firstDay, lastDay, ct);
+        var (served, earliest) = await ServedDaysAsync(query, firstDay, lastDay, ct);
         if (served.Count > 0)
             foreach (var day in await ReadDifferentlyAsync(query, served, ct)) served.Remove(day);
-        return served;
+        return (served, earliest);
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event.</summary>
@@ -92,27 +92,29 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
 
     /// <summary>
     /// The days of the range with a current generation refreshed after their last mark (by more than the delay), and
-    /// that generation. Marked days without a stored day are absent, so they are computed.
+    /// that generation; and the earliest day of the range with a stored day or a mark, served or not (where an open
+    /// range's computed part must start at the latest: after the first refresh, every day with events has one or the other).
     /// </summary>
-    async Task<Dictionary<DateOnly, long>> ServedDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
+    async Task<(Dictionary<DateOnly, long> Served, DateOnly? Earliest)> ServedDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
     {
         var range = Sql.Query($"{(firstDay is { } a ? Sql.Query($"AND day >= {a}") : Sql.Query($""))} {(lastDay is { } b ? Sql.Query($"AND day <= {b}") : Sql.Query($""))}");
         var delay = (long)options.Value.RefreshDelay.TotalSeconds;
         var days = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT toString(day) AS day_text, generation
+            SELECT toString(day) AS day_text, argMax(generation, version) AS generation,
+                toUInt32(argMax(refreshed_from_mark, version)) AS refreshed, toUInt32(max(marked_at)) AS last_mark
             FROM
             (
-                SELECT day, argMax(generation, version) AS generation, toUInt32(argMax(refreshed_from_mark, version)) AS refreshed
+                SELECT day, generation, version, refreshed_from_mark, toDateTime(0) AS marked_at
                 FROM session_days WHERE site_id = {query.SiteId} {range}
-                GROUP BY day
-            ) AS stored_days
-            ANY LEFT JOIN
-            (
-                SELECT day, toUInt32(max(marked_at)) AS last_mark FROM session_dirty_days WHERE site_id = {query.SiteId} {range} GROUP BY day
-            ) AS marked_days USING day
-            WHERE last_mark + {delay} < refreshed
-            """), StoredSessionsJson.Default.ServedDay, ct);
-        return days.ToDictionary(d => DateOnly.Parse(d.DayText), d => d.Generation);
+                UNION ALL
+                SELECT day, toUInt64(0) AS generation, toUInt64(0) AS version, toDateTime(0) AS refreshed_from_mark, marked_at
+                FROM session_dirty_days WHERE site_id = {query.SiteId} {range}
+            ) AS known_days
+            GROUP BY day
+            """), StoredSessionsJson.Default.KnownDay, ct);
+        var served = days.Where(d => d.Refreshed > 0 && d.LastMark + delay < d.Refreshed)
+            .ToDictionary(d => DateOnly.Parse(d.DayText), d => d.Generation);
+        return (served, days.Count == 0 ? null : days.Min(d => DateOnly.Parse(d.DayText)));
     }
 
     /// <summary>
@@ -139,11 +141,11 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
 
     static DateOnly DayOf(long ms) => DateOnly.FromDayNumber(Epoch + (int)(ms >= 0 ? ms / DayMs : (ms - DayMs + 1) / DayMs));
 
-    internal sealed record ServedDay(string DayText, long Generation);
+    internal sealed record KnownDay(string DayText, long Generation, long Refreshed, long LastMark);
     internal sealed record DayRow(string DayText);
 }
 
-[JsonSerializable(typeof(StoredSessions.ServedDay))]
+[JsonSerializable(typeof(StoredSessions.KnownDay))]
 [JsonSerializable(typeof(StoredSessions.DayRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 internal sealed partial class StoredSessionsJson : JsonSerializerContext;
