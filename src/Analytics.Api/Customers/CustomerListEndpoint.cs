@@ -5,10 +5,20 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Customers;
 
-/// <summary>GET /api/customers?site=KEY&amp;q=&amp;class=&amp;segment=&amp;page=&amp;page_size=: the customer list (docs/customers.md).</summary>
+/// <summary>
+/// GET /api/customers?site=KEY&amp;q=&amp;class=&amp;segment=&amp;page=&amp;page_size=: the customer list (docs/customers.md).
+/// The CRM's matching customers (one SQL) merged with the site's order totals and A/B/C ranking (each one SQL, kept for
+/// <see cref="CustomerOptions.AbcCacheSeconds"/>), sorted and paged here; then last seen for the page's customers only.
+/// </summary>
 public static class CustomerListEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, IClickHouse clickHouse, IOptions<CustomerOptions> settings, CancellationToken ct)
+    sealed record Row(string CustomerId, string Name, string Email, string Segment, string Class, CustomerTotalRow? Totals)
+    {
+        public double Revenue => Totals?.Revenue ?? 0;
+    }
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IClickHouse clickHouse, CustomerTotals totals, AbcRankings rankings,
+        IOptions<CustomerOptions> settings, CancellationToken ct)
     {
         var options = settings.Value;
         var site = http.SiteOf().Id;
@@ -17,7 +27,7 @@ public static class CustomerListEndpoint
         var query = http.Request.Query;
         var page = CustomerQuery.Positive(http.Request, "page", 1, 1_000_000, problems);
         var size = CustomerQuery.Positive(http.Request, "page_size", 50, CustomerQuery.MaxPageSize, problems);
-        var (from, to, _) = CustomerQuery.AbcPeriod(http.Request, options, now, problems);
+        var (from, to, defaultPeriod) = CustomerQuery.AbcPeriod(http.Request, options, now, problems);
         var prefix = query["q"].ToString().Trim();
         if (prefix.Length > 200) problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", "must be at most 200 characters", "q"));
         var abcClass = query["class"].ToString().Trim().ToUpperInvariant();
@@ -27,16 +37,32 @@ public static class CustomerListEndpoint
         if (problems.Count > 0) return problems[0];
 
         var filter = new CustomerFilter(prefix.Length > 0 ? prefix : null, abcClass.Length > 0 ? abcClass : null, segment.Length > 0 ? segment : null);
-        var rowsTask = clickHouse.QueryListAsync(CustomerListSql.Page(site, filter, from, to, options, page!.Value, size!.Value), CustomerRowsJson.Default.CustomerListRow, ct);
-        var countTask = clickHouse.QueryFirstOrDefaultAsync(CustomerListSql.Count(site, filter, from, to, options), StorageJson.Default.CountRow, ct);
-        await Task.WhenAll(rowsTask, countTask);
-        var rows = rowsTask.Result;
-        var lastSeen = rows.Count == 0 ? [] : (await clickHouse.QueryListAsync(CustomerListSql.LastSeen(site, rows.Select(r => r.CustomerId).ToList()),
+        var crmTask = clickHouse.QueryListAsync(CustomerListSql.CrmCustomers(site, filter), CustomerRowsJson.Default.CrmCustomerRow, ct);
+        var totalsTask = totals.GetAsync(site, ct);
+        var rankingTask = rankings.GetAsync(site, from, to, defaultPeriod, ct);
+        await Task.WhenAll(crmTask, totalsTask, rankingTask);
+        var (byCustomer, ranking) = (totalsTask.Result, rankingTask.Result);
+
+        string ClassOf(string id) { var s = ranking.Standing(id); return AbcRule.ClassOf(s.Revenue, s.Above, s.Total, options); }
+        var crm = crmTask.Result;
+        var inCrm = crm.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal);
+        // Customers known only by their orders match on their id; a segment filter excludes them (they have none).
+        var orderOnly = filter.Segment is not null ? [] : byCustomer.Values
+            .Where(t => !inCrm.Contains(t.CustomerId) && (filter.Prefix is null || t.CustomerId.StartsWith(filter.Prefix, StringComparison.OrdinalIgnoreCase)))
+            .Select(t => new Row(t.CustomerId, "", "", "", "", t));
+        var rows = crm.Select(c => new Row(c.CustomerId, c.Name, c.Email, c.Segment, "", byCustomer.GetValueOrDefault(c.CustomerId)))
+            .Concat(orderOnly)
+            .Select(r => r with { Class = ClassOf(r.CustomerId) })
+            .Where(r => filter.Class is null || r.Class == filter.Class)
+            .OrderByDescending(r => r.Revenue).ThenBy(r => r.CustomerId, StringComparer.Ordinal)
+            .ToList();
+        var pageRows = rows.Skip((int)Math.Min(int.MaxValue, (long)(page!.Value - 1) * size!.Value)).Take(size!.Value).ToList();
+        var lastSeen = pageRows.Count == 0 ? [] : (await clickHouse.QueryListAsync(CustomerListSql.LastSeen(site, pageRows.Select(r => r.CustomerId).ToList()),
             CustomerRowsJson.Default.LastSeenRow, ct)).ToDictionary(r => r.CustomerId, r => r.LastSeenMs);
 
-        return TypedResults.Ok(new CustomerList(page.Value, size.Value, countTask.Result?.N ?? 0, rows.Select(r => new CustomerListItem(
-            r.CustomerId, r.Name, r.Email, r.Segment, r.Class, r.Revenue, r.Orders,
+        return TypedResults.Ok(new CustomerList(page.Value, size.Value, rows.Count, pageRows.Select(r => new CustomerListItem(
+            r.CustomerId, r.Name, r.Email, r.Segment, r.Class, r.Revenue, r.Totals?.Orders ?? 0,
             lastSeen.TryGetValue(r.CustomerId, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
-            r.Revenue, r.Orders == 0 ? 0 : Clv.PredictedOf(r.Revenue, DateTimeOffset.FromUnixTimeSeconds(r.FirstOrderS), now, options.LifetimeYears))).ToList()));
+            r.Revenue, r.Totals is { Orders: > 0 } t ? Clv.PredictedOf(t.Revenue, DateTimeOffset.FromUnixTimeSeconds(t.FirstOrderS), now, options.LifetimeYears) : 0)).ToList()));
     }
 }

@@ -17,8 +17,7 @@ public sealed record TimelineEventRow(string EventId, long TsMs, string Type, st
 public sealed record StandingRow(double Revenue, double Above, double Total);
 public sealed record RevenueRow(string CustomerId, double Revenue);
 public sealed record OrderIdRow(string OrderId);
-public sealed record CustomerListRow(string CustomerId, string Name, string Email, string Segment, string Class, double Revenue, long Orders,
-    long FirstOrderS, long Total);
+public sealed record CrmCustomerRow(string CustomerId, string Name, string Email, string Segment);
 public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 
 [JsonSerializable(typeof(ProfileRow))]
@@ -31,7 +30,8 @@ public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 [JsonSerializable(typeof(StandingRow))]
 [JsonSerializable(typeof(RevenueRow))]
 [JsonSerializable(typeof(OrderIdRow))]
-[JsonSerializable(typeof(CustomerListRow))]
+[JsonSerializable(typeof(CrmCustomerRow))]
+[JsonSerializable(typeof(CustomerTotalRow))]
 [JsonSerializable(typeof(LastSeenRow))]
 [JsonSerializable(typeof(SessionRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
