@@ -226,6 +226,15 @@ public abstract class ReportsTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_report_without_a_site_names_the_missing_parameter()
+    {
+        var response = await api.Admin().GetAsync("/api/reports/breakdown?dimension=page");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
+        Assert.Contains("site", errors);
+    }
+
+    [Fact]
     public async Task A_cached_answer_is_served_until_new_data_arrives()
     {
         var (key, id, data) = await SiteWithTrafficAsync();
