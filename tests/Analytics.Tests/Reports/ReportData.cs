@@ -21,12 +21,12 @@ public sealed class ReportData
     public List<EventRow> Events { get; } = [];
     public List<IdentityLinkRow> Links { get; } = [];
 
-    public static ReportData Generate(string siteId, int seed = 17)
+    public static ReportData Generate(string siteId, int seed = 17, int visitors = 40)
     {
         var data = new ReportData();
         var random = new Random(seed);
         var first = DateTimeOffset.Parse("2026-03-21T00:00:00Z").ToUnixTimeMilliseconds();
-        for (var v = 1; v <= 40; v++)
+        for (var v = 1; v <= visitors; v++)
         {
             var vid = $"v{v:00}";
             var country = Countries[random.Next(Countries.Length)];

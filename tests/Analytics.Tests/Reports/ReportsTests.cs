@@ -88,6 +88,23 @@ public abstract class ReportsTests(ApiFactory api)
         Assert.Equal(23, hours.GetArrayLength()); // the day of the change has 23 hours
     }
 
+    [Theory]
+    [InlineData("hour")]
+    [InlineData("day")]
+    [InlineData("week")]
+    [InlineData("month")]
+    public async Task Every_event_and_session_of_the_range_falls_in_one_bucket_of_any_interval(string interval)
+    {
+        var (key, _, data) = await SiteWithTrafficAsync();
+        var answer = await GetAsync($"/api/reports/overview?site={key}&{Range}&interval={interval}");
+        var series = answer.GetProperty("series").EnumerateArray().ToList();
+        var expected = data.Overview(FromMs, ToMs);
+        Assert.Equal(expected.Pageviews, series.Sum(p => p.GetProperty("pageviews").GetInt64()));
+        Assert.Equal(expected.Sessions, series.Sum(p => p.GetProperty("sessions").GetInt64()));
+        Assert.Equal(interval switch { "hour" => 95, "day" => 4, "week" => 2, _ => 1 }, series.Count);
+        if (interval == "week") Assert.Equal("2026-03-23T00:00:00+01:00", series[0].GetProperty("t").GetString()); // a Monday
+    }
+
     [Fact]
     public async Task Filters_of_each_operator_narrow_the_overview_to_matching_events_and_their_sessions()
     {
@@ -206,6 +223,15 @@ public abstract class ReportsTests(ApiFactory api)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
         Assert.Contains(field, errors);
+    }
+
+    [Fact]
+    public async Task A_report_without_a_site_names_the_missing_parameter()
+    {
+        var response = await api.Admin().GetAsync("/api/reports/breakdown?dimension=page");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
+        Assert.Contains("site", errors);
     }
 
     [Fact]
