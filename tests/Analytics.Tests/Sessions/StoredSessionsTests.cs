@@ -79,6 +79,9 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         // Longer than the tail past its day's end: the refresh cuts it (open_end), so queries compute its day.
         for (var t = Midnight + 3 * Day + 22 * 60 * Minute; t < Midnight + 4 * Day + 8 * 60 * Minute; t += 20 * Minute)
             events.Add(Event(site, "marathon", t, "click"));
+        // Seven hours within one day: stored whole, but a query ending at 10:30 cuts it at 16:30 (its end + tail).
+        for (var t = Midnight + 5 * Day + 10 * 60 * Minute; t <= Midnight + 5 * Day + 17 * 60 * Minute; t += 20 * Minute)
+            events.Add(Event(site, "long", t, "click"));
         return events;
     }
 
@@ -89,6 +92,7 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         new(site, Midnight + Day + 7 * 60 * Minute + 123, Midnight + 5 * Day - 3 * 60 * Minute),
         new(site, Midnight + 2 * Day, Midnight + 3 * Day),
         new(site, Midnight + 3 * Day, Midnight + 4 * Day),
+        new(site, Midnight + 5 * Day, Midnight + 5 * Day + 630 * Minute),
         new(site, Visitors: ["night", "v03", "marathon"]),
         new(site, Midnight - 30 * Day, Midnight + 30 * Day, Visitors: ["v07"]),
     ];
@@ -99,7 +103,7 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         var site = NewSite();
         var random = new Random(17);
         var events = Traffic(site, random);
-        var late = events.Where((e, i) => i % 9 == 4 && e.Vid.StartsWith('v')).ToList();
+        var late = events.Where((e, i) => i % 9 == 4 && e.Vid.StartsWith('v') && e.Vid != "long").ToList();
         var first = events.Except(late).OrderBy(_ => random.Next()).ToList();
         await InsertMarkedAsync(first);
         var links = new List<IdentityLinkRow> { Link(site, "v01", "alice", Midnight + 2 * Day), Link(site, "v02", "alice", Midnight) };
@@ -107,13 +111,15 @@ public abstract class StoredSessionsTests(EngineFixture engine)
 
         var refresh = NewRefresh();
         var all = new SessionQuery(site, Midnight, Midnight + 7 * Day);
-        await RefreshUntilStoredAsync(refresh, all, FirstDay, FirstDay.AddDays(1), FirstDay.AddDays(2));
+        await RefreshUntilStoredAsync(refresh, all, FirstDay, FirstDay.AddDays(1), FirstDay.AddDays(2), FirstDay.AddDays(4), FirstDay.AddDays(5));
         foreach (var query in Queries(site)) await AssertExactAsync(query);
         var rows = await AssertExactAsync(new SessionQuery(site));
         Assert.Equal(Expected(first, links).Select(s => (s.VisitorId, s.StartMs, s.Person)), rows.Select(s => (s.VisitorId, s.StartMs, s.Person)));
-        // The marathon's day alone: this query's range would cut it (6 h past the day) where the stored row does not.
-        Assert.Contains(FirstDay.AddDays(3), await Source.StoredDaysAsync(all, CancellationToken.None));
-        Assert.DoesNotContain(FirstDay.AddDays(3), await Source.StoredDaysAsync(new SessionQuery(site, Midnight + 3 * Day, Midnight + 4 * Day), CancellationToken.None));
+        // The marathon's day: its refresh (that day alone) cut the session 6 h past midnight (open_end), so queries compute that day.
+        Assert.DoesNotContain(FirstDay.AddDays(3), await Source.StoredDaysAsync(all, CancellationToken.None));
+        Assert.Contains(FirstDay.AddDays(4), await Source.StoredDaysAsync(all, CancellationToken.None));
+        Assert.Contains(FirstDay.AddDays(5), await Source.StoredDaysAsync(all, CancellationToken.None));
+        Assert.DoesNotContain(FirstDay.AddDays(5), await Source.StoredDaysAsync(new SessionQuery(site, Midnight + 5 * Day, Midnight + 5 * Day + 630 * Minute), CancellationToken.None));
 
         // Late and out-of-order events into refreshed days: visible at once (those days are computed), then stored again.
         await InsertMarkedAsync(late.OrderBy(_ => random.Next()).ToList());
