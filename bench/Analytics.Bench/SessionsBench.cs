@@ -84,37 +84,27 @@ public static class SessionsBench
     static async Task<(long Visitors, long Linked)> GenerateAsync(IClickHouse clickHouse, long total, int days)
     {
         var random = new Random(16);
-        string[] channels = ["direct", "organic", "paid", "social", "email", "referral"], devices = ["desktop", "mobile", "tablet"];
-        string[] browsers = ["Chrome", "Firefox", "Safari", "Edge"], countries = ["DE", "FR", "US", "NL", "AT", "CH"];
-        using var writer = new RowBinaryWriter(64 << 20);
-        using var links = new RowBinaryWriter(1 << 20);
+        var traffic = new ShopTraffic(random);
+        using var events = new RowBinaryInserts(clickHouse, EventRow.Table, EventRow.Columns);
+        using var links = new RowBinaryInserts(clickHouse, IdentityLinks.Definition.Name, IdentityLinks.Definition.ColumnNames);
         var row = new EventRow { SiteId = Site, ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(Start), Origin = "import" };
-        long written = 0, visitors = 0, linked = 0, pending = 0;
-        while (written < total)
+        long visitors = 0, linked = 0;
+        while (events.Rows < total)
         {
-            row.Vid = $"v{visitors++:x8}";
-            row.Device = devices[random.Next(devices.Length)];
-            row.Browser = browsers[random.Next(browsers.Length)];
-            row.Os = row.Device == "desktop" ? "Windows" : "Android";
-            row.Country = countries[random.Next(countries.Length)];
+            traffic.Visitor(row, $"v{visitors++:x8}");
             var sessions = random.Next(10) < 5 ? 1 : random.Next(2, 5);
             var lastTs = 0L;
-            for (var s = 0; s < sessions && written < total; s++)
+            for (var s = 0; s < sessions && events.Rows < total; s++)
             {
                 var t = Start + (long)(random.NextDouble() * (days * Day - 3_600_000));
                 var count = random.Next(10) < 4 ? 1 : random.Next(2, 13);
-                row.Channel = channels[random.Next(channels.Length)];
-                row.Source = row.Channel + ".example";
-                row.UtmCampaign = random.Next(4) == 0 ? "autumn" : "";
-                for (var e = 0; e < count && written < total; e++, written++, pending++)
+                traffic.Session(row);
+                for (var e = 0; e < count && events.Rows < total; e++)
                 {
                     t += random.Next(5_000, 300_000);
-                    row.EventId = Guid.NewGuid();
-                    row.TsMs = t;
-                    row.Type = e == 0 || random.Next(4) > 0 ? "pageview" : random.Next(20) == 0 ? "purchase" : "click";
-                    row.Path = $"/p/{random.Next(2000)}";
-                    row.IsBot = random.Next(100) == 0;
-                    row.Write(writer);
+                    traffic.Event(row, e, t);
+                    row.Write(events.Writer);
+                    await events.RowWrittenAsync();
                     lastTs = Math.Max(lastTs, t);
                 }
             }
@@ -123,20 +113,14 @@ public static class SessionsBench
                 linked++;
                 var link = new IdentityLinkRow { LinkId = Guid.CreateVersion7(), SiteId = Site, VisitorId = row.Vid,
                     CustomerId = $"C{random.Next(100_000):D6}", LinkedAt = DateTimeOffset.FromUnixTimeMilliseconds(lastTs), Source = IdentityLinks.FromCrm };
-                IdentityLinks.Definition.Write(link, links);
-            }
-            if (pending >= 100_000)
-            {
-                await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, writer.Written);
-                writer.Clear();
-                pending = 0;
+                IdentityLinks.Definition.Write(link, links.Writer);
+                await links.RowWrittenAsync();
             }
         }
-        if (writer.Length > 0) await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, writer.Written);
-        if (links.Length > 0) await clickHouse.InsertRowBinaryAsync(IdentityLinks.Definition.Name, IdentityLinks.Definition.ColumnNames, links.Written);
+        await events.FlushAsync();
+        await links.FlushAsync();
         return (visitors, linked);
     }
-
 }
 
 internal sealed record TextRow(string TextValue);
