@@ -167,7 +167,9 @@ sealed class ShopEvents(ShopCustomers model, string siteId)
     /// <summary>Customers to open: typical buyers, the heaviest, multi-device and shared-device ones (those with traffic first).</summary>
     List<SampleCustomer> Sample(HashSet<string> active)
     {
-        bool HasEvents(ShopCustomer c) => c.OwnDevices.Any(active.Contains) || (c.SharedDevice is not null && active.Contains(c.SharedDevice));
+        // A shared device's events belong to one of its customers at a time (DESIGN.md), maybe never to this one: only devices of one customer count.
+        var shared = model.Customers.Where(c => c.SharedDevice is not null).Select(c => c.SharedDevice!).ToHashSet();
+        bool HasEvents(ShopCustomer c) => c.OwnDevices.Any(d => active.Contains(d) && !shared.Contains(d));
         SampleCustomer Of(ShopCustomer c, string kind) => new(c.Id, kind, HasEvents(c), c.Orders.Count);
         var pick = new Random(ShopCustomers.Seed + 3);
         var customers = model.Customers.OrderBy(_ => pick.Next()).ToList();
