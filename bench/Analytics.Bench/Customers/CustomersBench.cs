@@ -14,6 +14,9 @@ namespace Analytics.Bench.Customers;
 /// through <c>/api/crm/*</c>, web traffic by RowBinary from a child process), then the 360-degree view and the
 /// customer list timed through HTTP as a service-role user, sequentially and with 4 clients.
 /// </summary>
+/// <summary>What one engine's run measured (written to the JSON).</summary>
+sealed record EngineResult(Dictionary<string, double> CrmRowsPerSecond, double EventsLoadSeconds, long Events, string LoadAverage, List<Timing> Timings);
+
 static partial class CustomersBench
 {
     const string Token = "bench-admin-token-0123456789";
@@ -51,6 +54,7 @@ static partial class CustomersBench
                 try { Directory.Delete(dataDir, recursive: true); } catch (IOException e) { Console.Error.WriteLine($"{dataDir} not deleted: {e.Message}"); }
             }
         }
+        PrintSideBySide(results);
         Console.WriteLine($"load average after: {LoadAverage()}");
         var file = Path.Combine(root, "bench", "results", $"customers-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -100,12 +104,23 @@ static partial class CustomersBench
             Console.WriteLine($"  {"endpoint",-44} {"n",5} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
             foreach (var t in timings)
                 Console.WriteLine($"  {t.Name,-44} {t.Count,5} {t.P50,8:F1} {t.P95,8:F1} {t.P99,8:F1} {t.Max,8:F1}");
-            return new { crm_rows_per_second = crm, events_load_seconds = loadSeconds, summary.Events, load_average = LoadAverage(), timings };
+            return new EngineResult(crm, loadSeconds, summary.Events, LoadAverage(), timings);
         }
         finally
         {
             await StopAsync(service);
         }
+    }
+
+    /// <summary>p50 / p95 of every endpoint, engines side by side (the figures issue 16 asks for).</summary>
+    static void PrintSideBySide(Dictionary<string, object> results)
+    {
+        var engines = results.Where(r => r.Value is EngineResult).ToDictionary(r => r.Key, r => (EngineResult)r.Value);
+        if (engines.Count == 0) return;
+        Console.WriteLine();
+        Console.WriteLine($"  {"p50 / p95 ms",-44}" + string.Concat(engines.Keys.Select(e => $"{e,22}")));
+        foreach (var name in engines.Values.First().Timings.Select(t => t.Name))
+            Console.WriteLine($"  {name,-44}" + string.Concat(engines.Values.Select(e => e.Timings.FirstOrDefault(t => t.Name == name) is { } t ? $"{t.P50,10:F0} / {t.P95,9:F0}" : $"{"-",22}")));
     }
 
     /// <summary>Runs <c>customers-load</c> as a child process (its own chDB, gone when it ends) and passes its output on.</summary>

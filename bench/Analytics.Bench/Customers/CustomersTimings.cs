@@ -28,12 +28,17 @@ static partial class CustomersBench
             byKind.TryGetValue(Mix[i % Mix.Length], out var kind) && kind.Count > 0 ? kind[random.Next(kind.Count)] : byKind["typical"][random.Next(byKind["typical"].Count)];
 
         Console.WriteLine($"  sample: {string.Join(", ", byKind.Select(k => $"{k.Key} {k.Value.Count} ({k.Value.Count(s => s.HasEvents)} with web events)"))}");
-        foreach (var customer in Enumerable.Range(0, 20).Select(Pick)) await ViewAsync(client, site, customer); // warm-up, not counted
+        foreach (var customer in Enumerable.Range(0, Math.Clamp(requests / 5, 5, 20)).Select(Pick)) await ViewAsync(client, site, customer); // warm-up, not counted
 
         var timings = new List<Timing>();
+        void Add(Timing t) // said as it comes: a long run shows where it is
+        {
+            timings.Add(t);
+            Console.WriteLine($"    {t.Name}: n {t.Count}, p50 {t.P50:F0} ms, p95 {t.P95:F0} ms (load average {BenchSupport.LoadAverage()})");
+        }
         var sequential = new List<double>();
         for (var i = 0; i < requests; i++) sequential.Add(await ViewAsync(client, site, Pick(i)));
-        timings.Add(Timing.Of("360-degree view, sequential", sequential));
+        Add(Timing.Of("360-degree view, sequential", sequential));
 
         var picks = Enumerable.Range(0, requests).Select(Pick).ToList();
         var concurrent = new List<double>[4];
@@ -42,7 +47,7 @@ static partial class CustomersBench
             concurrent[w] = [];
             for (var i = w; i < picks.Count; i += 4) concurrent[w].Add(await ViewAsync(client, site, picks[i]));
         }));
-        timings.Add(Timing.Of("360-degree view, 4 clients", concurrent.SelectMany(c => c).ToList()));
+        Add(Timing.Of("360-degree view, 4 clients", concurrent.SelectMany(c => c).ToList()));
 
         var deepPage = Math.Max(2, customers / 2 / 50);
         var lists = new (string Name, string Query)[]
@@ -60,11 +65,11 @@ static partial class CustomersBench
             var url = $"/api/customers?site={site}&page_size=50{query}";
             for (var i = 0; i < 2; i++) await ListAsync(client, url); // warm-up
             var ms = new List<double>();
-            for (var i = 0; i < Math.Max(10, requests / 15); i++) ms.Add(await ListAsync(client, url));
+            for (var i = 0; i < Math.Max(5, requests / 15); i++) ms.Add(await ListAsync(client, url));
             all.AddRange(ms);
-            timings.Add(Timing.Of(name, ms));
+            Add(Timing.Of(name, ms));
         }
-        timings.Add(Timing.Of("list, all cases", all));
+        Add(Timing.Of("list, all cases", all));
         return timings;
     }
 
