@@ -25,7 +25,7 @@ static int Usage()
         usage: dotnet run -c Release --project bench/Analytics.Bench -- enrich [--geoip FILE.mmdb] [--events N] [--compare-compiled]
                dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
                dotnet run -c Release --project bench/Analytics.Bench -- sessions [--events 1000000] [--days 28] [--engines embedded,server] [--runs 3]
-               dotnet run -c Release --project bench/Analytics.Bench -- customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300] [--load-only]
+               dotnet run -c Release --project bench/Analytics.Bench -- customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300] [--list-requests N] [--load-only]
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- crm-import [--customers N] [--orders N] [--formats json,csv] [--clickhouse CONNECTION]

@@ -10,7 +10,7 @@ namespace Analytics.Bench.Customers;
 
 /// <summary>
 /// <c>customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300]
-/// [--load-only]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
+/// [--list-requests N] [--load-only]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
 /// through <c>/api/crm/*</c>, web traffic by RowBinary from a child process), then the 360-degree view and the
 /// customer list timed through HTTP as a service-role user, sequentially and with 4 clients.
 /// </summary>
@@ -27,6 +27,7 @@ static partial class CustomersBench
         var customers = int.Parse(Option(args, "--customers") ?? "100000");
         var days = int.Parse(Option(args, "--days") ?? "28");
         var requests = int.Parse(Option(args, "--requests") ?? "300");
+        var listRequests = int.Parse(Option(args, "--list-requests") ?? Math.Max(5, requests / 15).ToString());
         var engines = (Option(args, "--engines") ?? "embedded,server").Split(',');
         var loadOnly = args.Contains("--load-only");
         var root = FindRoot();
@@ -47,7 +48,7 @@ static partial class CustomersBench
             var dataDir = Directory.CreateTempSubdirectory("analytics-customers-bench-").FullName;
             try
             {
-                results[engine] = await RunEngineAsync(app, engine, server?.ConnectionString ?? "", dataDir, model, events, requests, loadOnly);
+                results[engine] = await RunEngineAsync(app, engine, server?.ConnectionString ?? "", dataDir, model, events, (requests, listRequests), loadOnly);
             }
             finally
             {
@@ -63,7 +64,7 @@ static partial class CustomersBench
         return 0;
     }
 
-    static async Task<object> RunEngineAsync(string app, string engine, string clickHouse, string dataDir, ShopCustomers model, long events, int requests, bool loadOnly)
+    static async Task<object> RunEngineAsync(string app, string engine, string clickHouse, string dataDir, ShopCustomers model, long events, (int Views, int Lists) requests, bool loadOnly)
     {
         using var admin = Client(Token);
         var service = StartService(app, admin.BaseAddress!, dataDir, Token, clickHouse);
@@ -98,7 +99,7 @@ static partial class CustomersBench
         {
             await WaitReadyAsync(admin, service);
             Console.WriteLine($"{engine}: service up again, load average {LoadAverage()}");
-            var timings = await MeasureAsync(client, siteKey, summary.Sample, model.Customers.Count, requests);
+            var timings = await MeasureAsync(client, siteKey, summary.Sample, model.Customers.Count, requests.Views, requests.Lists);
             Console.WriteLine();
             Console.WriteLine($"{engine}: {summary.Events:N0} events, {model.Customers.Count:N0} customers, {model.Orders.Count:N0} orders; load average {LoadAverage()}");
             Console.WriteLine($"  {"endpoint",-44} {"n",5} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");

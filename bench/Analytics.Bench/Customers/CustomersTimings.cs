@@ -20,7 +20,7 @@ static partial class CustomersBench
     static readonly string[] Mix = ["typical", "typical", "heavy", "typical", "multi-device", "typical", "shared-device", "typical", "heavy", "typical",
                                     "multi-device", "typical", "heavy", "shared-device", "typical", "multi-device", "typical", "heavy", "shared-device", "typical"];
 
-    static async Task<List<Timing>> MeasureAsync(HttpClient client, string site, List<SampleCustomer> sample, int customers, int requests)
+    static async Task<List<Timing>> MeasureAsync(HttpClient client, string site, List<SampleCustomer> sample, int customers, int requests, int listRequests)
     {
         var byKind = sample.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.ToList());
         var random = new Random(ShopCustomers.Seed + 4);
@@ -63,9 +63,9 @@ static partial class CustomersBench
         foreach (var (name, query) in lists)
         {
             var url = $"/api/customers?site={site}&page_size=50{query}";
-            for (var i = 0; i < 2; i++) await ListAsync(client, url); // warm-up
+            await ListAsync(client, url); // warm-up
             var ms = new List<double>();
-            for (var i = 0; i < Math.Max(5, requests / 15); i++) ms.Add(await ListAsync(client, url));
+            for (var i = 0; i < listRequests; i++) ms.Add(await ListAsync(client, url));
             all.AddRange(ms);
             Add(Timing.Of(name, ms));
         }
