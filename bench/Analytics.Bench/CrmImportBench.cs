@@ -71,7 +71,7 @@ internal static class CrmImportBench
         }
     }
 
-    delegate void RowWriter(TextWriter text, string format, int index, Random random);
+    internal delegate void RowWriter(TextWriter text, string format, int index, Random random);
 
     static void Customers(TextWriter text, string format, int i, Random random)
     {
@@ -114,7 +114,7 @@ internal static class CrmImportBench
     }
 
     /// <summary>A body written while it is sent: chunked, generated row by row.</summary>
-    sealed class GeneratedBody(string kind, string format, int rows, RowWriter write) : HttpContent
+    internal sealed class GeneratedBody(string kind, string format, int rows, RowWriter write) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {

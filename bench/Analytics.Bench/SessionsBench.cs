@@ -174,8 +174,7 @@ public static class SessionsBench
     static async Task<(long Visitors, long Linked)> GenerateAsync(IClickHouse clickHouse, long total, long start, int days, string prefix, SessionDirtyMarks? marks)
     {
         var random = new Random(16);
-        string[] channels = ["direct", "organic", "paid", "social", "email", "referral"], devices = ["desktop", "mobile", "tablet"];
-        string[] browsers = ["Chrome", "Firefox", "Safari", "Edge"], countries = ["DE", "FR", "US", "NL", "AT", "CH"];
+        var traffic = new ShopTraffic(random);
         using var writer = new RowBinaryWriter(64 << 20);
         using var links = new RowBinaryWriter(1 << 20);
         var row = new EventRow { SiteId = Site, ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(start), Origin = "import" };
@@ -191,28 +190,18 @@ public static class SessionsBench
         long written = 0, visitors = 0, linked = 0, pending = 0;
         while (written < total)
         {
-            row.Vid = $"{prefix}{visitors++:x8}";
-            row.Device = devices[random.Next(devices.Length)];
-            row.Browser = browsers[random.Next(browsers.Length)];
-            row.Os = row.Device == "desktop" ? "Windows" : "Android";
-            row.Country = countries[random.Next(countries.Length)];
+            traffic.Visitor(row, $"{prefix}{visitors++:x8}");
             var sessions = random.Next(10) < 5 ? 1 : random.Next(2, 5);
             var lastTs = 0L;
             for (var s = 0; s < sessions && written < total; s++)
             {
                 var t = start + (long)(random.NextDouble() * (days * Day - 3_600_000));
                 var count = random.Next(10) < 4 ? 1 : random.Next(2, 13);
-                row.Channel = channels[random.Next(channels.Length)];
-                row.Source = row.Channel + ".example";
-                row.UtmCampaign = random.Next(4) == 0 ? "autumn" : "";
+                traffic.Session(row);
                 for (var e = 0; e < count && written < total; e++, written++, pending++)
                 {
                     t += random.Next(5_000, 300_000);
-                    row.EventId = Guid.NewGuid();
-                    row.TsMs = t;
-                    row.Type = e == 0 || random.Next(4) > 0 ? "pageview" : random.Next(20) == 0 ? "purchase" : "click";
-                    row.Path = $"/p/{random.Next(2000)}";
-                    row.IsBot = random.Next(100) == 0;
+                    traffic.Event(row, e, t);
                     row.Write(writer);
                     lastTs = Math.Max(lastTs, t);
                     (minTs, maxTs) = (Math.Min(minTs, t), Math.Max(maxTs, t));

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using Analytics.Tests.Infrastructure;
+using static Analytics.Bench.BenchSupport;
+
+namespace Analytics.Bench.Customers;
+
+/// <summary>
+/// <c>customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300]
+/// [--list-requests N] [--load-only]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
+/// through <c>/api/crm/*</c>, web traffic by RowBinary from a child process), then the 360-degree view and the
+/// customer list timed through HTTP as a service-role user, sequentially and with 4 clients.
+/// </summary>
+/// <summary>What one engine's run measured (written to the JSON).</summary>
+sealed record EngineResult(Dictionary<string, double> CrmRowsPerSecond, double EventsLoadSeconds, long Events, string LoadAverage, List<Timing> Timings);
+
+static partial class CustomersBench
+{
+    const string Token = "bench-admin-token-0123456789";
+
+    public static async Task<int> Run(string[] args)
+    {
+        var events = long.Parse(Option(args, "--events") ?? "10000000");
+        var customers = int.Parse(Option(args, "--customers") ?? "100000");
+        var days = int.Parse(Option(args, "--days") ?? "28");
+        var requests = int.Parse(Option(args, "--requests") ?? "300");
+        var listRequests = int.Parse(Option(args, "--list-requests") ?? Math.Max(5, requests / 15).ToString());
+        var engines = (Option(args, "--engines") ?? "embedded,server").Split(',');
+        var loadOnly = args.Contains("--load-only");
+        var root = FindRoot();
+        if (ReleaseService(root) is not { } app) return 1;
+        // The traffic's window ends at today's midnight (UTC): A/B/C and CLV count the last 12 months from now.
+        var end = DateTimeOffset.UtcNow.Date.Subtract(TimeSpan.Zero);
+        var endMs = new DateTimeOffset(end, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var clock = Stopwatch.StartNew();
+        var model = new ShopCustomers(customers, endMs, days);
+        Console.WriteLine($"customers {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
+        Console.WriteLine($"model: {customers:N0} customers ({model.Customers.Sum(c => c.CrmDevices.Count):N0} CRM devices, {model.Customers.Sum(c => c.IdentifyDevices.Count):N0} identify devices, " +
+                          $"{model.Customers.Count(c => c.SharedDevice is not null):N0} sharing a device), {model.Orders.Count:N0} orders " +
+                          $"(max {model.Customers.Max(c => c.Orders.Count):N0} a customer), {model.ContactCount:N0} contacts; {events:N0} events over {days} days to {end:yyyy-MM-dd} ({clock.Elapsed.TotalSeconds:F1} s)");
+        var results = new Dictionary<string, object>();
+        foreach (var engine in engines)
+        {
+            using var server = engine == "server" ? new ClickHouseServer() : null;
+            var dataDir = Directory.CreateTempSubdirectory("analytics-customers-bench-").FullName;
+            try
+            {
+                results[engine] = await RunEngineAsync(app, engine, server?.ConnectionString ?? "", dataDir, model, events, (requests, listRequests), loadOnly);
+            }
+            finally
+            {
+                try { Directory.Delete(dataDir, recursive: true); } catch (IOException e) { Console.Error.WriteLine($"{dataDir} not deleted: {e.Message}"); }
+            }
+        }
+        PrintSideBySide(results);
+        Console.WriteLine($"load average after: {LoadAverage()}");
+        var file = Path.Combine(root, "bench", "results", $"customers-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { events, customers, days, orders = model.Orders.Count, contacts = model.ContactCount, engines = results }, CustomersLoad.Json));
+        Console.WriteLine($"results: {file}");
+        return 0;
+    }
+
+    static async Task<object> RunEngineAsync(string app, string engine, string clickHouse, string dataDir, ShopCustomers model, long events, (int Views, int Lists) requests, bool loadOnly)
+    {
+        using var admin = Client(Token);
+        var service = StartService(app, admin.BaseAddress!, dataDir, Token, clickHouse);
+        string siteId, siteKey, serviceToken;
+        var crm = new Dictionary<string, double>();
+        try
+        {
+            await WaitReadyAsync(admin, service);
+            (siteId, siteKey) = await CreateSiteAsync(admin);
+            serviceToken = await ServiceUserAsync(admin, siteKey);
+            crm["customers"] = await ImportAsync(admin, siteKey, "customers", model.Customers.Count, (text, i) => model.WriteCustomer(text, i));
+            crm["orders"] = await ImportAsync(admin, siteKey, "orders", model.Orders.Count, (text, i) => model.WriteOrder(text, i));
+            var contacts = model.ContactsJson().GetEnumerator();
+            crm["contacts"] = await ImportAsync(admin, siteKey, "contacts", model.ContactCount, (text, _) => { contacts.MoveNext(); text.Write(contacts.Current); });
+            Console.WriteLine($"{engine}: CRM through /api/crm (JSON): customers {crm["customers"]:N0}/s, orders {crm["orders"]:N0}/s, contacts {crm["contacts"]:N0}/s");
+        }
+        finally
+        {
+            await StopAsync(service); // a stop drains the link spool into ClickHouse, and frees the embedded data path
+        }
+
+        var summaryFile = Path.Combine(dataDir, "load-summary.json");
+        var clock = Stopwatch.StartNew();
+        await LoadEventsAsync(engine, clickHouse, dataDir, siteId, model, events, summaryFile);
+        var loadSeconds = clock.Elapsed.TotalSeconds;
+        var summary = JsonSerializer.Deserialize<LoadSummary>(await File.ReadAllTextAsync(summaryFile), CustomersLoad.Json)!;
+        if (loadOnly) return new { crm_rows_per_second = crm, events_load_seconds = loadSeconds, summary.Events };
+
+        using var client = Client(serviceToken, admin.BaseAddress);
+        service = StartService(app, admin.BaseAddress!, dataDir, Token, clickHouse);
+        try
+        {
+            await WaitReadyAsync(admin, service);
+            Console.WriteLine($"{engine}: service up again, load average {LoadAverage()}");
+            var timings = await MeasureAsync(client, siteKey, summary.Sample, model.Customers.Count, requests.Views, requests.Lists);
+            Console.WriteLine();
+            Console.WriteLine($"{engine}: {summary.Events:N0} events, {model.Customers.Count:N0} customers, {model.Orders.Count:N0} orders; load average {LoadAverage()}");
+            Console.WriteLine($"  {"endpoint",-44} {"n",5} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
+            foreach (var t in timings)
+                Console.WriteLine($"  {t.Name,-44} {t.Count,5} {t.P50,8:F1} {t.P95,8:F1} {t.P99,8:F1} {t.Max,8:F1}");
+            return new EngineResult(crm, loadSeconds, summary.Events, LoadAverage(), timings);
+        }
+        finally
+        {
+            await StopAsync(service);
+        }
+    }
+
+    /// <summary>p50 / p95 of every endpoint, engines side by side (the figures issue 16 asks for).</summary>
+    static void PrintSideBySide(Dictionary<string, object> results)
+    {
+        var engines = results.Where(r => r.Value is EngineResult).ToDictionary(r => r.Key, r => (EngineResult)r.Value);
+        if (engines.Count == 0) return;
+        Console.WriteLine();
+        Console.WriteLine($"  {"p50 / p95 ms",-44}" + string.Concat(engines.Keys.Select(e => $"{e,22}")));
+        foreach (var name in engines.Values.First().Timings.Select(t => t.Name))
+            Console.WriteLine($"  {name,-44}" + string.Concat(engines.Values.Select(e => e.Timings.FirstOrDefault(t => t.Name == name) is { } t ? $"{t.P50,10:F0} / {t.P95,9:F0}" : $"{"-",22}")));
+    }
+
+    /// <summary>Runs <c>customers-load</c> as a child process (its own chDB, gone when it ends) and passes its output on.</summary>
+    static async Task LoadEventsAsync(string engine, string clickHouse, string dataDir, string siteId, ShopCustomers model, long events, string summaryFile)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        foreach (var a in new[] { "customers-load", "--site", siteId, "--customers", model.Customers.Count.ToString(), "--events", events.ToString(),
+                     "--days", model.Days.ToString(), "--end", model.EndMs.ToString(), "--summary", summaryFile,
+                     clickHouse.Length > 0 ? "--clickhouse" : "--path", clickHouse.Length > 0 ? clickHouse : Path.Combine(dataDir, "clickhouse") })
+            info.ArgumentList.Add(a);
+        using var loader = Process.Start(info)!;
+        loader.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.WriteLine(e.Data); };
+        loader.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("loader: " + e.Data); };
+        loader.BeginOutputReadLine();
+        loader.BeginErrorReadLine();
+        Console.WriteLine($"{engine}: loading {events:N0} events by RowBinary …");
+        await loader.WaitForExitAsync();
+        if (loader.ExitCode != 0) throw new InvalidOperationException($"customers-load exited with {loader.ExitCode}");
+    }
+
+    static HttpClient Client(string token, Uri? baseAddress = null)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress ?? new Uri($"http://127.0.0.1:{FreePort()}"), Timeout = TimeSpan.FromMinutes(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    /// <summary>SIGTERM, so that the service drains its spools and closes its engine, then waits (SIGKILL after 60 s).</summary>
+    static async Task StopAsync(Process service)
+    {
+        if (!service.HasExited)
+            using (var term = Process.Start("kill", ["-TERM", service.Id.ToString()])) await term.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try { await service.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            service.Kill(entireProcessTree: true);
+            await service.WaitForExitAsync();
+        }
+        service.Dispose();
+    }
+
+    static async Task<(string Id, string Key)> CreateSiteAsync(HttpClient http)
+    {
+        using var response = await http.PostAsJsonAsync("/api/sites", new { name = "Customers bench", domains = new[] { "shop.example" } });
+        response.EnsureSuccessStatusCode();
+        var site = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (site.GetProperty("id").GetString()!, site.GetProperty("key").GetString()!);
+    }
+
+    /// <summary>A user of the service role (customer service), member of the site: the view's everyday caller.</summary>
+    static async Task<string> ServiceUserAsync(HttpClient admin, string siteKey)
+    {
+        using var created = await admin.PostAsJsonAsync("/api/users", new { name = "Service desk", role = "service" });
+        created.EnsureSuccessStatusCode();
+        var user = await created.Content.ReadFromJsonAsync<JsonElement>();
+        using var member = await admin.PostAsJsonAsync($"/api/sites/{siteKey}/members", new { user_id = user.GetProperty("id").GetString() });
+        member.EnsureSuccessStatusCode();
+        return user.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>One CRM import as a generated JSON body; rows/s until the answer (every row stored by then).</summary>
+    static async Task<double> ImportAsync(HttpClient http, string siteKey, string kind, int rows, Action<TextWriter, int> write)
+    {
+        var content = new CrmImportBench.GeneratedBody(kind, "json", rows, (text, _, i, _) => write(text, i));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var clock = Stopwatch.StartNew();
+        using var response = await http.PostAsync($"/api/crm/{kind}?site={siteKey}", content);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{kind}: {(int)response.StatusCode}: {body}");
+        var upserted = JsonDocument.Parse(body).RootElement.GetProperty("upserted").GetInt64();
+        if (upserted != rows) throw new InvalidOperationException($"{kind}: upserted {upserted} of {rows}: {body[..Math.Min(body.Length, 2000)]}");
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+}
