@@ -96,7 +96,7 @@ internal sealed class ServiceUnderTest : IDisposable
         return null;
     }
 
-    static double Metric(string exposition, string name)
+    internal static double Metric(string exposition, string name)
     {
         foreach (var line in exposition.AsSpan().EnumerateLines())
         {
