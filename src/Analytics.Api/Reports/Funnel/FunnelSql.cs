@@ -45,8 +45,11 @@ public static class FunnelSql
         var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs + windowMs, carrier,
             Sql.Query($"tuple(path, name, {breakdownValue}, toUInt8(NOT empty(link_ms)))"));
         var stepTimes = Join(steps.Skip(1).Select((s, i) => Sql.Query($", arraySort(groupArrayIf(ts_ms, {Matches(s)})) AS {Name("times", i + 2)}")));
+        // The step's times go into the lambda as an argument (one copy per start), not captured: ClickHouse 18.16 loses a
+        // subquery's column that only a nested lambda captures ("Unknown identifier"). 18.16 has no arrayMax either.
         var chains = Join(steps.Skip(1).Select((_, i) => Sql.Query($"""
-            , arrayMap((s, p) -> if(p = 0, toUInt64(0), arrayFirst(t -> t > p AND t <= s + {windowMs}, {Name("times", i + 2)})), c1, {Name("c", i + 1)}) AS {Name("c", i + 2)}
+            , arrayMap((s, p, candidates) -> if(p = 0, toUInt64(0), arrayFirst(t -> t > p AND t <= s + {windowMs}, candidates)),
+                c1, {Name("c", i + 1)}, arrayResize([{Name("times", i + 2)}], length(c1), {Name("times", i + 2)})) AS {Name("c", i + 2)}
             """)));
         var levelArgs = Comma(steps.Select((_, i) => Sql.Query($"{Name("c", i + 1)}")));
         var levelParams = Comma(steps.Select((_, i) => Sql.Query($"{Name("x", i + 1)}")));
@@ -59,7 +62,7 @@ public static class FunnelSql
                 SELECT person, identified, starts,
                     arrayMap(x -> x.1, starts) AS c1 {chains},
                     arrayMap(({levelParams}) -> toUInt32(1 + {levelSum}), {levelArgs}) AS levels,
-                    arrayMax(levels) AS level,
+                    arrayReduce('max', levels) AS level,
                     arrayFirstIndex((l, top) -> l = top, levels, arrayResize(emptyArrayUInt32(), length(levels), level)) AS chosen
                 FROM
                 (
