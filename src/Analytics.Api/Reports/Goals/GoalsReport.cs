@@ -88,7 +88,7 @@ public sealed class GoalsHandler(IClickHouse clickHouse, ReportSql sql) : IReque
     {
         if (goals.Count == 0) return [];
         var numbers = goals.Select((g, i) => Sql.Query($"if({g.Matches()}, toUInt32({i + 1}), toUInt32(0))"))
-            .Aggregate((Sql?)null, (all, part) => all is { } a ? Sql.Query($"{a}, {part}") : part);
+            .Aggregate((Sql?)null, (all, part) => all is { } a ? Sql.Query($"{a}, {part}") : part)!.Value;
         var values = await sql.SessionValuesAsync(scope, GoalColumns, Sql.Query($"arrayJoin(arrayFilter(g -> g > 0, [{numbers}]))"), false, ct);
         return await clickHouse.QueryListAsync(Sql.Query($"SELECT value AS goal, count() AS sessions FROM ({values}) GROUP BY goal"), GoalRows.Default.GoalSessions, ct);
     }
