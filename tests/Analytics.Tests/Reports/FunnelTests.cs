@@ -100,6 +100,9 @@ public abstract class FunnelTests(ApiFactory api)
         var dropped = (await FunnelAsync(body, "?drop_off=2")).GetProperty("drop_off");
         Assert.Equal(["cust-2"], dropped.GetProperty("customers").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(1, dropped.GetProperty("total").GetInt64());
+        var secondPage = (await FunnelAsync(body, "?drop_off=2&page=2&page_size=1")).GetProperty("drop_off");
+        Assert.Empty(secondPage.GetProperty("customers").EnumerateArray());
+        Assert.Equal(1, secondPage.GetProperty("total").GetInt64());
         var first = (await FunnelAsync(new { body.site, body.from, body.to, body.window_seconds, body.steps, drop_off = 1 })).GetProperty("drop_off");
         Assert.Equal(["cust-1"], first.GetProperty("customers").EnumerateArray().Select(c => c.GetString()));
 
@@ -182,6 +185,7 @@ public abstract class FunnelTests(ApiFactory api)
     [InlineData("{\"site\": \"KEY\", \"steps\": [{\"type\": \"pageview\"}, {\"type\": \"purchase\"}], \"from\": \"yesterday\"}", "from")]
     [InlineData("{\"site\": \"KEY\", \"steps\": [", "steps[0]")]
     [InlineData("not json", "body")]
+    [InlineData("{\"site\": \"KEY\", \"steps\": [{\"type\": \"pageview\"}, {\"type\": \"purchase\"}], \"drop_off\": 1, \"page_size\": 0}", "page_size")]
     public async Task Bad_funnel_requests_answer_problem_json_naming_the_field(string body, string field)
     {
         var (key, _) = await SiteAsync();
