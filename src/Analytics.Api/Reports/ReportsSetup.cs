@@ -1,5 +1,7 @@
 using Analytics.Auth;
 using Analytics.Reports.Filters;
+using Analytics.Reports.Funnel;
+using Analytics.Reports.Goals;
 using Analytics.Reports.Pipeline;
 using Analytics.Sites;
 using FluentValidation;
@@ -26,6 +28,7 @@ public static class ReportsSetup
         builder.Services.AddSingleton<DataVersion>();
         builder.Services.AddSingleton<IValidator<OverviewReport>, OverviewValidator>();
         builder.Services.AddSingleton<IValidator<BreakdownReport>, BreakdownValidator>();
+        builder.Services.AddReportFunnelAndGoals();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -50,13 +53,15 @@ public static class ReportsSetup
         reports.MapGet("/breakdown", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new BreakdownReport(ReportInput.FromQuery(http.Request.Query), Query(http, "dimension"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<BreakdownAnswer>();
+        reports.MapFunnelAndGoals();
+        app.MapGoals();
     }
 
     /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>
-    static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint) => endpoint
+    internal static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint) => endpoint
         .Produces<TAnswer>(StatusCodes.Status200OK, "application/json", "text/csv")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound);
 
-    static string? Query(HttpContext http, string name) => http.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+    internal static string? Query(HttpContext http, string name) => http.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 }

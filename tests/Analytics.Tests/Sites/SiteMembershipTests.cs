@@ -59,6 +59,9 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/customers/{id}");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/overview");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/breakdown");
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/funnel");
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/goals");
+        Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)
@@ -87,6 +90,8 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains("GET /api/customers as service", opened);
         Assert.Contains("GET /api/customers/{id} as service", opened);
         Assert.Contains("GET /api/reports/overview as marketer", opened);
+        Assert.Contains("POST /api/reports/funnel as marketer", opened);
+        Assert.Contains("POST /api/sites/{key}/goals as marketer", opened);
     }
 
     [Fact]
