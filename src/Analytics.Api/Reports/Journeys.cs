@@ -119,16 +119,23 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
                     SELECT person, order_ms, order_vid, reported, if(crm_known = 1, crm_revenue, tracker_revenue) AS order_revenue
                     FROM
                     (
-                        SELECT person, order_key, min(event_ms) AS order_ms, argMin(event_vid, event_ms) AS order_vid,
-                            argMin(event_order, event_ms) AS order_id, argMin(event_revenue, event_ms) AS tracker_revenue,
-                            toUInt8(order_key IN (SELECT value.3 FROM ({reported}) WHERE type = 'purchase')) AS reported
+                        SELECT person, order_key, order_ms, order_vid, order_id, tracker_revenue, reported
                         FROM
                         (
-                            SELECT person, ts_ms AS event_ms, vid AS event_vid, value.1 AS event_order, value.2 AS event_revenue, value.3 AS order_key
-                            FROM ({everyPurchase})
-                            WHERE type = 'purchase'
-                        ) AS purchase_events
-                        GROUP BY person, order_key
+                            SELECT person, order_key, min(event_ms) AS order_ms, argMin(event_vid, event_ms) AS order_vid,
+                                argMin(event_order, event_ms) AS order_id, argMin(event_revenue, event_ms) AS tracker_revenue
+                            FROM
+                            (
+                                SELECT person, ts_ms AS event_ms, vid AS event_vid, value.1 AS event_order, value.2 AS event_revenue, value.3 AS order_key
+                                FROM ({everyPurchase})
+                                WHERE type = 'purchase'
+                            ) AS purchase_events
+                            GROUP BY person, order_key
+                        ) AS grouped_orders
+                        ANY LEFT JOIN
+                        (
+                            SELECT value.3 AS order_key, toUInt8(1) AS reported FROM ({reported}) WHERE type = 'purchase' GROUP BY order_key
+                        ) AS reported_orders USING order_key
                     ) AS person_orders
                     ANY LEFT JOIN
                     (
@@ -159,7 +166,6 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
                     arraySort((x, k) -> k, groupArray(channel), starts) AS session_channels,
                     arraySort((x, k) -> k, groupArray(utm_campaign), starts) AS session_campaigns
                 FROM ({sessions}) AS all_sessions
-                WHERE person IN (SELECT person FROM ({reported}) WHERE type = 'purchase')
                 GROUP BY person
             ) AS person_sessions USING person
             """);

@@ -24,7 +24,7 @@ public sealed class SessionPages(ReportSql sql, IOptions<Analytics.Sessions.Sess
         var pageviews = ReportSql.Events(scope with { Conditions = [] }, scope.FromMs, pageviewsEnd, page, page.Value, pageviewsOnly: true);
         // Lambdas get the session's bounds as arrays, not captured: ClickHouse 18.16 loses a JOIN column only a lambda captures.
         return Sql.Query($"""
-            SELECT person, start_ms, arrayFilter((p, q) -> p != q, session_paths, arrayPushFront(arrayPopBack(session_paths), {NoPath})) AS pages
+            SELECT person, start_ms, arrayFilter((p, q) -> p != q, session_paths, arrayPopBack(arrayPushFront(session_paths, {NoPath}))) AS pages
             FROM
             (
                 SELECT person, start_ms,

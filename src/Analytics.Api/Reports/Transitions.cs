@@ -60,9 +60,9 @@ public sealed class TransitionsHandler(IClickHouse clickHouse, SessionPages page
             (
                 SELECT arrayConcat(
                     arrayMap(p -> ('previous', p), arrayReduce('groupUniqArray',
-                        arrayFilter((before, p) -> p = {page}, arrayPushFront(arrayPopBack(pages), {TransitionsReport.Entrance}), pages))),
+                        arrayFilter((before, p) -> p = {page}, arrayPopBack(arrayPushFront(pages, {TransitionsReport.Entrance})), pages))),
                     arrayMap(p -> ('next', p), arrayReduce('groupUniqArray',
-                        arrayFilter((after, p) -> p = {page}, arrayPushBack(arrayPopFront(pages), {TransitionsReport.Exit}), pages)))) AS transitions
+                        arrayFilter((after, p) -> p = {page}, arrayPopFront(arrayPushBack(pages, {TransitionsReport.Exit})), pages)))) AS transitions
                 FROM ({sessions}) AS session_pages
                 WHERE has(pages, {page})
             ) AS page_sessions
