@@ -4,6 +4,7 @@ using System.Text.Json;
 using Analytics.Ingestion;
 using Analytics.Tests.Infrastructure;
 using Analytics.Tests.Sessions;
+using Analytics.Tests.Sites;
 
 namespace Analytics.Tests.Reports;
 
@@ -136,6 +137,29 @@ public abstract class PathReportsTests(ApiFactory api)
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)response.StatusCode} {body}");
             Assert.Contains($"\"field\":\"{field}\"", body.Replace(" ", ""));
+        }
+    }
+
+    [Fact]
+    public async Task Transitions_paths_and_journeys_answer_members_only_and_csv()
+    {
+        var site = await api.CreateSiteAsync("members-paths.example");
+        var member = await Users.CreateAsync(api, "marketer");
+        var stranger = await Users.CreateAsync(api, "marketer");
+        var service = await Users.CreateAsync(api, "service");
+        foreach (var user in new[] { member, service }) await Users.AddMemberAsync(api, site, user.Id);
+        foreach (var (report, header) in new[]
+                 {
+                     ("transitions?page=/", "direction,path,sessions"), ("paths?to_page=/", "source_step,source_path,target_step,target_path,sessions"),
+                     ("journeys?limit=5", "kind,name,conversions,revenue,first_touch,last_touch,linear"),
+                 })
+        {
+            var path = $"/api/reports/{report}&site={site}";
+            var answer = await api.As(member.Token).GetAsync(path + "&format=csv");
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(header, (await answer.Content.ReadAsStringAsync()).Split("\r\n")[0]);
+            Assert.Equal(HttpStatusCode.NotFound, (await api.As(stranger.Token).GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await api.As(service.Token).GetAsync(path)).StatusCode);
         }
     }
 }
