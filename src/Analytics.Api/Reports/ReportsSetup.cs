@@ -29,6 +29,10 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<OverviewReport>, OverviewValidator>();
         builder.Services.AddSingleton<IValidator<BreakdownReport>, BreakdownValidator>();
         builder.Services.AddReportFunnelAndGoals();
+        builder.Services.AddSingleton<SessionPages>();
+        builder.Services.AddSingleton<IValidator<TransitionsReport>, TransitionsValidator>();
+        builder.Services.AddSingleton<IValidator<PathsReport>, PathsValidator>();
+        builder.Services.AddSingleton<IValidator<JourneysReport>, JourneysValidator>();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -55,6 +59,16 @@ public static class ReportsSetup
             .Answers<BreakdownAnswer>();
         reports.MapFunnelAndGoals();
         app.MapGoals();
+        reports.MapGet("/transitions", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new TransitionsReport(ReportInput.FromQuery(http.Request.Query), Query(http, "page"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<TransitionsAnswer>();
+        reports.MapGet("/paths", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new PathsReport(ReportInput.FromQuery(http.Request.Query), Query(http, "from_page"), Query(http, "to_page"),
+                Query(http, "depth"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<PathsAnswer>();
+        reports.MapGet("/journeys", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new JourneysReport(ReportInput.FromQuery(http.Request.Query), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<JourneysAnswer>();
     }
 
     /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>
