@@ -26,6 +26,10 @@ public static class ReportsSetup
         builder.Services.AddSingleton<DataVersion>();
         builder.Services.AddSingleton<IValidator<OverviewReport>, OverviewValidator>();
         builder.Services.AddSingleton<IValidator<BreakdownReport>, BreakdownValidator>();
+        builder.Services.AddSingleton<IValidator<RetentionReport>, RetentionValidator>();
+        builder.Services.AddSingleton<IValidator<FormsReport>, FormsValidator>();
+        builder.Services.AddSingleton<IValidator<AbcReport>, AbcValidator>();
+        builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -50,6 +54,18 @@ public static class ReportsSetup
         reports.MapGet("/breakdown", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new BreakdownReport(ReportInput.FromQuery(http.Request.Query), Query(http, "dimension"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<BreakdownAnswer>();
+        reports.MapGet("/retention", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new RetentionReport(ReportInput.FromQuery(http.Request.Query), Query(http, "cohort"), Query(http, "period"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<RetentionAnswer>();
+        reports.MapGet("/forms", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new FormsReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<FormsAnswer>();
+        reports.MapGet("/abc", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new AbcReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<AbcAnswer>();
+        reports.MapGet("/realtime", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<RealtimeAnswer>();
     }
 
     /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>
