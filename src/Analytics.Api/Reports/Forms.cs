@@ -62,11 +62,13 @@ public sealed class FormsHandler(IClickHouse clickHouse) : IRequestHandler<Forms
             GROUP BY form
             """), FormRows.Default.FormCounts, ct);
         // A submit's time: from the visitor's latest start of the same form at or before it (a submit without one has none).
+        // The submit goes into the lambdas as an array as long as starts, not captured: 18.16 loses a captured column here ("Unknown identifier").
+        var submitPerStart = Sql.Query($"arrayResize(emptyArrayUInt64(), length(starts), submit)");
         var submitTimes = clickHouse.QueryListAsync(Sql.Query($"""
             SELECT form, {Median(Sql.Query($"groupArray(seconds)"))} AS median
             FROM
             (
-                SELECT form, arrayMap(t -> (t - arrayReduce('max', arrayFilter(s -> s <= t, starts))) / 1000, arrayFilter(t -> arrayExists(s -> s <= t, starts), submits)) AS durations
+                SELECT form, (submit - arrayReduce('max', arrayFilter((s, t) -> s <= t, starts, {submitPerStart}))) / 1000 AS seconds
                 FROM
                 (
                     SELECT form, groupArrayIf(ts_ms, type = 'form_start') AS starts, groupArrayIf(ts_ms, type = 'form_submit') AS submits
@@ -74,8 +76,9 @@ public sealed class FormsHandler(IClickHouse clickHouse) : IRequestHandler<Forms
                     WHERE type IN ('form_start', 'form_submit')
                     GROUP BY vid, form
                 )
+                ARRAY JOIN submits AS submit
+                WHERE arrayExists((s, t) -> s <= t, starts, {submitPerStart})
             )
-            ARRAY JOIN durations AS seconds
             GROUP BY form
             """), FormRows.Default.FormMedian, ct);
         var fields = clickHouse.QueryListAsync(Sql.Query($"""

@@ -47,6 +47,7 @@ public static class ReportsSetup
     public static void MapReports(this WebApplication app)
     {
         app.Services.GetRequiredService<ReportMetrics>(); // the report metrics are on /metrics (at 0) before the first report
+        ReportSql.AbcThresholds = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Analytics.Customers.CustomerOptions>>().Value;
         var reports = app.MapGroup("/api/reports").RequireAuthorization(Roles.Marketer).WithMetadata(SiteScopedEndpoint.Instance);
         reports.MapGet("/overview", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new OverviewReport(ReportInput.FromQuery(http.Request.Query), Query(http, "interval"), http.User, DateTimeOffset.UtcNow), mediator, ct))

@@ -59,6 +59,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/customers/{id}");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/overview");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/breakdown");
+        foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)
