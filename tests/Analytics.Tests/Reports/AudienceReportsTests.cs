@@ -258,6 +258,29 @@ public abstract class AudienceReportsTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task The_crm_segment_breaks_down_persons_by_their_customer_record_with_anonymous_visitors_apart()
+    {
+        var (key, id) = await BerlinSiteAsync(api, "segment-breakdown");
+        var (events, links, _) = Customers(id);
+        await SessionData.InsertAsync(api.ClickHouse, events);
+        await SessionData.InsertAsync(api.ClickHouse, links);
+        var segments = new Dictionary<string, string> { ["k1"] = "vip", ["k2"] = "vip", ["k3"] = "new" };
+        foreach (var (customer, segment) in segments)
+            await api.ClickHouse.ExecuteAsync(Analytics.Storage.Sql.Query($"INSERT INTO customers (site_id, customer_id, segment, version) VALUES ({id}, {customer}, {segment}, 1)"));
+        await api.ClickHouse.ExecuteAsync(Analytics.Storage.Sql.Query($"INSERT INTO customers (site_id, customer_id, segment, version) VALUES ({id}, 'k1', 'gold', 2)"));
+        segments["k1"] = "gold"; // the latest import wins
+
+        string SegmentOf(EventRow e) => links.Any(l => l.VisitorId == e.Vid) ? segments.GetValueOrDefault(SessionData.Person(e.Vid, e.TsMs, links), "(none)") : "anonymous";
+        var inRange = events.Where(e => e.TsMs >= FromMs && e.TsMs < ToMs).ToList();
+        var rows = (await GetAsync(api, $"/api/reports/breakdown?site={key}&{Range}&dimension=crm_segment&limit=10"))
+            .GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("value").GetString()!, r => r.GetProperty("visitors").GetInt64());
+        var expected = inRange.GroupBy(SegmentOf).ToDictionary(g => g.Key, g => (long)g.Select(e => SessionData.Person(e.Vid, e.TsMs, links)).Distinct().Count());
+        Assert.Equal(expected.OrderBy(e => e.Key), rows.OrderBy(r => r.Key));
+        var vip = await GetAsync(api, $"/api/reports/overview?site={key}&{Range}&filter=crm_segment:is:vip");
+        Assert.Equal(1, vip.GetProperty("visitors").GetInt64());
+    }
+
+    [Fact]
     public async Task Realtime_counts_the_persons_of_the_last_five_minutes_with_their_pages_and_sources_and_is_never_cached()
     {
         var (key, id) = await BerlinSiteAsync(api, "realtime");
