@@ -146,6 +146,10 @@ public abstract class AudienceReportsTests(ApiFactory api)
             Assert.Equal(want.Returning.Select(n => Math.Round((double)n / want.Persons, 4)), got.GetProperty("rates").EnumerateArray().Select(r => r.GetDouble()));
         }
         Assert.Equal(cohort == "first_visit" ? "first_visit" : "first_purchase", answer.GetProperty("cohort").GetString());
+        var csv = (await api.Admin().GetStringAsync($"/api/reports/retention?site={key}&{Range}&cohort={cohort}&period={period}{filterQuery}&format=csv"))
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("start,period,persons,returning,rate", csv[0]);
+        Assert.Equal(expected.Sum(c => c.Returning.Length), csv.Length - 1);
         if (cohort == "first_visit" && filter.Length == 0)
         {
             // The midnight visitor is in the Berlin week of Monday 23 March (UTC would say the week of the 16th) and
@@ -302,6 +306,8 @@ public abstract class AudienceReportsTests(ApiFactory api)
         Assert.Equal(3, answer.GetProperty("pageviews").GetInt64());
         Assert.Equal([("/a", 2L), ("/b", 1L)], answer.GetProperty("pages").EnumerateArray().Select(p => (p.GetProperty("path").GetString(), p.GetProperty("persons").GetInt64())));
         Assert.Equal([("(none)", 1L), ("Google", 1L)], answer.GetProperty("sources").EnumerateArray().Select(p => (p.GetProperty("source").GetString(), p.GetProperty("persons").GetInt64())));
+        var csv = await api.Admin().GetStringAsync($"/api/reports/realtime?site={key}&format=csv");
+        Assert.StartsWith("kind,value,persons\r\ntotal,,3\r\npage,/a,2\r\n", csv);
         var again = await GetAsync(api, $"/api/reports/realtime?site={key}&filter=page:is:/a");
         Assert.Equal(2, again.GetProperty("persons").GetInt64());
         await GetAsync(api, $"/api/reports/realtime?site={key}&filter=page:is:/a");

@@ -77,6 +77,9 @@ public abstract class FormsReportTests(ApiFactory api)
         var query = filter.Length == 0 ? "" : "&filter=" + Uri.EscapeDataString(filter);
         var forms = (await AudienceReportsTests.GetAsync(api, $"/api/reports/forms?site={key}&{Range}{query}")).GetProperty("forms").EnumerateArray().ToList();
 
+        var csv = (await api.Admin().GetStringAsync($"/api/reports/forms?site={key}&{Range}{query}&format=csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("form,field,starts,submits,abandons,abandon_rate,median_seconds_to_submit,interactions,median_seconds,last_before_abandon", csv[0]);
+        Assert.Equal(forms.Sum(f => 1 + f.GetProperty("fields").GetArrayLength()), csv.Length - 1);
         var counted = events.Where(e => e.TsMs >= FromMs && (filter.Length == 0 || e.Country == "DE")).ToList();
         var expected = counted.GroupBy(e => Prop(e, "form")).OrderByDescending(g => g.Count(e => e.Type == "form_start")).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         Assert.Equal(expected.Select(g => g.Key), forms.Select(f => f.GetProperty("form").GetString()));
