@@ -11,7 +11,7 @@ namespace Analytics.Tests.Reports;
 
 /// <summary>
 /// Retention, A/B/C, the class filter and realtime over generated traffic on both engines (site in Europe/Berlin),
-/// each expected answer computed here from DESIGN.md's definitions. Forms are in <see cref="FormsReportTests"/>.
+/// each expected answer computed here from DESIGN.md's definitions. Forms and realtime have their own files.
 /// </summary>
 public abstract class AudienceReportsTests(ApiFactory api)
 {
@@ -282,57 +282,6 @@ public abstract class AudienceReportsTests(ApiFactory api)
         Assert.Equal(expected.OrderBy(e => e.Key), rows.OrderBy(r => r.Key));
         var vip = await GetAsync(api, $"/api/reports/overview?site={key}&{Range}&filter=crm_segment:is:vip");
         Assert.Equal(1, vip.GetProperty("visitors").GetInt64());
-    }
-
-    [Fact]
-    public async Task Realtime_counts_the_persons_of_the_last_five_minutes_with_their_pages_and_sources_and_is_never_cached()
-    {
-        var (key, id) = await BerlinSiteAsync(api, "realtime");
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var events = new List<EventRow>
-        {
-            SessionData.Event(id, "now1", now - 30_000, "pageview", "/a", "organic_search", source: "Google"),
-            SessionData.Event(id, "now1", now - 20_000, "pageview", "/b", "internal", source: "realtime.example"),
-            SessionData.Event(id, "now2", now - 60_000, "pageview", "/a", "direct"),
-            SessionData.Event(id, "now3", now - 90_000, "click", "/c", "internal"),
-            SessionData.Event(id, "before", now - 6 * 60_000, "pageview", "/old", "organic_search", source: "Google"),
-            SessionData.Event(id, "bot", now - 10_000, "pageview", "/a", "direct", bot: true),
-        };
-        await SessionData.InsertAsync(api.ClickHouse, events);
-
-        var hits = await MetricAsync("analytics_report_cache_hits_total");
-        var answer = await GetAsync(api, $"/api/reports/realtime?site={key}");
-        Assert.Equal(3, answer.GetProperty("persons").GetInt64());
-        Assert.Equal(3, answer.GetProperty("pageviews").GetInt64());
-        Assert.Equal([("/a", 2L), ("/b", 1L)], answer.GetProperty("pages").EnumerateArray().Select(p => (p.GetProperty("path").GetString(), p.GetProperty("persons").GetInt64())));
-        Assert.Equal([("(none)", 1L), ("Google", 1L)], answer.GetProperty("sources").EnumerateArray().Select(p => (p.GetProperty("source").GetString(), p.GetProperty("persons").GetInt64())));
-        var csv = await api.Admin().GetStringAsync($"/api/reports/realtime?site={key}&format=csv");
-        Assert.StartsWith("kind,value,persons\r\ntotal,,3\r\npage,/a,2\r\n", csv);
-        var again = await GetAsync(api, $"/api/reports/realtime?site={key}&filter=page:is:/a");
-        Assert.Equal(2, again.GetProperty("persons").GetInt64());
-        await GetAsync(api, $"/api/reports/realtime?site={key}&filter=page:is:/a");
-        Assert.Equal(hits, await MetricAsync("analytics_report_cache_hits_total"));
-    }
-
-    [Theory]
-    [InlineData("retention", "cohort=second_visit", "cohort")]
-    [InlineData("retention", "period=day", "period")]
-    [InlineData("forms", "filter=colour:is:red", "filter")]
-    [InlineData("abc", "from=2026-03-30&to=2026-03-01", "to")]
-    [InlineData("realtime", "filter=segment:is:vip", "filter")]
-    public async Task Bad_parameters_of_these_reports_answer_problem_json_naming_the_parameter(string report, string query, string field)
-    {
-        var (key, _) = await BerlinSiteAsync(api, "bad-" + report);
-        var response = await api.Admin().GetAsync($"/api/reports/{report}?site={key}&{query}");
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
-        Assert.Contains(field, errors);
-    }
-
-    async Task<long> MetricAsync(string name)
-    {
-        var line = (await api.Admin().GetStringAsync("/metrics")).Split('\n').SingleOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
     }
 }
 
