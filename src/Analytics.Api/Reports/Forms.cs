@@ -98,7 +98,7 @@ public sealed class FormsHandler(IClickHouse clickHouse) : IRequestHandler<Forms
         var fieldsOf = (await fields).ToLookup(f => f.Form);
         var rows = (await forms).Where(f => f.Starts + f.Submits + f.Abandons > 0)
             .OrderByDescending(f => f.Starts).ThenBy(f => f.Form, StringComparer.Ordinal)
-            .Select(f => new FormRow(f.Form, f.Starts, f.Submits, f.Abandons, OverviewHandler.Rate(f.Abandons, f.Starts),
+            .Select(f => new FormRow(f.Form.Length == 0 ? BreakdownReport.None : f.Form, f.Starts, f.Submits, f.Abandons, OverviewHandler.Rate(f.Abandons, f.Starts),
                 Math.Round(medians.GetValueOrDefault(f.Form), 1),
                 fieldsOf[f.Form].OrderByDescending(x => x.Interactions).ThenByDescending(x => x.LastBeforeAbandon).ThenBy(x => x.Field, StringComparer.Ordinal)
                     .Select(x => new FormField(x.Field, x.Interactions, Math.Round(x.Median, 1), x.LastBeforeAbandon)).ToList()))
