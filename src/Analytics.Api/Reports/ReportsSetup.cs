@@ -33,6 +33,10 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<TransitionsReport>, TransitionsValidator>();
         builder.Services.AddSingleton<IValidator<PathsReport>, PathsValidator>();
         builder.Services.AddSingleton<IValidator<JourneysReport>, JourneysValidator>();
+        builder.Services.AddSingleton<IValidator<RetentionReport>, RetentionValidator>();
+        builder.Services.AddSingleton<IValidator<FormsReport>, FormsValidator>();
+        builder.Services.AddSingleton<IValidator<AbcReport>, AbcValidator>();
+        builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -50,6 +54,7 @@ public static class ReportsSetup
     public static void MapReports(this WebApplication app)
     {
         app.Services.GetRequiredService<ReportMetrics>(); // the report metrics are on /metrics (at 0) before the first report
+        ReportSql.AbcThresholds = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Analytics.Customers.CustomerOptions>>().Value;
         var reports = app.MapGroup("/api/reports").RequireAuthorization(Roles.Marketer).WithMetadata(SiteScopedEndpoint.Instance);
         reports.MapGet("/overview", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new OverviewReport(ReportInput.FromQuery(http.Request.Query), Query(http, "interval"), http.User, DateTimeOffset.UtcNow), mediator, ct))
@@ -69,6 +74,18 @@ public static class ReportsSetup
         reports.MapGet("/journeys", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new JourneysReport(ReportInput.FromQuery(http.Request.Query), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<JourneysAnswer>();
+        reports.MapGet("/retention", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new RetentionReport(ReportInput.FromQuery(http.Request.Query), Query(http, "cohort"), Query(http, "period"), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<RetentionAnswer>();
+        reports.MapGet("/forms", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new FormsReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<FormsAnswer>();
+        reports.MapGet("/abc", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new AbcReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<AbcAnswer>();
+        reports.MapGet("/realtime", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<RealtimeAnswer>();
     }
 
     /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>

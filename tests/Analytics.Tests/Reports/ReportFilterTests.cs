@@ -15,6 +15,8 @@ public class ReportFilterTests
     [InlineData("channel:in:social|email|social", "channel", FilterOperator.In, "email|social")]
     [InlineData("utm_source:is:", "utm_source", FilterOperator.Is, "")]
     [InlineData("language:is:de-DE", "language", FilterOperator.Is, "de-DE")]
+    [InlineData("customer_class:in:B|A", "customer_class", FilterOperator.In, "A|B")]
+    [InlineData("crm_segment:is:vip", "crm_segment", FilterOperator.Is, "vip")]
     public void A_filter_reads_dimension_operator_and_value(string text, string dimension, FilterOperator op, string values)
     {
         var condition = ReportFilterParser.ParseCondition(text, out var error);
@@ -29,7 +31,7 @@ public class ReportFilterTests
     [InlineData("colour:is:red", "not a dimension")]
     [InlineData("country:equals:DE", "not an operator")]
     [InlineData("entry_page:is:/", "not a filter")]
-    [InlineData("customer_class:is:A", "not available yet")]
+    [InlineData("segment:is:vip", "not available yet")]
     [InlineData("page:contains:", "needs a value")]
     public void A_bad_filter_says_what_is_wrong(string text, string message)
     {
@@ -46,6 +48,23 @@ public class ReportFilterTests
         Assert.Equal("AND positionCaseInsensitiveUTF8(`path`, 'o\\'neil') > 0", Sql("page:contains:o'neil"));
         Assert.Equal("AND `channel` IN ('email', 'social')", Sql("channel:in:social|email"));
         Assert.Equal("AND `lang` = 'de'", Sql("language:is:de"));
+    }
+
+    [Fact]
+    public void A_person_dimension_joins_the_person_facts_only_when_a_filter_or_breakdown_names_it()
+    {
+        ReportScope Scope(params string[] filters) =>
+            ReportScope.Resolve(new ReportInput("k1", "2026-03-01", "2026-03-31", filters), Berlin, DateTimeOffset.UnixEpoch);
+        var plain = ReportSql.Events(Scope("country:is:DE")).Text;
+        Assert.DoesNotContain("abc_class", plain);
+        Assert.DoesNotContain("person_segment", plain);
+        var byClass = ReportSql.Events(Scope("customer_class:is:A")).Text;
+        Assert.Contains("AS abc_class", byClass);
+        Assert.Contains("AND if(empty(link_ms), 'anonymous', if(abc_class = '', 'C', abc_class)) = 'A'", byClass);
+        Assert.DoesNotContain("person_segment", byClass);
+        var both = ReportSql.Events(Scope("customer_class:is:A", "crm_segment:is:vip")).Text;
+        Assert.Contains("AS person_segment", both);
+        Assert.Contains("AS abc_class", both);
     }
 
     [Fact]

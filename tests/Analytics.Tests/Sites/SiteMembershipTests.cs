@@ -62,6 +62,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/funnel");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
+        foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)

@@ -9,7 +9,7 @@ public enum DimensionSource
     Event,
     /// <summary>A fact of the session (entry and exit page, its first event's channel, source, campaign): a breakdown over the sessions, not a filter yet.</summary>
     Session,
-    /// <summary>A fact of the person (customer class, segment): named here so that the model stays open; not built yet.</summary>
+    /// <summary>A fact of the person (A/B/C class, CRM segment), joined by <see cref="ReportSql"/> onto each event: filters and breakdowns alike.</summary>
     Person,
 }
 
@@ -22,10 +22,10 @@ public sealed record ReportDimension(string Name, DimensionSource Source, Sql Va
     /// <summary>A session without a value has none to show (entry/exit page of a session without a pageview).</summary>
     public bool SkipsEmpty { get; init; }
 
-    public bool CanFilter => Source == DimensionSource.Event;
-    public bool CanBreakDown => Source is DimensionSource.Event or DimensionSource.Session;
-    /// <summary>Names a dimension that is part of the model but not answered yet (customer class, segment).</summary>
-    public bool Available => Source != DimensionSource.Person;
+    public bool CanFilter => Available && Source is DimensionSource.Event or DimensionSource.Person;
+    public bool CanBreakDown => Available;
+    /// <summary>False for a dimension that is part of the model but not answered yet (<c>segment</c>: saved segments).</summary>
+    public bool Available { get; init; } = true;
 }
 
 /// <summary>
@@ -65,8 +65,11 @@ public static class ReportDimensions
                 consent_marketing = 1, 'marketing', 'none')
             """), ["consent_analytics", "consent_marketing"]),
         new("identified", DimensionSource.Event, Sql.Query($"if(empty(link_ms), 'anonymous', 'identified')"), []),
-        new("customer_class", DimensionSource.Person, Sql.Query($"''"), []),
-        new("segment", DimensionSource.Person, Sql.Query($"''"), []),
+        // The person's A/B/C class over the report's range (the abc report's ranking); 'anonymous' for a visitor never linked.
+        new("customer_class", DimensionSource.Person, Sql.Query($"if(empty(link_ms), 'anonymous', if(abc_class = '', 'C', abc_class))"), []),
+        // The CRM's customers.segment of the person; 'anonymous' for a visitor never linked. `segment` stays free for saved segments.
+        new("crm_segment", DimensionSource.Person, Sql.Query($"if(empty(link_ms), 'anonymous', person_segment)"), []),
+        new("segment", DimensionSource.Person, Sql.Query($"''"), []) { Available = false },
     ];
 
     static readonly Dictionary<string, ReportDimension> byName = All.ToDictionary(d => d.Name, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Analytics.Customers;
 using Analytics.Identity;
 using Analytics.Sessions;
 using Analytics.Storage;
@@ -25,24 +26,76 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
     /// </summary>
     public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false)
     {
-        var columns = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
-            .Distinct(StringComparer.Ordinal).Select(c => Sql.Query($", {new SqlIdentifier(c)}"));
+        var columnNames = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
+            .Distinct(StringComparer.Ordinal).ToList();
+        var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
-        return Sql.Query($"""
-            SELECT ts, ts_ms, type, vid, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person {valueColumn}
-            FROM
-            (
-                SELECT ts, ts_ms, type, vid {Join(columns)}
-                FROM events
-                WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
-                    AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-                    AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)}
-            ) AS site_events
+        var siteEvents = Sql.Query($"""
+            SELECT ts, ts_ms, type, vid {Join(columns)}
+            FROM events
+            WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
+                AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
+                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)}
+            """);
+        var personDimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension)
+            .Where(d => d?.Source == DimensionSource.Person).Select(d => d!).DistinctBy(d => d.Name).ToList();
+        if (personDimensions.Count == 0)
+            return Sql.Query($"""
+                SELECT ts, ts_ms, type, vid, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person {valueColumn}
+                FROM ({siteEvents}) AS site_events
+                ANY LEFT JOIN ({PersonSql.LinksByVisitor(scope.Site.Id)}) AS visitor_links USING vid
+                WHERE 1 {Join(scope.Conditions.Select(Condition))}
+                """);
+        // Facts of the person join on the person, one layer each (one JOIN per SELECT on 18.16), carrying every column.
+        var carried = new List<string> { "ts", "ts_ms", "type", "vid", "person", "link_ms" };
+        carried.AddRange(columnNames);
+        var layer = Sql.Query($"""
+            SELECT ts, ts_ms, type, vid, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person, link_ms {Join(columns)}
+            FROM ({siteEvents}) AS site_events
             ANY LEFT JOIN ({PersonSql.LinksByVisitor(scope.Site.Id)}) AS visitor_links USING vid
+            """);
+        foreach (var dimension in personDimensions)
+        {
+            var (facts, column) = PersonFacts(dimension, scope);
+            layer = Sql.Query($"""
+                SELECT {List(carried)}, {new SqlIdentifier(column)}
+                FROM ({layer}) AS person_events
+                ANY LEFT JOIN ({facts}) AS person_facts USING person
+                """);
+            carried.Add(column);
+        }
+        return Sql.Query($"""
+            SELECT ts, ts_ms, type, vid, person {valueColumn}
+            FROM ({layer}) AS events_with_facts
             WHERE 1 {Join(scope.Conditions.Select(Condition))}
             """);
     }
+
+    /// <summary>
+    /// The A/B/C thresholds of <c>Customers:AbcA</c>/<c>AbcB</c> for the <c>customer_class</c> dimension, set once at startup
+    /// (<see cref="ReportsSetup.MapReports"/>): the event SQL is static, called by every report.
+    /// </summary>
+    public static CustomerOptions AbcThresholds { get; set; } = new();
+
+    /// <summary>
+    /// The facts of a person dimension, one row per customer (<c>person</c>, and the column its value reads):
+    /// <c>customer_class</c> the A/B/C class of the report's range (<see cref="AbcSql.Classes"/>, ranked customers
+    /// only: an unranked customer is C); <c>crm_segment</c> the CRM customer's latest <c>segment</c>.
+    /// </summary>
+    static (Sql Facts, string Column) PersonFacts(ReportDimension dimension, ReportScope scope) => dimension.Name switch
+    {
+        "customer_class" => (Sql.Query($"""
+            SELECT customer_id AS person, class AS abc_class FROM ({AbcSql.Classes(scope.Site.Id, scope.From, scope.To, AbcThresholds)})
+            """), "abc_class"),
+        "crm_segment" => (Sql.Query($"""
+            SELECT customer_id AS person, argMax(segment, version) AS person_segment FROM customers WHERE site_id = {scope.Site.Id} GROUP BY customer_id
+            """), "person_segment"),
+        _ => throw new InvalidOperationException($"No facts for the person dimension {dimension.Name}."),
+    };
+
+    static Sql List(IEnumerable<string> columns) =>
+        columns.Select(c => Sql.Query($"{new SqlIdentifier(c)}")).Aggregate((all, c) => Sql.Query($"{all}, {c}"));
 
     /// <summary>The events of the scope's own range.</summary>
     public static Sql Events(ReportScope scope) => Events(scope, scope.FromMs, scope.ToMs);

@@ -16,7 +16,7 @@ public sealed class ReportCaching<TMessage, TResponse>(ReportAnswerCache cache, 
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken ct)
     {
-        if (!cache.Enabled) return await next(message, ct);
+        if (!cache.Enabled || message is ILiveReport) return await next(message, ct);
         var key = $"{message.Report}|{message.Parameters}|{message.Scope().Key}|{await version.CurrentAsync(ct)}";
         if (cache.TryGet(key, out TResponse? answer))
         {
