@@ -91,10 +91,23 @@ public static class CustomerViewSql
         """);
     }
 
+    /// <summary>
+    /// The customer's contacts, latest version each. FINAL is narrowed by the primary key (the contact ids any version of
+    /// which names the customer) and the customer checked after the merge (a filter inside FINAL could
+    /// keep an older version that named it): FINAL over the site's whole table merged every
+    /// contact first (188 ms for 21 k contacts on 18.16; 11 ms narrowed).
+    /// </summary>
     public static Sql Contacts(string siteId, string customerId) => Sql.Query($"""
-        SELECT contact_id, toUnixTimestamp(ts) AS ts_s, channel, direction, kind, subject, outcome, cost
-        FROM contacts FINAL WHERE site_id = {siteId} AND customer_id = {customerId}
-        ORDER BY ts, contact_id
+        SELECT contact_id, ts_s, channel, direction, kind, subject, outcome, cost
+        FROM
+        (
+            SELECT contact_id, customer_id AS owner, toUnixTimestamp(ts) AS ts_s, channel, direction, kind, subject, outcome, cost
+            FROM contacts FINAL
+            WHERE site_id = {siteId}
+                AND contact_id IN (SELECT contact_id FROM contacts WHERE site_id = {siteId} AND customer_id = {customerId})
+        )
+        WHERE owner = {customerId}
+        ORDER BY ts_s, contact_id
         """);
 
     /// <summary>The newest consent proof of the devices: every proof states both purposes, so it is the latest of each.</summary>
