@@ -46,14 +46,16 @@ public static class ReportsSetup
         var reports = app.MapGroup("/api/reports").RequireAuthorization(Roles.Marketer).WithMetadata(SiteScopedEndpoint.Instance);
         reports.MapGet("/overview", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new OverviewReport(ReportInput.FromQuery(http.Request.Query), Query(http, "interval"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<OverviewAnswer>();
+            .Answers<OverviewAnswer>(ReportParameter.Interval);
         reports.MapGet("/breakdown", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new BreakdownReport(ReportInput.FromQuery(http.Request.Query), Query(http, "dimension"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<BreakdownAnswer>();
+            .Answers<BreakdownAnswer>(ReportParameter.Dimension, ReportParameter.Limit);
     }
 
-    /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>
-    static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint) => endpoint
+    /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the
+    /// shared query parameters and its own.</summary>
+    static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint, params ReportParameter[] ownParameters) =>
+        ReportParameter.Describe(endpoint, ownParameters)
         .Produces<TAnswer>(StatusCodes.Status200OK, "application/json", "text/csv")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound);
