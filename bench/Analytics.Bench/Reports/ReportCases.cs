@@ -9,8 +9,11 @@ namespace Analytics.Bench.Reports;
 /// </summary>
 sealed record ReportCase(string Name, string Method, string Path, string Query, string? Body, Func<ReportRange, Sql[]> Floor);
 
-/// <summary>The bench's site and range: <c>days</c> whole UTC days from <c>start</c>.</summary>
-sealed record ReportRange(string Site, DateOnly FirstDay, int Days)
+/// <summary>
+/// The bench's site and range: <c>days</c> whole UTC days from <c>FirstDay</c>. Requests name the site by its key,
+/// stored rows (and so the floors) by its id.
+/// </summary>
+sealed record ReportRange(string Site, string SiteId, DateOnly FirstDay, int Days)
 {
     public long FromMs => new DateTimeOffset(FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
     public long ToMs => FromMs + Days * 86_400_000L;
@@ -45,13 +48,13 @@ static class ReportCases
         new("goals", "GET", "/api/reports/goals", "", null, Goals),
     ];
 
-    static Sql Persons(ReportRange r) => PersonSql.EventsWithPerson(r.Site, r.FromMs, r.ToMs);
+    static Sql Persons(ReportRange r) => PersonSql.EventsWithPerson(r.SiteId, r.FromMs, r.ToMs);
 
     /// <summary>The stored sessions of the range: each day's current generation (docs/sessions.md "Stored sessions").</summary>
     static Sql Stored(ReportRange r) => Sql.Query($"""
         SELECT * FROM sessions
-        WHERE site_id = {r.Site} AND day >= toDate({r.FirstDay.ToString("yyyy-MM-dd")}) AND day <= toDate({r.LastDay.ToString("yyyy-MM-dd")})
-            AND (day, generation) IN (SELECT day, argMax(generation, version) FROM session_days WHERE site_id = {r.Site} GROUP BY day)
+        WHERE site_id = {r.SiteId} AND day >= toDate({r.FirstDay.ToString("yyyy-MM-dd")}) AND day <= toDate({r.LastDay.ToString("yyyy-MM-dd")})
+            AND (day, generation) IN (SELECT day, argMax(generation, version) FROM session_days WHERE site_id = {r.SiteId} GROUP BY day)
         """);
 
     /// <summary>Pageviews with their session (gaps over 30 minutes start a new one), per visitor in time order.</summary>
@@ -154,7 +157,7 @@ static class ReportCases
             SELECT props_values[indexOf(props_keys, 'form')] AS form, countIf(type = 'form_start') AS starts, countIf(type = 'form_submit') AS submits,
                 countIf(type = 'form_abandon') AS abandons
             FROM events
-            WHERE site_id = {r.Site} AND is_bot = 0 AND ts_ms >= {r.FromMs} AND ts_ms < {r.ToMs}
+            WHERE site_id = {r.SiteId} AND is_bot = 0 AND ts_ms >= {r.FromMs} AND ts_ms < {r.ToMs}
                 AND type IN ('form_start', 'form_field', 'form_submit', 'form_abandon')
             GROUP BY form
             """),
@@ -162,7 +165,7 @@ static class ReportCases
             SELECT props_values[indexOf(props_keys, 'field')] AS field, count() AS interactions,
                 quantileExact(0.5)(toUInt64OrZero(props_values[indexOf(props_keys, 'dwell_ms')])) AS median_ms
             FROM events
-            WHERE site_id = {r.Site} AND is_bot = 0 AND ts_ms >= {r.FromMs} AND ts_ms < {r.ToMs} AND type = 'form_field'
+            WHERE site_id = {r.SiteId} AND is_bot = 0 AND ts_ms >= {r.FromMs} AND ts_ms < {r.ToMs} AND type = 'form_field'
             GROUP BY field
             """),
     ];
@@ -170,10 +173,11 @@ static class ReportCases
     static Sql[] Abc(ReportRange r) =>
     [
         Sql.Query($"""
-            SELECT multiIf(share <= 0.8, 'A', share <= 0.95, 'B', 'C') AS class, count() AS customers, sum(revenue) AS revenue FROM (
-                SELECT groupArray(revenue) AS revenues, arrayCumSum(revenues) AS running, sum(revenue) AS total
-                FROM (SELECT person, sum(revenue) AS revenue FROM ({Persons(r)}) WHERE type = 'purchase' GROUP BY person ORDER BY revenue DESC))
-            ARRAY JOIN revenues AS revenue, arrayMap(x -> x / total, running) AS share
+            SELECT multiIf(share <= 0.8, 'A', share <= 0.95, 'B', 'C') AS class, count() AS customers, sum(one) AS revenue FROM (
+                SELECT groupArray(spent) AS revenues, arrayCumSum(revenues) AS running, sum(spent) AS total,
+                    arrayMap((x, t) -> x / t, running, arrayResize(emptyArrayFloat64(), length(running), total)) AS shares
+                FROM (SELECT person, sum(revenue) AS spent FROM ({Persons(r)}) WHERE type = 'purchase' GROUP BY person ORDER BY spent DESC))
+            ARRAY JOIN revenues AS one, shares AS share
             GROUP BY class ORDER BY class
             """),
     ];

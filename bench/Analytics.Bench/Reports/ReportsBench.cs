@@ -27,7 +27,8 @@ public static class ReportsBench
     const string Token = "bench-admin-token-0123456789";
     static readonly DateOnly FirstDay = new(2026, 10, 1);
 
-    sealed record Timing(string Report, string Engine, long Events, double? P50, double? P95, double? FloorP50, double? FloorP95, string Note);
+    /// <summary>A report's figures; <see cref="Answer"/> is the start of its last answer, to see that it answered numbers.</summary>
+    sealed record Timing(string Report, string Engine, long Events, double? P50, double? P95, double? FloorP50, double? FloorP95, string Note, string Answer = "");
 
     public static async Task<int> Run(string[] args)
     {
@@ -38,7 +39,7 @@ public static class ReportsBench
         var days = int.Parse(Option(args, "--days") ?? "28");
         var root = FindRoot();
         if (ReleaseService(root) is not { } app) return 1;
-        var range = new ReportRange(Site, FirstDay, days);
+        var range = new ReportRange(Site, "", FirstDay, days); // the requests name the key only
         var timings = new List<Timing>();
         Console.WriteLine($"reports {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {requests} requests a report (cache off), {floorRuns} runs a floor, load {LoadAverage()}");
         foreach (var engine in engines)
@@ -94,10 +95,11 @@ public static class ReportsBench
         await using (clickHouse)
         {
             await new SchemaMigrations(clickHouse, NullLogger<SchemaMigrations>.Instance).ApplyAsync(CancellationToken.None);
-            await new SiteStore(clickHouse, Options.Create(storage), NullLogger<SiteStore>.Instance)
+            var site = await new SiteStore(clickHouse, Options.Create(storage), NullLogger<SiteStore>.Instance)
                 .CreateAsync("Bench shop", ["shop.example"], "UTC", 395, [], Site, CancellationToken.None);
+            var range = new ReportRange(Site, site.Id, FirstDay, days);
             var clock = Stopwatch.StartNew();
-            var traffic = new ShopTrafficGenerator(Site, new DateTimeOffset(FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds(), days);
+            var traffic = new ShopTrafficGenerator(site.Id, new DateTimeOffset(FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds(), days);
             await traffic.InsertAsync(clickHouse, events);
             Console.WriteLine($"  inserted {events:N0} events of {traffic.Visitors:N0} visitors ({traffic.Linked:N0} customers linked, {traffic.Purchases:N0} purchases) in {clock.Elapsed.TotalSeconds:F1} s");
             clock.Restart();
@@ -105,9 +107,9 @@ public static class ReportsBench
             var first = await refresh.RefreshOnceAsync(CancellationToken.None);
             Console.WriteLine($"  stored sessions: {first.DaysRefreshed} days, {first.SessionsWritten:N0} sessions in {clock.Elapsed.TotalSeconds:F1} s");
             var floors = new Dictionary<string, double[]>();
-            foreach (var report in ReportCases.All(new ReportRange(Site, FirstDay, days)))
+            foreach (var report in ReportCases.All(range))
             {
-                var queries = report.Floor(new ReportRange(Site, FirstDay, days));
+                var queries = report.Floor(range);
                 try
                 {
                     await Task.WhenAll(queries.Select(q => clickHouse.QueryJsonEachRowAsync(q))); // warm-up
@@ -159,7 +161,7 @@ public static class ReportsBench
                 }
                 var url = $"{report.Path}?{range.Common}{(report.Query.Length > 0 ? "&" + report.Query : "")}";
                 var times = new double[requests];
-                string note = "";
+                string note = "", answer = "";
                 for (var i = -1; i < requests && note.Length == 0; i++)
                 {
                     using var request = new HttpRequestMessage(new HttpMethod(report.Method), url) { Content = report.Body is null ? null : Json(report.Body) };
@@ -167,13 +169,15 @@ public static class ReportsBench
                     using var response = await http.SendAsync(request);
                     var body = await response.Content.ReadAsStringAsync();
                     if (i >= 0) times[i] = clock.Elapsed.TotalMilliseconds;
-                    if (!response.IsSuccessStatusCode) note = $"{(int)response.StatusCode}: {(body.Length > 120 ? body[..120] : body)}";
+                    answer = body.Length > 160 ? body[..160] : body;
+                    if (!response.IsSuccessStatusCode) note = $"{(int)response.StatusCode}: {answer}";
                 }
                 timings.Add(note.Length > 0
                     ? new(report.Name, engine, events, null, null, floorP50, floorP95, note)
-                    : new(report.Name, engine, events, Percentile(times, 0.5), Percentile(times, 0.95), floorP50, floorP95, ""));
+                    : new(report.Name, engine, events, Percentile(times, 0.5), Percentile(times, 0.95), floorP50, floorP95, "", answer));
                 var t = timings[^1];
                 Console.WriteLine($"  {engine} {events:N0} {report.Name,-28} p50 {t.P50,8:F0} p95 {t.P95,8:F0}   floor p50 {t.FloorP50,8:F0} p95 {t.FloorP95,8:F0} {t.Note}");
+                if (t.Answer.Length > 0) Console.WriteLine($"    {t.Answer}");
             }
         }
         finally
