@@ -1,6 +1,7 @@
 using Analytics.Bench;
 using Analytics.Bench.Customers;
 using Analytics.Bench.Ingest;
+using Analytics.Bench.Reports;
 
 return args.FirstOrDefault() switch
 {
@@ -10,6 +11,8 @@ return args.FirstOrDefault() switch
     "sessions" => await SessionsBench.Run(args.Skip(1).ToArray()),
     "customers" => await CustomersBench.Run(args.Skip(1).ToArray()),
     "customers-load" => BenchSupport.ExitPastNativeTeardown(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
+    "reports" => await ReportsBench.Run(args.Skip(1).ToArray()),
+    "reports-load" => await ReportsBench.Load(args.Skip(1).ToArray()), // the reports bench's loader, as its child process
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
@@ -26,6 +29,7 @@ static int Usage()
                dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
                dotnet run -c Release --project bench/Analytics.Bench -- sessions [--events 1000000] [--days 28] [--engines embedded,server] [--runs 3]
                dotnet run -c Release --project bench/Analytics.Bench -- customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300] [--list-requests N] [--load-only]
+               dotnet run -c Release --project bench/Analytics.Bench -- reports [--events 1000000[,10000000,50000000]] [--engines embedded,server] [--requests 20] [--floor-runs 10] [--days 28]
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- crm-import [--customers N] [--orders N] [--formats json,csv] [--clickhouse CONNECTION]

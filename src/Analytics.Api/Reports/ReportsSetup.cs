@@ -58,25 +58,25 @@ public static class ReportsSetup
         var reports = app.MapGroup("/api/reports").RequireAuthorization(Roles.Marketer).WithMetadata(SiteScopedEndpoint.Instance);
         reports.MapGet("/overview", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new OverviewReport(ReportInput.FromQuery(http.Request.Query), Query(http, "interval"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<OverviewAnswer>();
+            .Answers<OverviewAnswer>(ReportParameter.Interval);
         reports.MapGet("/breakdown", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new BreakdownReport(ReportInput.FromQuery(http.Request.Query), Query(http, "dimension"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<BreakdownAnswer>();
+            .Answers<BreakdownAnswer>(ReportParameter.Dimension, ReportParameter.Limit);
         reports.MapFunnelAndGoals();
         app.MapGoals();
         reports.MapGet("/transitions", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new TransitionsReport(ReportInput.FromQuery(http.Request.Query), Query(http, "page"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<TransitionsAnswer>();
+            .Answers<TransitionsAnswer>(ReportParameter.Page, ReportParameter.Rows);
         reports.MapGet("/paths", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new PathsReport(ReportInput.FromQuery(http.Request.Query), Query(http, "from_page"), Query(http, "to_page"),
                 Query(http, "depth"), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<PathsAnswer>();
+            .Answers<PathsAnswer>(ReportParameter.FromPage, ReportParameter.ToPage, ReportParameter.Depth, ReportParameter.Limit);
         reports.MapGet("/journeys", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new JourneysReport(ReportInput.FromQuery(http.Request.Query), Query(http, "limit"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<JourneysAnswer>();
+            .Answers<JourneysAnswer>(ReportParameter.Rows);
         reports.MapGet("/retention", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new RetentionReport(ReportInput.FromQuery(http.Request.Query), Query(http, "cohort"), Query(http, "period"), http.User, DateTimeOffset.UtcNow), mediator, ct))
-            .Answers<RetentionAnswer>();
+            .Answers<RetentionAnswer>(ReportParameter.Cohort, ReportParameter.Period);
         reports.MapGet("/forms", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new FormsReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<FormsAnswer>();
@@ -88,8 +88,10 @@ public static class ReportsSetup
             .Answers<RealtimeAnswer>();
     }
 
-    /// <summary>What a report endpoint answers, for the API description: its JSON or CSV, or a problem.</summary>
-    internal static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint) => endpoint
+    /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the
+    /// shared query parameters and its own.</summary>
+    internal static RouteHandlerBuilder Answers<TAnswer>(this RouteHandlerBuilder endpoint, params ReportParameter[] ownParameters) =>
+        ReportParameter.Describe(endpoint, ownParameters)
         .Produces<TAnswer>(StatusCodes.Status200OK, "application/json", "text/csv")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound);

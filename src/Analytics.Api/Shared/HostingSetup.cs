@@ -13,6 +13,7 @@ public static class HostingSetup
         else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiDocument();
         builder.Services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, builder.Configuration["ANALYTICS_TRUSTED_PROXIES"]));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
     }
@@ -29,6 +30,7 @@ public static class HostingSetup
         app.UseWhen(http => !Cors.IsTrackerPath(http.Request.Path), branch => branch.UseAuthentication());
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.MapApiDocument();
     }
 
     /// <summary>Bad input that slipped past a handler is the client's fault (400), a storage outage or disk error is 503; only bugs are 500.</summary>
