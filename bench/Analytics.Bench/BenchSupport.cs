@@ -7,6 +7,9 @@ namespace Analytics.Bench;
 /// <summary>What every bench mode needs: its options, the repository, a free port, the load, a ready service.</summary>
 static class BenchSupport
 {
+    /// <summary>The admin token the modes give the services they start (ANALYTICS_ADMIN_TOKEN); a bench-only value.</summary>
+    public const string AdminToken = "bench-admin-token-0123456789";
+
     /// <summary>
     /// Ends a child process that opened embedded chDB once its work is written: the library's native teardown at exit
     /// crashes now and then (SIGSEGV, exit 139), as StorageCli notes for the query CLI.

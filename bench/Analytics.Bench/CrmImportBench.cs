@@ -18,7 +18,7 @@ namespace Analytics.Bench;
 /// </summary>
 internal static class CrmImportBench
 {
-    const string Token = "bench-admin-token-0123456789";
+    const string Token = BenchSupport.AdminToken;
 
     public static async Task<int> Run(string[] args)
     {

@@ -17,7 +17,7 @@ namespace Analytics.Bench;
 /// </summary>
 internal static class ImportBench
 {
-    const string Token = "bench-admin-token-0123456789";
+    const string Token = BenchSupport.AdminToken;
 
     static readonly string[] Agents =
     [

@@ -19,7 +19,7 @@ sealed record EngineResult(Dictionary<string, double> CrmRowsPerSecond, double E
 
 static partial class CustomersBench
 {
-    const string Token = "bench-admin-token-0123456789";
+    const string Token = BenchSupport.AdminToken;
 
     public static async Task<int> Run(string[] args)
     {

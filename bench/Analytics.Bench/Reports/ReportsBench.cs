@@ -24,7 +24,7 @@ namespace Analytics.Bench.Reports;
 public static class ReportsBench
 {
     const string Site = "benchshop";
-    const string Token = "bench-admin-token-0123456789";
+    const string Token = BenchSupport.AdminToken;
     static readonly DateOnly FirstDay = new(2026, 10, 1);
 
     /// <summary>A report's figures; <see cref="Answer"/> is the start of its last answer, to see that it answered numbers.</summary>
