@@ -3,28 +3,45 @@
 # Installs what is missing first (chDB into ~/.cache, clickhouse-server, Chromium and Node from Debian).
 set -euo pipefail
 cd "$(dirname "$0")"
+started=$SECONDS
+phase() { echo "== $* (at $((SECONDS - started)) s)"; }
+phase "tools: clickhouse-server, Chromium, Node, chDB, DB-IP"
 scripts/ensure-test-tools.sh
 scripts/fetch-chdb.sh
 scripts/fetch-geoip.sh >/dev/null   # the DB-IP default database: its reader path is tested too
 
 log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+# Every temporary directory of the run (ClickHouse servers, engines, service data, tmpfs mounts) lies below one
+# directory; whatever a test left running from there, or from this clone's build, is stopped at the end, so no
+# stray server outlives the run (a testhost that is killed never runs its exit handlers).
+export TMPDIR="$log/tmp"
+mkdir -p "$TMPDIR"
+cleanup() {
+  pkill -9 -f -- "$TMPDIR/" 2>/dev/null || true
+  pkill -9 -f -- "$PWD/src/Analytics.Api/bin/" 2>/dev/null || true
+  awk -v d="$TMPDIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$log"
+}
+trap cleanup EXIT
 status=0
 
-echo "== .NET build"
+phase ".NET build"
 dotnet build Analytics.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-echo "== .NET tests (embedded chDB and a ClickHouse $(/usr/sbin/clickhouse-server --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1) server)"
-dotnet test Analytics.sln -c Release --no-build -nologo 2>&1 | tee "$log/dotnet.txt" || status=1
+phase ".NET tests (embedded chDB and a ClickHouse $(dpkg-query -W -f='${Version}' clickhouse-server 2>/dev/null) server)"
+# A test that hangs is stopped after 8 min and named (blame); the whole run is cut at 25 min, so CI always ends
+# with a verdict. Tests past 90 s are named as they run (xunit.runner.json).
+timeout -k 30 25m dotnet test Analytics.sln -c Release --no-build -nologo \
+  --blame-hang-timeout 8m --blame-hang-dump-type none 2>&1 | tee "$log/dotnet.txt" || status=1
 
-echo "== tracker: build, size budget, unit tests"
+phase "tracker: build, size budget, unit tests"
 (cd tracker-js && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test) 2>&1 | tee "$log/tracker.txt" || status=1
-echo "== tracker: end-to-end in Chromium"
-(cd tracker-js && npm run e2e) 2>&1 | tee "$log/e2e.txt" || status=1
+phase "tracker: end-to-end in Chromium"
+(cd tracker-js && timeout -k 30 10m npm run e2e) 2>&1 | tee "$log/e2e.txt" || status=1
 
 # One closing line over all runners.
 sum() { { grep -hoE "$1" "${@:2}" 2>/dev/null || true; } | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}'; }
 passed=$(( $(sum 'Passed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) pass [0-9]+' "$log/tracker.txt" "$log/e2e.txt") ))
 failed=$(( $(sum 'Failed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) fail [0-9]+' "$log/tracker.txt" "$log/e2e.txt") ))
-echo "test.sh: $passed passed, $failed failed"
+echo "test.sh: $passed passed, $failed failed ($((SECONDS - started)) s)"
 [ "$failed" -eq 0 ] || status=1
 exit $status

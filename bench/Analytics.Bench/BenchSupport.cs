@@ -10,21 +10,6 @@ static class BenchSupport
     /// <summary>The admin token the modes give the services they start (ANALYTICS_ADMIN_TOKEN); a bench-only value.</summary>
     public const string AdminToken = "bench-admin-token-0123456789";
 
-    /// <summary>
-    /// Ends a child process that opened embedded chDB once its work is written: the library's native teardown at exit
-    /// crashes now and then (SIGSEGV, exit 139), as StorageCli notes for the query CLI.
-    /// </summary>
-    public static int ExitPastNativeTeardown(int exitCode)
-    {
-        Console.Out.Flush();
-        Console.Error.Flush();
-        ExitNow(exitCode);
-        return exitCode;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
-    static extern void ExitNow(int status);
-
     /// <summary>The value after <paramref name="name"/> on the command line, or null.</summary>
     public static string? Option(string[] args, string name)
     {

@@ -10,7 +10,7 @@ return args.FirstOrDefault() switch
     "crm-import" => await CrmImportBench.Run(args.Skip(1).ToArray()),
     "sessions" => await SessionsBench.Run(args.Skip(1).ToArray()),
     "customers" => await CustomersBench.Run(args.Skip(1).ToArray()),
-    "customers-load" => BenchSupport.ExitPastNativeTeardown(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
+    "customers-load" => Analytics.Storage.Embedded.NativeExit.Leave(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
     "reports" => await ReportsBench.Run(args.Skip(1).ToArray()),
     "reports-load" => await ReportsBench.Load(args.Skip(1).ToArray()), // the reports bench's loader, as its child process
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),

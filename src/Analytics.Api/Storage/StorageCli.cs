@@ -28,13 +28,7 @@ public static class StorageCli
             exitCode = Run(() => new ServerClickHouse(server, database), args[1]);
             return true;
         }
-        exitCode = Run(() => new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, new StorageOptions().EmbeddedSettings), args[1]);
-        // chDB's native teardown at process exit crashed now and then (SIGSEGV, exit 139) after the answer was
-        // written, seen under load in the fault tests. The answer is out and the parts are on disk: end the process
-        // here, past the library's exit handlers.
-        Console.Out.Flush();
-        Console.Error.Flush();
-        ExitNow(exitCode);
+        exitCode = NativeExit.Leave(Run(() => new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, new StorageOptions().EmbeddedSettings), args[1]));
         return true;
     }
 
@@ -52,7 +46,4 @@ public static class StorageCli
             return 2;
         }
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
-    static extern void ExitNow(int status);
 }

@@ -20,6 +20,7 @@ public sealed class OfflineApi : ApiFactory
 
     public string Data { get; }
     public bool Mounted { get; }
+    readonly long tmpfsSize;
 
     /// <param name="tmpfsBytes">When set, <see cref="Data"/> is a tmpfs of this size: a disk that fills up for real.</param>
     public OfflineApi(IDictionary<string, string?>? settings = null, int? tmpfsBytes = null) : base(Engine.Embedded)
@@ -31,6 +32,7 @@ public sealed class OfflineApi : ApiFactory
         {
             Run("mount", "-t", "tmpfs", "-o", $"size={size},mode=0700", "tmpfs", Data);
             Mounted = true;
+            tmpfsSize = size;
         }
         var site = new Site("0fflinesite0000000000000000000000", SiteKey, "Offline shop", [Domain], "UTC", 30, DateTimeOffset.UtcNow);
         File.WriteAllText(Path.Combine(Data, "sites.json"), JsonSerializer.Serialize([site], SitesJson.Default.ListSite));
@@ -42,16 +44,24 @@ public sealed class OfflineApi : ApiFactory
     /// <summary>Fills what is left of the tmpfs, so that the next write of any size fails with ENOSPC.</summary>
     public void FillDisk()
     {
+        // Never fill the machine's own disk: write only where the small tmpfs really is, and no more than it holds.
+        if (!Mounted) throw new InvalidOperationException("FillDisk needs the tmpfs (tmpfsBytes).");
+        var total = new DriveInfo(Data).TotalSize;
+        if (total > 2 * tmpfsSize)
+            throw new InvalidOperationException($"{Data} is a file system of {total} bytes, not the tmpfs of {tmpfsSize}: not filling it.");
         using var filler = new FileStream(Path.Combine(Data, "filler"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
         var chunk = new byte[4096];
         try
         {
-            while (true) filler.Write(chunk);
+            for (long written = 0; written <= 2 * tmpfsSize; written += chunk.Length) filler.Write(chunk);
+            filler.Flush();
         }
         catch (IOException)
         {
             // ENOSPC: the disk is full, as wanted
+            return;
         }
+        throw new InvalidOperationException($"Wrote twice the tmpfs size to {Data} without ENOSPC.");
     }
 
     protected override void Dispose(bool disposing)

@@ -16,6 +16,12 @@ internal sealed class ChdbEngine
 
     public string DataPath { get; }
 
+    /// <summary>Whether this process opened the engine (see <see cref="NativeExit"/>).</summary>
+    public static bool Opened
+    {
+        get { lock (Gate) return current is not null; }
+    }
+
     ChdbEngine(string dataPath, IReadOnlyList<string> arguments)
     {
         DataPath = dataPath;
