@@ -48,6 +48,6 @@ app.MapTools();
 app.MapConsent();
 app.MapTracker();
 app.Run();
-return Analytics.Storage.Embedded.NativeExit.Leave(0);
+return 0;
 
 public partial class Program;
