@@ -7,6 +7,7 @@ using Analytics.Identity;
 using Analytics.Import;
 using Analytics.Ingestion;
 using Analytics.Observability;
+using Analytics.Privacy;
 using Analytics.Reports;
 using Analytics.Sessions;
 using Analytics.Shared;
@@ -33,6 +34,7 @@ builder.AddImport();
 builder.AddCrm();
 builder.AddCustomers();
 builder.AddReports();
+builder.AddPrivacy();
 
 var app = builder.Build();
 app.UseHosting();
@@ -48,6 +50,6 @@ app.MapTools();
 app.MapConsent();
 app.MapTracker();
 app.Run();
-return 0;
+return Analytics.Storage.Embedded.NativeExit.LeaveService(0);
 
 public partial class Program;

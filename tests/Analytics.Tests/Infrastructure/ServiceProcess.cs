@@ -111,13 +111,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.WaitForExit(10_000);
     }
 
-    /// <summary>A graceful stop (SIGTERM), as a service manager does it.</summary>
-    public async Task StopAsync()
+    /// <summary>A graceful stop (SIGTERM), as a service manager does it; returns the exit code (null: not running).</summary>
+    public async Task<int?> StopAsync()
     {
-        if (process is null || process.HasExited) return;
+        if (process is null || process.HasExited) return null;
         Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode;
     }
 
     public string Log() => File.Exists(Path.Combine(DataDir, "service.log")) ? File.ReadAllText(Path.Combine(DataDir, "service.log")) : "";

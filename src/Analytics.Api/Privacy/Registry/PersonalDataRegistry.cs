@@ -1,0 +1,63 @@
+namespace Analytics.Privacy.Registry;
+
+/// <summary>Which id of a data subject a column holds.</summary>
+public enum SubjectKey { Visitor, Customer }
+
+/// <summary>A column that holds a subject id: a String, or an Array(String) of them (<see cref="IsArray"/>).</summary>
+public sealed record SubjectColumn(string Column, SubjectKey Key, bool IsArray = false);
+
+/// <summary>
+/// A table that holds personal data. Its rows belong to the subject whose id is in one of <see cref="SubjectColumns"/>;
+/// erasure deletes those rows, export reads them. <see cref="OtherColumns"/> are the table's other String columns,
+/// classified too (they go with the row). <see cref="TimeColumn"/> dates a row for retention (null: kept while the
+/// subject is, e.g. CRM profiles, which the shop's CRM import owns).
+/// </summary>
+public sealed record PersonalTable(string Table, IReadOnlyList<SubjectColumn> SubjectColumns, IReadOnlyList<string> OtherColumns, string? TimeColumn);
+
+/// <summary>A table without personal data, and why.</summary>
+public sealed record OtherTable(string Table, string Why);
+
+/// <summary>
+/// Every table of the schema, classified: the ones that hold subject ids (erasure, export and retention walk them)
+/// and the ones that do not. A test compares this with the tables and String columns the migrations create, so a
+/// new table or column cannot be forgotten by the privacy workflows.
+/// </summary>
+public static class PersonalDataRegistry
+{
+    static readonly SubjectColumn Visitor = new("visitor_id", SubjectKey.Visitor);
+    static readonly SubjectColumn Customer = new("customer_id", SubjectKey.Customer);
+
+    public static IReadOnlyList<PersonalTable> PersonalTables { get; } =
+    [
+        new("events", [new("vid", SubjectKey.Visitor), Customer],
+            ["site_id", "type", "name", "url", "hostname", "path", "referrer", "title", "sid", "order_id", "currency", "props_keys",
+             "props_values", "screen", "lang", "browser", "browser_version", "os", "os_version", "device", "device_family", "country",
+             "region", "city", "channel", "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "origin"],
+            "ts"),
+        new("consents", [new("vid", SubjectKey.Visitor)], ["site_id", "policy_version", "source", "ip_truncated", "user_agent"], "received_at"),
+        new("identity_links", [Visitor, Customer], ["site_id", "source"], "linked_at"),
+        new("sessions", [Visitor],
+            ["site_id", "entry_path", "exit_path", "channel", "source", "utm_campaign", "device", "browser", "os", "country"], "day"),
+        new("customers", [Customer, new("visitor_ids", SubjectKey.Visitor, IsArray: true)],
+            ["site_id", "email", "name", "segment", "attribute_keys", "attribute_values"], null),
+        new("orders", [Customer], ["site_id", "order_id", "currency", "item_sku", "item_name", "item_category", "status"], "ts"),
+        new("contacts", [Customer], ["site_id", "contact_id", "channel", "direction", "kind", "subject", "outcome"], "ts"),
+    ];
+
+    public static IReadOnlyList<OtherTable> OtherTables { get; } =
+    [
+        new("schema_migrations", "the schema's own history"),
+        new("sites", "the shops' settings"),
+        new("api_tokens", "staff credentials (hashes), not data subjects of a shop"),
+        new("users", "staff accounts"),
+        new("site_members", "staff membership"),
+        new("session_days", "which generation of stored sessions serves a day; no ids"),
+        new("session_dirty_days", "days to recompute; no ids"),
+        new("session_refresh_state", "the session refresh watermark"),
+        new("goals", "the marketers' goal definitions"),
+        new("privacy_audit", "the audit log: subjects only as keyed pseudonyms, kept as evidence"),
+    ];
+
+    /// <summary>The personal table of that name, or null.</summary>
+    public static PersonalTable? Find(string table) => PersonalTables.FirstOrDefault(t => t.Table == table);
+}
