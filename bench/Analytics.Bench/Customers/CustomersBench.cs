@@ -10,7 +10,7 @@ namespace Analytics.Bench.Customers;
 
 /// <summary>
 /// <c>customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300]
-/// [--list-requests N] [--load-only]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
+/// [--list-requests N] [--load-only] [--profile]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
 /// through <c>/api/crm/*</c>, web traffic by RowBinary from a child process), then the 360-degree view and the
 /// customer list timed through HTTP as a service-role user, sequentially and with 4 clients.
 /// </summary>
@@ -30,6 +30,7 @@ static partial class CustomersBench
         var listRequests = int.Parse(Option(args, "--list-requests") ?? Math.Max(5, requests / 15).ToString());
         var engines = (Option(args, "--engines") ?? "embedded,server").Split(',');
         var loadOnly = args.Contains("--load-only");
+        var profile = args.Contains("--profile");
         var root = FindRoot();
         if (ReleaseService(root) is not { } app) return 1;
         // The traffic's window ends at today's midnight (UTC): A/B/C and CLV count the last 12 months from now.
@@ -44,11 +45,12 @@ static partial class CustomersBench
         var results = new Dictionary<string, object>();
         foreach (var engine in engines)
         {
-            using var server = engine == "server" ? new ClickHouseServer() : null;
+            using var server = engine == "server" ? new ClickHouseServer(queryLog: profile) : null;
             var dataDir = Directory.CreateTempSubdirectory("analytics-customers-bench-").FullName;
             try
             {
                 results[engine] = await RunEngineAsync(app, engine, server?.ConnectionString ?? "", dataDir, model, events, (requests, listRequests), loadOnly);
+                if (profile && server is not null) await PrintStatementProfileAsync(server);
             }
             finally
             {
@@ -62,6 +64,26 @@ static partial class CustomersBench
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { events, customers, days, orders = model.Orders.Count, contacts = model.ContactCount, engines = results }, CustomersLoad.Json));
         Console.WriteLine($"results: {file}");
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--profile</c> (server engine): where the measured requests spent their time, per statement shape (literals
+    /// and numbers masked), from the server's query log: count, p50, max and total ms, the costliest first.
+    /// </summary>
+    static async Task PrintStatementProfileAsync(ClickHouseServer server)
+    {
+        await server.QueryAsync("SYSTEM FLUSH LOGS");
+        var rows = await server.QueryAsync("""
+            SELECT substring(replaceRegexpAll(replaceRegexpAll(query, '\'[^\']*\'|[0-9]+', '?'), '\\s+', ' '), 1, 150) AS shape,
+                   count() AS n, quantile(0.5)(query_duration_ms) AS p50_ms, max(query_duration_ms) AS max_ms, sum(query_duration_ms) AS total_ms,
+                   round(avg(read_rows)) AS avg_read_rows
+            FROM system.query_log -- type 2: QueryFinish (a UInt8 on 18.16)
+            WHERE type = 2 AND query NOT LIKE '%query_log%' AND query NOT LIKE 'INSERT%'
+            GROUP BY shape ORDER BY total_ms DESC LIMIT 20
+            FORMAT PrettyCompactNoEscapes
+            """);
+        Console.WriteLine("statement profile (server query log, the whole run, inserts left out):");
+        Console.WriteLine(rows);
     }
 
     static async Task<object> RunEngineAsync(string app, string engine, string clickHouse, string dataDir, ShopCustomers model, long events, (int Views, int Lists) requests, bool loadOnly)

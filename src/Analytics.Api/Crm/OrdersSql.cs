@@ -1,3 +1,4 @@
+using Analytics.Ingestion;
 using Analytics.Storage;
 
 namespace Analytics.Crm;
@@ -53,6 +54,7 @@ public static class OrdersSql
                        currency AS purchase_currency
                 FROM events
                 WHERE site_id = {siteId} AND type = 'purchase' AND order_id != '' AND ts >= {from} AND ts < {to}
+                  {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}
                   AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
             )
             GROUP BY order_id

@@ -156,8 +156,8 @@ public static class CustomerViewSql
         Sql.Query($"SELECT count() AS n FROM ({CustomerEvents(siteId, customerId, visitors, days)})");
 
     /// <summary>
-    /// Events in the windows. ClickHouse 18.16 does not carry a condition on <c>ts</c> over to the key's <c>toDate(ts)</c>:
-    /// the exact bounds alone read every day. So the dates go in as a set on <c>toDate(ts)</c> too, which lets the key
+    /// Events in the windows. ClickHouse 18.16 does not carry a condition on <c>ts</c> over to the key's <c>toDate(ts)</c>
+    /// (see <see cref="Ingestion.EventDates"/>): the exact bounds alone read every day. So the dates go in as a set on <c>toDate(ts)</c> too, which lets the key
     /// narrow by day and then by vid (measured: 980 k rows read for two devices on three days become 147 k at 10 M events).
     /// The dates are computed by the engine (<c>toDate(toDateTime(…))</c>, its time zone) at the first and last second of
     /// each UTC day, the at most two local dates a UTC day touches.

@@ -1,3 +1,4 @@
+using Analytics.Ingestion;
 using Analytics.Storage;
 
 namespace Analytics.Identity;
@@ -56,7 +57,7 @@ public static class PersonSql
             FROM events
             WHERE site_id = {siteId} AND is_bot = 0
                 AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)}
+                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
         ) AS site_events
         ANY LEFT JOIN ({LinksByVisitor(siteId)}) AS visitor_links USING vid
         """);

@@ -1,4 +1,5 @@
 using Analytics.Identity;
+using Analytics.Ingestion;
 using Analytics.Storage;
 
 namespace Analytics.Sessions;
@@ -120,9 +121,9 @@ public static class SessionSql
         var from = query.FromMs is { } f ? Math.Max(0, f - gapMs) : (long?)null;
         var to = query.ToMs is { } t ? t + tailMs : (long?)null;
         var fromFilter = from is { } lo
-            ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(lo)} AND ts_ms >= {lo}") : Sql.Query($"");
+            ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(lo)} AND ts_ms >= {lo} {EventDates.From(lo)}") : Sql.Query($"");
         var toFilter = to is { } hi
-            ? Sql.Query($"AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(hi)} AND ts_ms < {hi}") : Sql.Query($"");
+            ? Sql.Query($"AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(hi)} AND ts_ms < {hi} {EventDates.Until(hi)}") : Sql.Query($"");
         var visitorFilter = query.Visitors is { } visitors ? Sql.Query($"AND vid IN {SqlInList.Of(visitors)}") : Sql.Query($"");
         return Sql.Query($"{fromFilter} {toFilter} {visitorFilter}");
     }

@@ -20,14 +20,17 @@ public sealed class ClickHouseServer : IDisposable
     });
 
     readonly string directory;
+    readonly bool queryLog;
     Process? process;
 
     public int HttpPort { get; }
     public string ConnectionString => $"Host=127.0.0.1;Port={HttpPort};Username=default;Password=";
     public static ClickHouseServer Shared => shared.Value;
 
-    public ClickHouseServer()
+    /// <param name="queryLog">Keeps system.query_log (the benches' statement profile); off for tests.</param>
+    public ClickHouseServer(bool queryLog = false)
     {
+        this.queryLog = queryLog;
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: ./test.sh installs Debian's clickhouse-server; run it, or apt-get install clickhouse-server.");
         directory = Directory.CreateTempSubdirectory("analytics-clickhouse-").FullName;
@@ -56,12 +59,13 @@ public sealed class ClickHouseServer : IDisposable
               <mark_cache_size>268435456</mark_cache_size>
               <uncompressed_cache_size>268435456</uncompressed_cache_size>
               <max_concurrent_queries>200</max_concurrent_queries>
+              {(queryLog ? "<query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>" : "")}
             </yandex>
             """);
-        File.WriteAllText(Path.Combine(directory, "users.xml"), """
+        File.WriteAllText(Path.Combine(directory, "users.xml"), $"""
             <?xml version="1.0"?>
             <yandex>
-              <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
+              <profiles><default><max_memory_usage>4000000000</max_memory_usage><log_queries>{(queryLog ? 1 : 0)}</log_queries></default></profiles>
               <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
               <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
             </yandex>

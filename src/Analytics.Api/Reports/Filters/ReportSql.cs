@@ -1,6 +1,7 @@
 using Analytics.Customers;
 using Analytics.Identity;
 using Analytics.Sessions;
+using Analytics.Ingestion;
 using Analytics.Storage;
 using Microsoft.Extensions.Options;
 
@@ -36,7 +37,7 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
             FROM events
             WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
                 AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)}
+                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
             """);
         var personDimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension)
             .Where(d => d?.Source == DimensionSource.Person).Select(d => d!).DistinctBy(d => d.Name).ToList();
