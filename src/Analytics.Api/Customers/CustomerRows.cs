@@ -8,10 +8,9 @@ public sealed record ProfileRow(string CustomerId, string Email, string Name, st
     List<string> AttributeValues, int MarketingConsent, long MarketingConsentS);
 public sealed record LinkRow(string VisitorId, string Source, long LinkedS);
 public sealed record CustomerOrderRow(string OrderId, string Vid, long TsS, double Revenue, string Currency, double CostOfGoods,
-    int HasCostOfGoods, int Returned, string Source);
+    int HasCostOfGoods, int Returned, string Source, long PurchaseMs);
 public sealed record ContactRow(string ContactId, long TsS, string Channel, string Direction, string Kind, string Subject, string Outcome, double Cost);
 public sealed record ConsentProofRow(string Vid, long ReceivedS, int Analytics, int Marketing, string PolicyVersion, string Source);
-public sealed record PurchaseRow(string OrderId, string PurchaseVid, long PurchaseMs);
 public sealed record TimelineEventRow(string EventId, long TsMs, string Type, string Name, string Path, string Vid, string Channel,
     string Source, string OrderId, double Revenue, string Currency);
 public sealed record StandingRow(double Revenue, double Above, double Total);
@@ -25,7 +24,6 @@ public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 [JsonSerializable(typeof(CustomerOrderRow))]
 [JsonSerializable(typeof(ContactRow))]
 [JsonSerializable(typeof(ConsentProofRow))]
-[JsonSerializable(typeof(PurchaseRow))]
 [JsonSerializable(typeof(TimelineEventRow))]
 [JsonSerializable(typeof(StandingRow))]
 [JsonSerializable(typeof(RevenueRow))]

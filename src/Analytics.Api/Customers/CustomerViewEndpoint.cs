@@ -49,19 +49,25 @@ public static class CustomerViewEndpoint
         var consentTask = visitors.Count == 0 ? Task.FromResult<ConsentProofRow?>(null)
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.LatestConsent(site, visitors), CustomerRowsJson.Default.ConsentProofRow, ct);
         var sessionsTask = visitors.Count == 0 ? Task.FromResult(new List<SessionRow>()) : DeviceSessionsAsync(clickHouse, sessionSource, site, visitors, ct);
-        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask);
+        var otherOwnersTask = visitors.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
+            : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.OtherOwners(site, id, visitors), StorageJson.Default.CountRow, ct);
+        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask, otherOwnersTask);
         var (profile, contacts, deviceSessions) = (profileTask.Result, contactsTask.Result, sessionsTask.Result);
+        // Devices that are the customer's alone: every event is the customer's, so the sessions count them, and the
+        // newest events lie in the newest sessions (stored, non-bot, like the timeline's events).
+        var ownDevices = otherOwnersTask.Result is { N: 0 };
 
         var sessions = deviceSessions.Where(s => s.Person == id).OrderByDescending(s => s.StartMs).ThenBy(s => s.VisitorId, StringComparer.Ordinal).ToList();
         var days = CustomerViewSql.DaysOf(deviceSessions.Select(s => (s.StartMs, s.EndMs)));
-        var eventsTask = days.Count == 0 ? Task.FromResult(new List<TimelineEventRow>())
-            : clickHouse.QueryListAsync(CustomerViewSql.NewestEvents(site, id, visitors, days, timelinePage!.Value * timelineSize!.Value), CustomerRowsJson.Default.TimelineEventRow, ct);
+        var newest = timelinePage!.Value * timelineSize!.Value;
+        var timelineDays = ownDevices ? CustomerViewSql.DaysOf(NewestCovering(deviceSessions, newest).Select(s => (s.StartMs, s.EndMs))) : days;
+        var eventsTask = timelineDays.Count == 0 ? Task.FromResult(new List<TimelineEventRow>())
+            : clickHouse.QueryListAsync(CustomerViewSql.NewestEvents(site, id, visitors, timelineDays, newest), CustomerRowsJson.Default.TimelineEventRow, ct);
         var eventCountTask = days.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
+            : ownDevices ? Task.FromResult<CountRow?>(new CountRow(deviceSessions.Sum(s => s.Events)))
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.EventCount(site, id, visitors, days), StorageJson.Default.CountRow, ct);
         var ordersTask = clickHouse.QueryListAsync(CustomerViewSql.Orders(site, id, crmOrderIds, visitors, days), CustomerRowsJson.Default.CustomerOrderRow, ct);
-        var purchasesTask = days.Count == 0 ? Task.FromResult(new List<PurchaseRow>())
-            : clickHouse.QueryListAsync(CustomerViewSql.Purchases(site, visitors, days), CustomerRowsJson.Default.PurchaseRow, ct);
-        await Task.WhenAll(eventsTask, eventCountTask, ordersTask, purchasesTask);
+        await Task.WhenAll(eventsTask, eventCountTask, ordersTask);
         var orders = ordersTask.Result;
         if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
@@ -69,11 +75,11 @@ public static class CustomerViewEndpoint
         var standing = rankingTask.Result.Standing(id);
         var clv = Clv.Of(orders.Select(o => new OrderValue(Seconds(o.TsS), o.Revenue, o.HasCostOfGoods == 1 ? o.CostOfGoods : null, o.Returned == 1)), now, options.LifetimeYears);
         var contactItems = contacts.Select(ToItem).ToList();
-        var purchases = purchasesTask.Result.ToDictionary(p => p.OrderId);
         var journey = Journey.Phases(
             sessions.Select(s => new JourneySession(s.VisitorId, s.StartMs, s.EndMs, s.Channel, s.Source, s.UtmCampaign)),
             contacts.Select(c => new JourneyContact(c.ContactId, c.TsS * 1000, c.Channel, c.Kind)),
-            orders.Select(o => purchases.TryGetValue(o.OrderId, out var p) ? new JourneyOrder(o.OrderId, o.TsS * 1000, p.PurchaseVid, p.PurchaseMs) : new JourneyOrder(o.OrderId, o.TsS * 1000)),
+            // The first purchase event of an order (its vid and time, read with the order) names the order's session.
+            orders.Select(o => o.PurchaseMs > 0 ? new JourneyOrder(o.OrderId, o.TsS * 1000, o.Vid, o.PurchaseMs) : new JourneyOrder(o.OrderId, o.TsS * 1000)),
             options.PostPurchaseWindow);
 
         return TypedResults.Ok(new CustomerView(
@@ -97,6 +103,24 @@ public static class CustomerViewEndpoint
     {
         var sessions = await source.SessionsAsync(new SessionQuery(site, Visitors: visitors), ct);
         return await clickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({sessions})"), CustomerRowsJson.Default.SessionRow, ct);
+    }
+
+    /// <summary>
+    /// Sessions that hold every event from the start of the newest sessions with at least <paramref name="events"/>
+    /// events between them (all sessions when fewer): those start at T or later, so the newest events are at T or later,
+    /// and every event at T or later lies in a session ending at T or later, overlapping ones of other devices included.
+    /// </summary>
+    static IEnumerable<SessionRow> NewestCovering(List<SessionRow> sessions, long events)
+    {
+        long covered = 0;
+        long? from = null;
+        foreach (var session in sessions.OrderByDescending(s => s.StartMs))
+        {
+            if (covered >= events) break;
+            covered += session.Events;
+            from = session.StartMs;
+        }
+        return from is { } t ? sessions.Where(s => s.EndMs >= t) : [];
     }
 
     static Paged<TimelineItem> Timeline(List<TimelineEventRow> events, long eventCount, List<CustomerOrderRow> orders, List<ContactItem> contacts, int page, int size)

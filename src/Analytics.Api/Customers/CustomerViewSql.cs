@@ -43,10 +43,10 @@ public static class CustomerViewSql
             : Sql.Query($"site_id = {siteId} AND type = 'purchase' AND order_id != '' AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})");
         var customerOrderIds = SqlInList.Of(crmOrderIds);
         return Sql.Query($"""
-        SELECT order_id, vid, toUnixTimestamp(ts) AS ts_s, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
+        SELECT order_id, vid, toUnixTimestamp(ts) AS ts_s, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source, purchase_ms
         FROM
         (
-            SELECT order_id, tracker_vid AS vid, crm_ts AS ts, if(crm_status = 'returned', toFloat64(0), crm_revenue) AS revenue, crm_currency AS currency,
+            SELECT order_id, tracker_vid AS vid, tracker_ms AS purchase_ms, crm_ts AS ts, if(crm_status = 'returned', toFloat64(0), crm_revenue) AS revenue, crm_currency AS currency,
                 if(crm_status = 'returned', toFloat64(0), crm_cost_of_goods) AS cost_of_goods, crm_has_cost_of_goods AS has_cost_of_goods,
                 toUInt8(crm_status = 'returned') AS returned, 'crm' AS source
             FROM
@@ -58,17 +58,17 @@ public static class CustomerViewSql
             ) AS crm
             ANY LEFT JOIN
             (
-                SELECT order_id, argMin(vid, ts_ms) AS tracker_vid FROM events
+                SELECT order_id, argMin(vid, ts_ms) AS tracker_vid, min(ts_ms) AS tracker_ms FROM events
                 WHERE {devicePurchases} AND order_id IN {customerOrderIds}
                 GROUP BY order_id
             ) AS tracker USING (order_id)
             WHERE crm_customer_id = {customerId}
             UNION ALL
-            SELECT order_id, vid, ts, revenue, currency, toFloat64(0) AS cost_of_goods, toUInt8(0) AS has_cost_of_goods, toUInt8(0) AS returned,
+            SELECT order_id, vid, purchase_ms, ts, revenue, currency, toFloat64(0) AS cost_of_goods, toUInt8(0) AS has_cost_of_goods, toUInt8(0) AS returned,
                 'tracker' AS source
             FROM
             (
-                SELECT order_id, vid, ts, revenue, currency,
+                SELECT order_id, vid, purchase_ms, ts, revenue, currency,
                     if(purchase_customer != '', purchase_customer, {PersonSql.PersonAt(new SqlIdentifier("purchase_ms"))}) AS owner
                 FROM
                 (
@@ -117,14 +117,12 @@ public static class CustomerViewSql
         ORDER BY received_at DESC, consent_id DESC LIMIT 1
         """);
 
-    /// <summary>The first purchase event of each order on the customer's devices: it names the order's session.</summary>
-    public static Sql Purchases(string siteId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) =>
-        Sql.Query($"""
-        SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts_ms) AS purchase_ms
-        FROM events
-        WHERE site_id = {siteId} AND is_bot = 0 AND type = 'purchase' AND order_id != ''
-            AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})
-        GROUP BY order_id
+    /// <summary>
+    /// Links of the devices to other customers. Without any, every event of the devices is the customer's (persons come
+    /// from the links alone), so the view counts them from the sessions and reads only the newest sessions' days.
+    /// </summary>
+    public static Sql OtherOwners(string siteId, string customerId, IReadOnlyCollection<string> visitors) => Sql.Query($"""
+        SELECT count() AS n FROM identity_links WHERE site_id = {siteId} AND visitor_id IN {SqlInList.Of(visitors)} AND customer_id != {customerId}
         """);
 
     /// <summary>The customer's web events: its devices' events whose person is the customer (shared devices!).</summary>

@@ -212,6 +212,31 @@ public abstract class CustomerViewTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Every_timeline_page_holds_the_newest_events_also_where_sessions_of_two_devices_overlap()
+    {
+        var (key, site) = await NewSiteAsync(api);
+        var midnight = (Now / Day - 3) * Day; // a UTC midnight
+        // A laptop session over midnight, a page every 20 minutes from 23:00 to 00:40; a phone session at 23:50 inside it;
+        // an older phone session. The phone session starts last, yet the newest events are the laptop's after midnight.
+        var events = Enumerable.Range(0, 6).Select(i => Event(site, "laptop", midnight - 60 * Minute + i * 20 * Minute, path: $"/laptop{i}"))
+            .Append(Event(site, "phone", midnight - 10 * Minute, path: "/phone-a")).Append(Event(site, "phone", midnight - 9 * Minute, path: "/phone-b"))
+            .Append(Event(site, "phone", midnight - 2 * Day, path: "/phone-old")).ToList();
+        var t = midnight - 3 * Day;
+        await InsertAsync(api.ClickHouse, events);
+        await InsertAsync(api.ClickHouse, [Link(site, "laptop", "C7", t), Link(site, "phone", "C7", t)]);
+        var newestFirst = events.OrderByDescending(e => e.TsMs).Select(e => e.Path).ToList();
+
+        foreach (var size in new[] { 1, 2, 3, 4, 5 })
+            for (var page = 1; (page - 1) * size < newestFirst.Count; page++)
+            {
+                var timeline = (await ViewAsync(api, key, "C7", $"&timeline_page={page}&timeline_page_size={size}")).GetProperty("timeline");
+                Assert.Equal(newestFirst.Count, timeline.GetProperty("total").GetInt64());
+                Assert.Equal(newestFirst.Skip((page - 1) * size).Take(size),
+                    timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("path").GetString()));
+            }
+    }
+
+    [Fact]
     public async Task Members_with_the_service_role_read_the_view_strangers_get_404_and_privacy_officers_403()
     {
         var (key, site) = await NewSiteAsync(api);
