@@ -31,7 +31,7 @@ public static class AuditLogApi
             return Problems.Field(StatusCodes.Status400BadRequest, "Missing site", "\"site\" must be the site key.", "site");
         var now = time.GetUtcNow();
         if (!TryTime(query["to"].ToString(), endOfDay: true, out var to)) return Invalid("to");
-        to ??= now;
+        to ??= DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + 1); // the log keeps whole seconds: this one included
         if (!TryTime(query["from"].ToString(), endOfDay: false, out var from)) return Invalid("from");
         from ??= to.Value.AddDays(-30);
         if (from > to) return Problems.Field(StatusCodes.Status400BadRequest, "Invalid period", "\"from\" must not be after \"to\".", "from");
