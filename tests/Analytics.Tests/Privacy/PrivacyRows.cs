@@ -30,6 +30,12 @@ internal static class PrivacyRows
             SELECT {Guid.NewGuid()}, {siteId}, {at}, {at}, {(ulong)at.ToUnixTimeMilliseconds()}, 'pageview', {vid}
             """));
 
+    public static Task SessionAsync(ApiFactory api, string siteId, string vid, DateTimeOffset at) =>
+        api.ClickHouse.ExecuteAsync(Sql.Query($"""
+            INSERT INTO sessions (site_id, visitor_id, start_ms, end_ms, day)
+            SELECT {siteId}, {vid}, {(ulong)at.ToUnixTimeMilliseconds()}, {(ulong)at.ToUnixTimeMilliseconds()}, {DateOnly.FromDateTime(at.UtcDateTime)}
+            """));
+
     public static Task AuditAsync(ApiFactory api, string siteId, DateTimeOffset at, string action) =>
         api.ClickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO privacy_audit (audit_id, site_id, at, user_id, role, action, request_id, subject, result, detail)

@@ -40,9 +40,14 @@ public abstract class RetentionTests(Engine engine) : IAsyncLifetime
         var now = PrivacyRows.Seconds(DateTimeOffset.UtcNow);
         var rows = new List<Row>();
         foreach (var days in new[] { 600, 40, 35, 10, 1 }) rows.Add(new(shortKey, $"s{days}", now.AddDays(-days)));
-        foreach (var days in new[] { 600, 500, 40, 10 }) rows.Add(new(longKey, $"l{days}", now.AddDays(-days)));
+        foreach (var days in new[] { 600, 500, 100, 40, 10 }) rows.Add(new(longKey, $"l{days}", now.AddDays(-days)));
         foreach (var row in rows) await PrivacyRows.EventAsync(api, ids[row.Site], row.Vid, row.At);
-        foreach (var row in rows.Where(r => r.Site == shortKey)) await PrivacyRows.ConsentAsync(api, ids[row.Site], row.Vid, row.At, true, false);
+        foreach (var row in rows.Where(r => r.Site == shortKey))
+        {
+            await PrivacyRows.ConsentAsync(api, ids[row.Site], row.Vid, row.At, true, false);
+            await PrivacyRows.LinkAsync(api, ids[row.Site], row.Vid, "c-" + row.Vid, row.At);
+            await PrivacyRows.SessionAsync(api, ids[row.Site], row.Vid, row.At); // a Date column, compared by day
+        }
         var inserted = PrivacyRows.Seconds(DateTimeOffset.UtcNow); // a run recorded after this second began after the inserts
 
         // A row goes once its UTC day is more than retention_days before today; a partition (a month) goes whole once it
@@ -67,7 +72,10 @@ public abstract class RetentionTests(Engine engine) : IAsyncLifetime
             Assert.Equal("system", audit.GetProperty("user_id").GetString());
             Assert.Contains($"events: {removed.Count} rows ({removed.Count(InDroppedPartition)} in dropped partitions)", audit.GetProperty("detail").GetString());
         }
-        Assert.Equal(rows.Where(r => r.Site == shortKey && Kept(r)).Select(r => r.Vid).Order(), (await VidsAsync("consents", ids[shortKey])).Order());
+        var keptShort = rows.Where(r => r.Site == shortKey && Kept(r)).Select(r => r.Vid).Order().ToList();
+        Assert.Equal(keptShort, (await VidsAsync("consents", ids[shortKey])).Order());
+        Assert.Equal(keptShort, (await VidsAsync("identity_links", ids[shortKey], "visitor_id")).Order());
+        Assert.Equal(keptShort, (await VidsAsync("sessions", ids[shortKey], "visitor_id")).Order());
         Assert.Contains(rows, InDroppedPartition);
         Assert.Contains(rows, r => !Kept(r) && !InDroppedPartition(r));
 
@@ -82,9 +90,9 @@ public abstract class RetentionTests(Engine engine) : IAsyncLifetime
         return site.GetProperty("retention_last_run") is { ValueKind: JsonValueKind.String } at ? at.GetDateTimeOffset() : null;
     }
 
-    async Task<List<string>> VidsAsync(string table, string siteId) =>
-        (await api.ClickHouse.QueryListAsync(Sql.Query($"SELECT vid FROM {new SqlIdentifier(table)} WHERE site_id = {siteId}"), StorageJson.Default.JsonElement))
-        .Select(r => r.GetProperty("vid").GetString()!).ToList();
+    async Task<List<string>> VidsAsync(string table, string siteId, string column = "vid") =>
+        (await api.ClickHouse.QueryListAsync(Sql.Query($"SELECT {new SqlIdentifier(column)} AS vid FROM {new SqlIdentifier(table)} WHERE site_id = {siteId}"),
+            StorageJson.Default.JsonElement)).Select(r => r.GetProperty("vid").GetString()!).ToList();
 }
 
 public sealed class RetentionTestsEmbedded() : RetentionTests(Engine.Embedded);
