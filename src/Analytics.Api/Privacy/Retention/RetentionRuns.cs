@@ -1,31 +1,27 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using Analytics.Storage;
 
 namespace Analytics.Privacy.Retention;
 
 /// <summary>
-/// When retention last ran, per site, in <c>retention_runs</c> (0015), so it survives a restart; read once and then
-/// kept in memory (this process is the one that writes it).
+/// When retention last ran, per site, in <c>retention_runs</c> (0015): it survives a restart, and every node of a
+/// cluster reads the same (a point read by the table's key, so no cache that another node's run would leave stale).
 /// </summary>
 public sealed class RetentionRuns(IClickHouse clickHouse)
 {
-    readonly ConcurrentDictionary<string, DateTimeOffset> lastRun = new();
-    readonly SemaphoreSlim loading = new(1, 1);
-    volatile bool loaded;
-
     /// <summary>When retention last ran for the site, or null if it never has.</summary>
-    public async ValueTask<DateTimeOffset?> LastRunAsync(string siteId, CancellationToken ct)
-    {
-        await EnsureLoadedAsync(ct);
-        return lastRun.TryGetValue(siteId, out var at) ? at : null;
-    }
+    public async Task<DateTimeOffset?> LastRunAsync(string siteId, CancellationToken ct) =>
+        await LatestAsync(Sql.Query($"site_id = {siteId}"), ct);
 
     /// <summary>The latest run of any site: the job's next run is one interval after it.</summary>
-    public async ValueTask<DateTimeOffset?> LatestAsync(CancellationToken ct)
+    public async Task<DateTimeOffset?> LatestAsync(CancellationToken ct) => await LatestAsync(Sql.Query($"1"), ct);
+
+    async Task<DateTimeOffset?> LatestAsync(Sql where, CancellationToken ct)
     {
-        await EnsureLoadedAsync(ct);
-        return lastRun.IsEmpty ? null : lastRun.Values.Max();
+        var row = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+            SELECT count() AS runs, toUnixTimestamp(max(ran_at)) AS ran_s FROM retention_runs WHERE {where}
+            """), RetentionJson.Default.LatestRunRow, ct);
+        return row is { Runs: > 0 } ? DateTimeOffset.FromUnixTimeSeconds(row.RanS) : null;
     }
 
     public async Task RecordAsync(IReadOnlyDictionary<string, long> removedPerSite, DateTimeOffset at, CancellationToken ct)
@@ -37,30 +33,10 @@ public sealed class RetentionRuns(IClickHouse clickHouse)
             INSERT INTO retention_runs (site_id, ran_at, removed)
             SELECT {sites}[i], {at}, {removed}[i] FROM (SELECT arrayJoin(arrayEnumerate({sites})) AS i)
             """), ct);
-        foreach (var site in sites) lastRun[site] = at;
-    }
-
-    async ValueTask EnsureLoadedAsync(CancellationToken ct)
-    {
-        if (loaded) return;
-        await loading.WaitAsync(ct);
-        try
-        {
-            if (loaded) return;
-            var rows = await clickHouse.QueryListAsync(Sql.Query($"""
-                SELECT site_id, toUnixTimestamp(max(ran_at)) AS ran_s FROM retention_runs GROUP BY site_id
-                """), RetentionJson.Default.RetentionRunRow, ct);
-            foreach (var row in rows) lastRun.AddOrUpdate(row.SiteId, DateTimeOffset.FromUnixTimeSeconds(row.RanS), (_, known) => known);
-            loaded = true;
-        }
-        finally
-        {
-            loading.Release();
-        }
     }
 }
 
-public sealed record RetentionRunRow(string SiteId, long RanS);
+public sealed record LatestRunRow(long Runs, long RanS);
 
 public sealed record PartitionRow(string Partition);
 
@@ -70,7 +46,7 @@ public sealed record StatementRow(string Statement);
 
 public sealed record TypeRow(string Type);
 
-[JsonSerializable(typeof(RetentionRunRow))]
+[JsonSerializable(typeof(LatestRunRow))]
 [JsonSerializable(typeof(PartitionRow))]
 [JsonSerializable(typeof(SiteCountRow))]
 [JsonSerializable(typeof(StatementRow))]
