@@ -76,6 +76,7 @@ public sealed partial class RetentionJob(IClickHouse clickHouse, SiteStore sites
             var rows = await clickHouse.QueryListAsync(Sql.Query($"""
                 SELECT site_id, count() AS n FROM {new SqlIdentifier(table)} WHERE toYYYYMM({new SqlIdentifier(column)}) = {month} GROUP BY site_id
                 """), RetentionJson.Default.SiteCountRow, ct);
+            // Counted just before the drop: a row written into so old a month in between goes uncounted (it was past every retention).
             await clickHouse.ExecuteAsync(Sql.Query($"ALTER TABLE {new SqlIdentifier(table)} DROP PARTITION {month}"), ct);
             foreach (var row in rows) counts[row.SiteId] = counts.GetValueOrDefault(row.SiteId) + row.N;
         }
