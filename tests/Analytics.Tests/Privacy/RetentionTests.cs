@@ -104,3 +104,18 @@ public abstract class RetentionTests(Engine engine) : IAsyncLifetime
 
 public sealed class RetentionTestsEmbedded() : RetentionTests(Engine.Embedded);
 public sealed class RetentionTestsServer() : RetentionTests(Engine.Server);
+
+/// <summary>The retention field does not take the site record down with ClickHouse: it answered from memory before.</summary>
+public sealed class RetentionOutageTests
+{
+    [Fact]
+    public async Task The_site_record_answers_in_an_outage_without_a_last_run()
+    {
+        using var api = new Analytics.Tests.Faults.OfflineApi();
+        var response = await api.Admin().GetAsync($"/api/sites/{Analytics.Tests.Faults.OfflineApi.SiteKey}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var site = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(30, site.GetProperty("retention_days").GetInt32());
+        Assert.Equal(JsonValueKind.Null, site.GetProperty("retention_last_run").ValueKind);
+    }
+}

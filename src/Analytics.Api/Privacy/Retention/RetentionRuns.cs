@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using Analytics.Storage;
 
@@ -7,11 +8,28 @@ namespace Analytics.Privacy.Retention;
 /// When retention last ran, per site, in <c>retention_runs</c> (0015): it survives a restart, and every node of a
 /// cluster reads the same (a point read by the table's key, so no cache that another node's run would leave stale).
 /// </summary>
-public sealed class RetentionRuns(IClickHouse clickHouse)
+public sealed class RetentionRuns(IClickHouse clickHouse, ILogger<RetentionRuns> logger)
 {
-    /// <summary>When retention last ran for the site, or null if it never has.</summary>
-    public async Task<DateTimeOffset?> LastRunAsync(string siteId, CancellationToken ct) =>
-        await LatestAsync(Sql.Query($"site_id = {siteId}"), ct);
+    readonly ConcurrentDictionary<string, DateTimeOffset> lastKnown = new();
+
+    /// <summary>
+    /// When retention last ran for the site, or null if it never has. With ClickHouse away, the last value this node
+    /// read or wrote: the site record (its snippet) stays available in an outage, as it was before this field.
+    /// </summary>
+    public async Task<DateTimeOffset?> LastRunAsync(string siteId, CancellationToken ct)
+    {
+        try
+        {
+            var at = await LatestAsync(Sql.Query($"site_id = {siteId}"), ct);
+            if (at is { } known) lastKnown[siteId] = known;
+            return at;
+        }
+        catch (ClickHouseException e)
+        {
+            logger.LogWarning("Retention's last run of a site is not readable ({Error}); answering the last known", e.Message);
+            return lastKnown.TryGetValue(siteId, out var known) ? known : null;
+        }
+    }
 
     /// <summary>The latest run of any site: the job's next run is one interval after it.</summary>
     public async Task<DateTimeOffset?> LatestAsync(CancellationToken ct) => await LatestAsync(Sql.Query($"1"), ct);
@@ -33,6 +51,7 @@ public sealed class RetentionRuns(IClickHouse clickHouse)
             INSERT INTO retention_runs (site_id, ran_at, removed)
             SELECT {sites}[i], {at}, {removed}[i] FROM (SELECT arrayJoin(arrayEnumerate({sites})) AS i)
             """), ct);
+        foreach (var site in sites) lastKnown[site] = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
     }
 }
 
