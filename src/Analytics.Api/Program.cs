@@ -48,6 +48,7 @@ app.MapCustomers();
 app.MapReports();
 app.MapTools();
 app.MapConsent();
+app.MapPrivacy();
 app.MapTracker();
 app.Run();
 return Analytics.Storage.Embedded.NativeExit.LeaveService(0);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Enrichment;
 
-/// <summary>Start-up warm-up of the user-agent rules and the hourly deletion of expired salts.</summary>
-/// <remarks>Expired salts are also deleted on the first hash of a new day; the timer covers idle sites.</remarks>
+/// <summary>Start-up warm-up of the user-agent rules and the deletion of expired salts at every UTC midnight.</summary>
+/// <remarks>Expired salts are also deleted at start-up and on the first hash of a new day; midnight covers idle sites.</remarks>
 internal sealed class EnrichmentBackground(
     UserAgentParser parser, DailySalts salts, IOptions<EnrichmentOptions> options, ILogger<EnrichmentBackground> logger)
     : BackgroundService
@@ -23,8 +23,6 @@ internal sealed class EnrichmentBackground(
                 (int)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        do salts.Rotate();
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await salts.KeepDeletingExpiredAsync(stoppingToken);
     }
 }

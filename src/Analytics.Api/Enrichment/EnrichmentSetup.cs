@@ -39,7 +39,7 @@ public static class EnrichmentSetup
             TimeSpan.FromSeconds(Options(sp).GeoIpCheckIntervalSeconds), watch: true,
             sp.GetRequiredService<ILogger<GeoIpLookup>>()));
         services.AddSingleton<Enricher>();
-        services.AddSingleton(sp => new DailySalts(Options(sp).SaltsDirectory!, TimeProvider.System,
+        services.AddSingleton(sp => new DailySalts(Options(sp).SaltsDirectory!, sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<DailySalts>>()));
         services.AddSingleton<VisitorHash>();
         services.AddHostedService<EnrichmentBackground>();

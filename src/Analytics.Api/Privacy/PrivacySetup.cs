@@ -1,4 +1,6 @@
 using Analytics.Privacy.Audit;
+using Analytics.Privacy.Reads;
+using Analytics.Privacy.Retention;
 using Analytics.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,5 +16,11 @@ public static class PrivacySetup
         builder.Services.AddSingleton(sp => AuditKey.Resolve(
             sp.GetRequiredService<IConfiguration>()["Privacy:AuditKey"], sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir));
         builder.Services.AddSingleton<PrivacyAudit>();
+        builder.AddPrivacyRetention();
+    }
+
+    public static void MapPrivacy(this WebApplication app)
+    {
+        app.MapPrivacyReads();
     }
 }

@@ -22,7 +22,9 @@ public static class SitesApi
         sites.MapPost("/", Create).RequireAuthorization(Roles.Admin);
         // Any person's own sites; its site record for a member of any role (service users pick the site of their customers).
         sites.MapGet("/", List).RequireAuthorization(Roles.AnyUser);
-        sites.MapGet("/{key}", (HttpContext http) => TypedResults.Ok(ToResponse(http.SiteOf(), http))).RequireAuthorization(Roles.AnyUser).RequireSiteAccess();
+        sites.MapGet("/{key}", async (HttpContext http, Privacy.Retention.RetentionRuns retention, CancellationToken ct) =>
+                TypedResults.Ok(ToResponse(http.SiteOf(), http) with { RetentionLastRun = await retention.LastRunAsync(http.SiteOf().Id, ct) }))
+            .RequireAuthorization(Roles.AnyUser).RequireSiteAccess();
         sites.MapSiteMembers();
         sites.MapPut("/{key}/identify-secret", IdentifySecretApi.SetAsync).RequireAuthorization(Roles.Admin).RequireSiteAccess();
     }

@@ -17,6 +17,9 @@ public sealed record SiteResponse(string Id, string Key, string Name, IReadOnlyL
 {
     /// <summary>Whether the site accepts only signed identifies; the secret itself is never answered.</summary>
     public bool IdentifySigned { get; init; }
+
+    /// <summary>When the retention job last enforced <see cref="RetentionDays"/> on the site (GET /api/sites/{key} only).</summary>
+    public DateTimeOffset? RetentionLastRun { get; init; }
 }
 
 [JsonSerializable(typeof(SiteRow))]

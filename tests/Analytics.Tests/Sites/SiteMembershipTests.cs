@@ -63,6 +63,8 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
+        Assert.Contains(scoped, e => e.Pattern == "/api/privacy/consents");
+        Assert.Contains(scoped, e => e.Pattern == "/api/privacy/audit");
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)
@@ -93,6 +95,9 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains("GET /api/reports/overview as marketer", opened);
         Assert.Contains("POST /api/reports/funnel as marketer", opened);
         Assert.Contains("POST /api/sites/{key}/goals as marketer", opened);
+        Assert.Contains("GET /api/privacy/consents as privacy_officer", opened);
+        Assert.Contains("GET /api/privacy/audit as privacy_officer", opened);
+        Assert.DoesNotContain(opened, o => o.StartsWith("GET /api/privacy/") && o.EndsWith(" as marketer"));
     }
 
     [Fact]

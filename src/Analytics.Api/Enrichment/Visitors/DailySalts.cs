@@ -9,7 +9,8 @@ namespace Analytics.Enrichment.Visitors;
 /// <remarks>
 /// Files are `yyyy-MM-dd.salt` in the given directory (the service passes `$ANALYTICS_DATA_DIR/salts`), owner
 /// read/write only. A salt whose day began 48 hours ago or more is deleted from disk and memory, so after two
-/// days no stored hash can be recomputed from an IP and a user agent any more. Salts are never logged.
+/// days no stored hash can be recomputed from an IP and a user agent any more: at construction (start-up after a
+/// downtime), on the first use of a day, and at each UTC midnight (<see cref="KeepDeletingExpiredAsync"/>). Salts are never logged.
 /// Thread-safe: the current salt is read without a lock; only a change of day takes one.
 /// </remarks>
 public sealed class DailySalts
@@ -30,6 +31,7 @@ public sealed class DailySalts
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<DailySalts>.Instance;
         Storage.PrivateFiles.CreateDirectory(this.directory);
+        lock (gate) DeleteExpired(); // at start-up, after a downtime: before anything can read an expired salt
     }
 
     /// <summary>Today's (UTC) salt, created on first use of the day.</summary>
@@ -71,6 +73,22 @@ public sealed class DailySalts
     {
         _ = Today();
         lock (gate) DeleteExpired();
+    }
+
+    /// <summary>
+    /// Deletes expired salts now and then at every UTC midnight, the moment the salt of two days before turns 48 h
+    /// old, until cancelled: an idle service deletes on time, not at its next hash. Waits on the TimeProvider.
+    /// </summary>
+    public async Task KeepDeletingExpiredAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            Rotate();
+            var now = time.GetUtcNow();
+            var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+            // A timer that fires a little early finds nothing expired and waits the rest on the next turn.
+            await Task.Delay(midnight - now, time, ct);
+        }
     }
 
     /// <summary>The days whose salts exist on disk (for tests and operators; never the salts themselves).</summary>

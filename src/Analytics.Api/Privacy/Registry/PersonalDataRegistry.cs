@@ -56,6 +56,7 @@ public static class PersonalDataRegistry
         new("session_refresh_state", "the session refresh watermark"),
         new("goals", "the marketers' goal definitions"),
         new("privacy_audit", "the audit log: subjects only as keyed pseudonyms, kept as evidence"),
+        new("retention_runs", "when retention last ran per site; no ids"),
     ];
 
     /// <summary>The personal table of that name, or null.</summary>
