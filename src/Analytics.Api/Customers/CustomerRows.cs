@@ -22,6 +22,8 @@ public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 [JsonSerializable(typeof(ProfileRow))]
 [JsonSerializable(typeof(LinkRow))]
 [JsonSerializable(typeof(CustomerOrderRow))]
+[JsonSerializable(typeof(CrmOrderRow))]
+[JsonSerializable(typeof(DevicePurchaseRow))]
 [JsonSerializable(typeof(ContactRow))]
 [JsonSerializable(typeof(ConsentProofRow))]
 [JsonSerializable(typeof(TimelineEventRow))]

@@ -51,7 +51,9 @@ public static class CustomerViewEndpoint
         var sessionsTask = visitors.Count == 0 ? Task.FromResult(new List<SessionRow>()) : DeviceSessionsAsync(clickHouse, sessionSource, site, visitors, ct);
         var otherOwnersTask = visitors.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.OtherOwners(site, id, visitors), StorageJson.Default.CountRow, ct);
-        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask, otherOwnersTask);
+        var crmOrdersTask = crmOrderIds.Count == 0 ? Task.FromResult(new List<CrmOrderRow>())
+            : clickHouse.QueryListAsync(CustomerViewSql.CrmOrders(site, id, crmOrderIds), CustomerRowsJson.Default.CrmOrderRow, ct);
+        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask, otherOwnersTask, crmOrdersTask);
         var (profile, contacts, deviceSessions) = (profileTask.Result, contactsTask.Result, sessionsTask.Result);
         // Devices that are the customer's alone: every event is the customer's, so the sessions count them, and the
         // newest events lie in the newest sessions (stored, non-bot, like the timeline's events).
@@ -66,9 +68,13 @@ public static class CustomerViewEndpoint
         var eventCountTask = days.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
             : ownDevices ? Task.FromResult<CountRow?>(new CountRow(deviceSessions.Sum(s => s.Events)))
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.EventCount(site, id, visitors, days), StorageJson.Default.CountRow, ct);
-        var ordersTask = clickHouse.QueryListAsync(CustomerViewSql.Orders(site, id, crmOrderIds, visitors, days), CustomerRowsJson.Default.CustomerOrderRow, ct);
-        await Task.WhenAll(eventsTask, eventCountTask, ordersTask);
-        var orders = ordersTask.Result;
+        var purchasesTask = days.Count == 0 ? Task.FromResult(new List<DevicePurchaseRow>())
+            : clickHouse.QueryListAsync(CustomerViewSql.DevicePurchases(site, visitors, days), CustomerRowsJson.Default.DevicePurchaseRow, ct);
+        await Task.WhenAll(eventsTask, eventCountTask, purchasesTask);
+        var candidates = CustomerViewOrders.TrackerCandidates(id, crmOrderIds, purchasesTask.Result);
+        var knownToCrm = candidates.Count == 0 ? [] : (await clickHouse.QueryListAsync(CustomerViewSql.KnownToCrm(site, candidates), CustomerRowsJson.Default.OrderIdRow, ct))
+            .Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        var orders = CustomerViewOrders.Combine(id, crmOrdersTask.Result, crmOrderIds, purchasesTask.Result, knownToCrm);
         if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
 

@@ -27,69 +27,54 @@ public static class CustomerViewSql
         """);
 
     /// <summary>
-    /// The customer's orders, the <see cref="Crm.OrdersSql"/> rules narrowed to it so that no query reads the whole site:
-    /// the CRM orders whose latest version names the customer (with the first purchase event's visitor, looked up on its
-    /// devices), and the purchases on its devices the CRM does not know whose person is the customer (the event's customer
-    /// id, else the device's person at the purchase). A tracker purchase on a device never linked to the customer is not
-    /// found here (an identified purchase links its device). Without <paramref name="days"/> (no sessions) only CRM orders.
+    /// The customer's orders follow the <see cref="Crm.OrdersSql"/> rules narrowed to it, so that no query reads the whole
+    /// site, in three reads that <see cref="CustomerViewOrders.Combine"/> puts together: the CRM orders whose latest
+    /// version names the customer (<see cref="CrmOrders"/>); the first purchase event of every order on its devices
+    /// (<see cref="DevicePurchases"/>: one scan of the devices' purchase events, which gives the CRM orders their visitor
+    /// and the tracker's orders their owner, the event's customer id, else the device's person at the purchase); and which
+    /// of the tracker's orders of the customer the CRM knows under another customer (<see cref="KnownToCrm"/>). A tracker
+    /// purchase on a device never linked to the customer is not found here (an identified purchase links its device).
     /// </summary>
     public static Sql OrderIds(string siteId, string customerId) =>
         Sql.Query($"SELECT DISTINCT order_id FROM orders WHERE site_id = {siteId} AND customer_id = {customerId}");
 
     /// <param name="crmOrderIds">The ids of <see cref="OrderIds"/>: orders any version of which named the customer.</param>
-    public static Sql Orders(string siteId, string customerId, IReadOnlyCollection<string> crmOrderIds, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days)
-    {
-        var devicePurchases = days.Count == 0 ? Sql.Query($"0")
-            : Sql.Query($"site_id = {siteId} AND type = 'purchase' AND order_id != '' AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})");
-        var customerOrderIds = SqlInList.Of(crmOrderIds);
-        return Sql.Query($"""
-        SELECT order_id, vid, toUnixTimestamp(ts) AS ts_s, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source, purchase_ms
+    public static Sql CrmOrders(string siteId, string customerId, IReadOnlyCollection<string> crmOrderIds) => Sql.Query($"""
+        SELECT order_id, toUnixTimestamp(crm_ts) AS ts_s, crm_revenue AS revenue, crm_currency AS currency, crm_cost_of_goods AS cost_of_goods,
+            crm_has_cost_of_goods AS has_cost_of_goods, toUInt8(crm_status = 'returned') AS returned
         FROM
         (
-            SELECT order_id, tracker_vid AS vid, tracker_ms AS purchase_ms, crm_ts AS ts, if(crm_status = 'returned', toFloat64(0), crm_revenue) AS revenue, crm_currency AS currency,
-                if(crm_status = 'returned', toFloat64(0), crm_cost_of_goods) AS cost_of_goods, crm_has_cost_of_goods AS has_cost_of_goods,
-                toUInt8(crm_status = 'returned') AS returned, 'crm' AS source
-            FROM
-            (
-                SELECT order_id, customer_id AS crm_customer_id, ts AS crm_ts, revenue AS crm_revenue, currency AS crm_currency,
-                    cost_of_goods AS crm_cost_of_goods, has_cost_of_goods AS crm_has_cost_of_goods, status AS crm_status
-                FROM orders FINAL
-                WHERE site_id = {siteId} AND order_id IN {customerOrderIds}
-            ) AS crm
-            ANY LEFT JOIN
-            (
-                SELECT order_id, argMin(vid, ts_ms) AS tracker_vid, min(ts_ms) AS tracker_ms FROM events
-                WHERE {devicePurchases} AND order_id IN {customerOrderIds}
-                GROUP BY order_id
-            ) AS tracker USING (order_id)
-            WHERE crm_customer_id = {customerId}
-            UNION ALL
-            SELECT order_id, vid, purchase_ms, ts, revenue, currency, toFloat64(0) AS cost_of_goods, toUInt8(0) AS has_cost_of_goods, toUInt8(0) AS returned,
-                'tracker' AS source
-            FROM
-            (
-                SELECT order_id, vid, purchase_ms, ts, revenue, currency,
-                    if(purchase_customer != '', purchase_customer, {PersonSql.PersonAt(new SqlIdentifier("purchase_ms"))}) AS owner
-                FROM
-                (
-                    SELECT order_id, purchase_vid AS vid, purchase_ts AS ts, purchase_ms, purchase_revenue AS revenue, purchase_currency AS currency, purchase_customer
-                    FROM
-                    (
-                        SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts) AS purchase_ts, min(ts_ms) AS purchase_ms,
-                            argMin(revenue, ts_ms) AS purchase_revenue, argMin(currency, ts_ms) AS purchase_currency, argMin(customer_id, ts_ms) AS purchase_customer
-                        FROM events
-                        WHERE {devicePurchases}
-                            AND order_id NOT IN (SELECT order_id FROM orders WHERE site_id = {siteId} AND order_id IN (SELECT order_id FROM events WHERE {devicePurchases}))
-                        GROUP BY order_id
-                    )
-                ) AS purchases
-                ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId, visitors)}) AS visitor_links USING vid
-            )
-            WHERE owner = {customerId}
+            SELECT order_id, customer_id AS crm_customer_id, ts AS crm_ts, revenue AS crm_revenue, currency AS crm_currency,
+                cost_of_goods AS crm_cost_of_goods, has_cost_of_goods AS crm_has_cost_of_goods, status AS crm_status
+            FROM orders FINAL
+            WHERE site_id = {siteId} AND order_id IN {SqlInList.Of(crmOrderIds)}
         )
-        ORDER BY ts, order_id
+        WHERE crm_customer_id = {customerId}
         """);
-    }
+
+    /// <summary>The first purchase event of each order on the devices, with the order's owner by the tracker's rule.</summary>
+    public static Sql DevicePurchases(string siteId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) => Sql.Query($"""
+        SELECT order_id, vid, purchase_ms, toUnixTimestamp(purchase_ts) AS ts_s, purchase_revenue AS revenue, purchase_currency AS currency,
+            if(purchase_customer != '', purchase_customer, {PersonSql.PersonAt(new SqlIdentifier("purchase_ms"))}) AS owner
+        FROM
+        (
+            -- Renamed twice: an alias equal to a column it is computed from is an error on 18.16.
+            SELECT order_id, purchase_vid AS vid, purchase_ts, purchase_ms, purchase_revenue, purchase_currency, purchase_customer
+            FROM
+            (
+                SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts) AS purchase_ts, min(ts_ms) AS purchase_ms,
+                    argMin(revenue, ts_ms) AS purchase_revenue, argMin(currency, ts_ms) AS purchase_currency, argMin(customer_id, ts_ms) AS purchase_customer
+                FROM events
+                WHERE site_id = {siteId} AND type = 'purchase' AND order_id != '' AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})
+                GROUP BY order_id
+            )
+        ) AS purchases
+        ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId, visitors)}) AS visitor_links USING vid
+        """);
+
+    /// <summary>Which of these orders the CRM has (under any customer): the CRM's figures and owner win over the tracker's.</summary>
+    public static Sql KnownToCrm(string siteId, IReadOnlyCollection<string> orderIds) =>
+        Sql.Query($"SELECT DISTINCT order_id FROM orders WHERE site_id = {siteId} AND order_id IN {SqlInList.Of(orderIds)}");
 
     /// <summary>
     /// The customer's contacts, latest version each. FINAL is narrowed by the primary key (the contact ids any version of
