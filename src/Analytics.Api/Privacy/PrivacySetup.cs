@@ -1,4 +1,5 @@
 using Analytics.Privacy.Audit;
+using Analytics.Privacy.Requests;
 using Analytics.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,5 +15,6 @@ public static class PrivacySetup
         builder.Services.AddSingleton(sp => AuditKey.Resolve(
             sp.GetRequiredService<IConfiguration>()["Privacy:AuditKey"], sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir));
         builder.Services.AddSingleton<PrivacyAudit>();
+        builder.AddPrivacyRequests();
     }
 }

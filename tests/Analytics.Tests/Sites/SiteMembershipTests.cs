@@ -62,6 +62,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/funnel");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
+        Assert.Contains(scoped, e => e.Pattern == "/api/privacy/requests");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
 
         var opened = new List<string>();
@@ -93,6 +94,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains("GET /api/reports/overview as marketer", opened);
         Assert.Contains("POST /api/reports/funnel as marketer", opened);
         Assert.Contains("POST /api/sites/{key}/goals as marketer", opened);
+        Assert.Contains("GET /api/privacy/requests as privacy_officer", opened);
     }
 
     [Fact]
