@@ -98,5 +98,59 @@ public abstract class ErasureProcessTests(Engine engine)
     }
 }
 
+/// <summary>
+/// Server mode, two nodes on one database: node A spools the subject's events while ClickHouse is away and stops with them
+/// in its spool; node B erases the subject; A starts again and replays its spool: the subject's rows are dropped, the others stored.
+/// </summary>
+public sealed class SpooledErasureTests
+{
+    const string Domain = "spooled-erasure.example";
+
+    [Fact]
+    public async Task Rows_of_an_erased_subject_waiting_in_a_spool_never_reach_storage()
+    {
+        using var clickHouse = new ClickHouseServer();
+        var database = TestPaths.NewDatabase();
+        // The nodes of one installation share the audit key: tombstones, like audit entries, are its pseudonyms.
+        var settings = new Dictionary<string, string> { ["Storage__Database"] = database, ["Privacy__AuditKey"] = "spooled-erasure-test-key-0123456789abcdef" };
+        var (dirA, dirB) = (Directory.CreateTempSubdirectory("analytics-tombstone-a-").FullName, Directory.CreateTempSubdirectory("analytics-tombstone-b-").FullName);
+        await using var nodeA = new ServiceProcess(dirA, clickHouse.ConnectionString, settings);
+        await using var nodeB = new ServiceProcess(dirB, clickHouse.ConnectionString, settings);
+        await nodeA.StartAsync();
+        var key = await nodeA.CreateSiteAsync(Domain);
+        clickHouse.Kill();
+
+        foreach (var (vid, count) in new[] { ("ann-phone", 3), ("bob-phone", 2) })
+        {
+            var body = JsonSerializer.Serialize(new
+            {
+                site = key,
+                events = Enumerable.Range(0, count).Select(i => new { type = "pageview", url = $"https://{Domain}/{vid}/{i}", vid, consent = new { analytics = true } }),
+            });
+            Assert.Equal(HttpStatusCode.Accepted, (await nodeA.Http.PostAsync("/api/collect", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
+        }
+        Assert.Equal(5, await nodeA.SpoolRowsAsync());
+        nodeA.Kill9(); // the rows stay in A's spool
+
+        clickHouse.Start();
+        await nodeB.StartAsync();
+        var erasure = await nodeB.Http.PostAsJsonAsync("/api/privacy/requests", new { type = "erasure", site = key, visitor_id = "ann-phone" });
+        Assert.Equal(HttpStatusCode.Accepted, erasure.StatusCode);
+        var id = (await erasure.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await Eventually.UntilAsync(async () =>
+            (await nodeB.Http.GetFromJsonAsync<JsonElement>($"/api/privacy/requests/{id}")).GetProperty("status").GetString() == "completed",
+            TimeSpan.FromSeconds(60), $"the erasure completed: {nodeB.Log()}");
+
+        await nodeA.StartAsync();
+        await nodeA.WaitForEmptySpoolAsync(TimeSpan.FromSeconds(60));
+        async Task<int> CountAsync(string vid) => int.Parse((await clickHouse.QueryAsync($"SELECT count() FROM {database}.events WHERE vid = '{vid}'")).Trim());
+        Assert.Equal(2, await CountAsync("bob-phone"));
+        Assert.True(await CountAsync("ann-phone") == 0, nodeA.Log());
+        await Eventually.UntilAsync(() => nodeA.Log().Contains("Dropped 3 events rows of erased subjects"), TimeSpan.FromSeconds(10), "the drop in A's log");
+        Directory.Delete(dirA, recursive: true);
+        Directory.Delete(dirB, recursive: true);
+    }
+}
+
 public sealed class ErasureProcessTestsEmbedded() : ErasureProcessTests(Engine.Embedded);
 public sealed class ErasureProcessTestsServer() : ErasureProcessTests(Engine.Server);
