@@ -62,7 +62,8 @@ public static class ErasureBench
         var store = new PrivacyRequestStore(clickHouse, audit, time);
         var ready = new SchemaReady();
         ready.Set();
-        var runner = new PrivacyRequestRunner(store, new SubjectErasure(clickHouse, options), new Tombstones(clickHouse, audit, time), audit, ready,
+        var runner = new PrivacyRequestRunner(store, new SubjectErasure(clickHouse, options), new Tombstones(clickHouse, audit, time),
+            new DeadLetterErasure(Options.Create(new StorageOptions { DataDir = Directory.CreateTempSubdirectory("analytics-bench-erasure-data-").FullName }), NullLogger<DeadLetterErasure>.Instance), audit, ready,
             options, NullLogger<PrivacyRequestRunner>.Instance);
         await runner.StartAsync(CancellationToken.None);
         try

@@ -10,7 +10,7 @@ namespace Analytics.Privacy.Requests;
 /// from its stored state (its resolved ids, its counts), and every step is safe to repeat. docs/privacy.md "Requests".
 /// </summary>
 public sealed class PrivacyRequestRunner(
-    PrivacyRequestStore store, SubjectErasure erasure, Tombstones tombstones, PrivacyAudit audit, SchemaReady schemaReady,
+    PrivacyRequestStore store, SubjectErasure erasure, Tombstones tombstones, DeadLetterErasure deadLetters, PrivacyAudit audit, SchemaReady schemaReady,
     IOptions<PrivacyRequestOptions> options, ILogger<PrivacyRequestRunner> logger) : BackgroundService
 {
     const int DeleteRounds = 3;
@@ -115,7 +115,10 @@ public sealed class PrivacyRequestRunner(
     /// </summary>
     async Task EraseAsync(PrivacyRequest request, Subject subject, IReadOnlyList<TableResult> found, CancellationToken ct)
     {
-        await tombstones.AddAsync(subject, request.RequestId, ct);
+        var erasedAt = await tombstones.AddAsync(subject, request.RequestId, ct);
+        var deadLettersRemoved = deadLetters.Erase(subject, erasedAt);
+        if (deadLettersRemoved > 0)
+            logger.LogInformation("Privacy request {RequestId}: {Rows} rows of the subject removed from dead-letter files", request.RequestId, deadLettersRemoved);
         var tables = PersonalDataRegistry.PersonalTables.Where(t => t.Table != SubjectErasure.RequestSubjectsTable).ToList();
         var remaining = tables.ToDictionary(t => t.Table, _ => -1L);
         for (var round = 1; round <= DeleteRounds && remaining.Values.Any(n => n != 0); round++)
@@ -146,14 +149,15 @@ public sealed class PrivacyRequestRunner(
         var idsLeft = await erasure.CountAsync(requestIds, subject, ct);
         results = results.Select(r => r.Table == requestIds.Table ? r with { Deleted = Math.Max(0, r.Found - idsLeft), Remaining = idsLeft } : r).ToList();
         await FinishAsync(request, subject.Asked, idsLeft == 0 ? RequestStatuses.Completed : RequestStatuses.Failed, results,
-            idsLeft == 0 ? "" : $"Rows remain: {requestIds.Table}: {idsLeft}.", ct);
+            idsLeft == 0 ? "" : $"Rows remain: {requestIds.Table}: {idsLeft}.", ct, deadLettersRemoved > 0 ? $"; dead letters: {deadLettersRemoved} removed" : "");
     }
 
-    async Task FinishAsync(PrivacyRequest request, SubjectRef? asked, string status, IReadOnlyList<TableResult> results, string error, CancellationToken ct)
+    async Task FinishAsync(PrivacyRequest request, SubjectRef? asked, string status, IReadOnlyList<TableResult> results, string error, CancellationToken ct,
+        string more = "")
     {
         await store.UpdateAsync(request, status, results, error, ct);
         var detail = string.Join("; ", results.Select(r => r.Remaining is null ? $"{r.Table}: {r.Found} found"
-            : $"{r.Table}: {r.Found} found, {r.Deleted} deleted, {r.Remaining} remaining"));
+            : $"{r.Table}: {r.Found} found, {r.Deleted} deleted, {r.Remaining} remaining")) + more;
         await audit.RecordSystemAsync(new AuditEntry(request.SiteId, $"request.{request.Type}", status, request.RequestId, asked, detail), ct);
         logger.LogInformation("Privacy request {RequestId} ({Type}) {Status}", request.RequestId, request.Type, status);
     }

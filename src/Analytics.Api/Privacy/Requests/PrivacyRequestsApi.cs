@@ -28,6 +28,7 @@ public static class PrivacyRequestsApi
         builder.Services.AddSingleton<SubjectErasure>();
         builder.Services.AddSingleton<SubjectExport>();
         builder.Services.AddSingleton<Tombstones>();
+        builder.Services.AddSingleton<DeadLetterErasure>();
         builder.Services.AddSingleton<Ingestion.ISpoolRowFilter>(sp => sp.GetRequiredService<Tombstones>());
         builder.Services.AddSingleton<PrivacyRequestRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyRequestRunner>());

@@ -17,6 +17,9 @@ public sealed record Subject(string SiteId, SubjectRef Asked, IReadOnlyList<stri
 
     IReadOnlyList<string> IdsOf(SubjectKey key) => key == SubjectKey.Customer ? CustomerIds : VisitorIds;
 
+    /// <summary>Whether <paramref name="id"/> is one of the subject's ids of that kind.</summary>
+    public bool Has(SubjectKey key, string id) => id.Length > 0 && IdsOf(key).Contains(id);
+
     /// <summary>
     /// The rows of <paramref name="table"/> that belong to the subject: on this site, one of its subject columns holding
     /// one of the subject's ids (an array column by has(), which ClickHouse 18.16 and 26.7 both have).

@@ -22,8 +22,8 @@ public sealed class Tombstones(IClickHouse clickHouse, PrivacyAudit audit, TimeP
     volatile Dictionary<(string SiteId, string Subject), long> erased = [];
     long loadedAt = -1; // Environment.TickCount64 of the last load; -1: never
 
-    /// <summary>Records every id of the subject as erased now; from here on no writer stores their earlier rows.</summary>
-    public async Task AddAsync(Subject subject, string requestId, CancellationToken ct)
+    /// <summary>Records every id of the subject as erased now; from here on no writer stores their earlier rows. Returns the time (Unix seconds).</summary>
+    public async Task<long> AddAsync(Subject subject, string requestId, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var pseudonyms = subject.Ids.Select(audit.Pseudonym).ToList();
@@ -39,6 +39,7 @@ public sealed class Tombstones(IClickHouse clickHouse, PrivacyAudit audit, TimeP
             erased = next;
         }
         finally { loading.Release(); }
+        return now;
     }
 
     public async ValueTask<bool[]?> RowsToDropAsync(SpooledTable table, SpoolBatch batch, CancellationToken ct)
