@@ -130,7 +130,7 @@ public sealed class SpoolWriter(
                 var keys = insertHook is null ? null : Keys(batch).OfType<SpooledRowKey>().ToList();
                 if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // before: rows are never visible unmarked; a crash after the mark costs one extra refresh
                 var written = suspect ? await InsertMissingAsync(batch, dropped, ct) : await InsertAllAsync(batch, dropped, ct);
-                if (dropped is not null && attempt == 1)
+                if (dropped is not null)
                     logger.LogInformation("Dropped {Rows} {Table} rows of erased subjects instead of storing them", dropped.Count(d => d), table.Name);
                 if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // after: an insert slower than the refresh's margin is marked once visible
                 metrics.Written.Add(written);

@@ -48,14 +48,16 @@ public sealed class Tombstones(IClickHouse clickHouse, PrivacyAudit audit, TimeP
         await LoadIfStaleAsync(ct);
         var current = erased;
         if (current.Count == 0) return null;
-        var erasedSites = current.Keys.Select(k => k.SiteId).ToHashSet();
+        var latestErasure = new Dictionary<string, long>();
+        foreach (var ((site, _), at) in current) latestErasure[site] = Math.Max(at, latestErasure.GetValueOrDefault(site));
         bool[]? drop = null;
         for (var i = 0; i < batch.RowCount; i++)
         {
             var layout = batch.Layout(i);
             if (!table.KnowsLayout(layout)) continue;
             var key = table.ReadKey(batch.Row(i), layout);
-            if (!erasedSites.Contains(key.SiteId)) continue; // no HMAC per row on sites without erasures
+            // No HMAC for a row newer than the site's latest erasure (live traffic) or of a site without erasures.
+            if (!latestErasure.TryGetValue(key.SiteId, out var latest) || key.Ts > latest) continue;
             var plan = plans.GetOrAdd((table.Name, layout), _ => RowPlan.For(table, personal, layout));
             foreach (var (id, subjectKey) in plan.Read(batch.Row(i)))
             {
