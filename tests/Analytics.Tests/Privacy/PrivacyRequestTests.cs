@@ -151,6 +151,35 @@ public abstract class PrivacyRequestTests(ApiFactory api)
         Assert.Equal(HttpStatusCode.Gone, (await officer.GetAsync($"/api/privacy/requests/{access}/export")).StatusCode);
     }
 
+    [Fact]
+    public async Task Rows_of_an_erased_id_that_reach_the_spool_afterwards_dated_before_the_erasure_are_never_stored()
+    {
+        var key = await api.CreateSiteAsync("tombstone.example");
+        var site = await api.SiteIdAsync(key);
+        var officer = await OfficerAsync(key);
+        var erased = await WaitDoneAsync(officer, (await CreateAsync(officer, new { type = "erasure", site = key, visitor_id = "gone-v" })).GetProperty("id").GetString()!);
+        Assert.Equal("completed", erased.GetProperty("status").GetString());
+
+        // An import of history (through the events spool) still holding the erased visitor, beside another one.
+        var hourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        var lines = string.Concat(new[] { "gone-v", "gone-v", "kept-v" }.Select((vid, i) => JsonSerializer.Serialize(new
+        {
+            type = "pageview", url = $"https://tombstone.example/{i}", ts = hourAgo + i, vid, consent = new { analytics = true },
+            ip = "203.0.113.9", user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+        }) + "\n"));
+        await Analytics.Tests.Import.ImportClient.PostAsync(api, $"/api/import/events?site={key}", Analytics.Tests.Import.ImportClient.Text(lines, "application/x-ndjson"));
+        await api.WaitForRowsAsync(Sql.Query($"site_id = {site} AND vid = 'kept-v'"), 1);
+        // The person comes back after the erasure: that is new data, stored. Times are whole seconds: the erasure's own second counts as before it.
+        var erasureDone = erased.GetProperty("updated_at").GetDateTimeOffset().ToUnixTimeSeconds();
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() > erasureDone, TimeSpan.FromSeconds(5), "a second after the erasure");
+        var visit = JsonSerializer.Serialize(new { site = key, events = new[] { new { type = "pageview", url = "https://tombstone.example/again", vid = "gone-v", consent = new { analytics = true } } } });
+        Assert.Equal(HttpStatusCode.Accepted, (await api.CreateClient().PostAsync("/api/collect", new StringContent(visit, Encoding.UTF8, "application/json"))).StatusCode);
+        await api.WaitForRowsAsync(Sql.Query($"site_id = {site} AND vid = 'gone-v'"), 1);
+        var stored = await api.ClickHouse.QueryListAsync(Sql.Query($"SELECT vid, path, toUInt32(ts) AS ts FROM events WHERE site_id = {site} ORDER BY ts"), StorageJson.Default.JsonElement);
+        Assert.True(stored.Count(r => r.GetProperty("vid").GetString() == "gone-v") == 1 && stored.Any(r => r.GetProperty("path").GetString() == "/again"),
+            string.Join("; ", stored.Select(r => r.GetRawText())));
+    }
+
     [Theory]
     [InlineData("not json", "body")]
     [InlineData("[]", "body")]
