@@ -17,4 +17,9 @@ public static class PrivacySetup
         builder.Services.AddSingleton<PrivacyAudit>();
         builder.AddPrivacyRequests();
     }
+
+    public static void MapPrivacy(this WebApplication app)
+    {
+        app.MapPrivacyRequests();
+    }
 }
