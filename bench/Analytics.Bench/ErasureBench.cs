@@ -17,7 +17,7 @@ namespace Analytics.Bench;
 
 /// <summary>
 /// <c>erasure [--events 1000000] [--days 28] [--engines embedded,server]</c>: generated shop traffic plus one subject
-/// (a customer with two devices, 40 events spread over the range, a link, a CRM profile and an order); then per engine
+/// (a customer with two devices, about 40 events spread over the range, a link, a CRM profile and an order); then per engine
 /// the product's erasure (<see cref="PrivacyRequestRunner"/> as the service runs it: resolve, count, tombstones,
 /// <c>ALTER TABLE … DELETE</c> per personal table, wait for the mutations, count again) from the request's creation
 /// until it is completed, and the same request again (nothing left to find).
@@ -85,7 +85,7 @@ public static class ErasureBench
         }
     }
 
-    /// <summary>Visitors of 1–12 events each in 100 000-row inserts; the subject's 40 events on two devices spread over the range.</summary>
+    /// <summary>Visitors of 1–12 events each in 100 000-row inserts; the subject's events (about 40) on two devices spread over the range.</summary>
     static async Task GenerateAsync(IClickHouse clickHouse, long total, int days)
     {
         var random = new Random(18);

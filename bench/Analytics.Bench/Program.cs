@@ -9,7 +9,7 @@ return args.FirstOrDefault() switch
     "import" => await ImportBench.Run(args.Skip(1).ToArray()),
     "crm-import" => await CrmImportBench.Run(args.Skip(1).ToArray()),
     "sessions" => await SessionsBench.Run(args.Skip(1).ToArray()),
-    "erasure" => await ErasureBench.Run(args.Skip(1).ToArray()),
+    "erasure" => Analytics.Storage.Embedded.NativeExit.Leave(await ErasureBench.Run(args.Skip(1).ToArray())), // past chDB's teardown
     "customers" => await CustomersBench.Run(args.Skip(1).ToArray()),
     "customers-load" => Analytics.Storage.Embedded.NativeExit.Leave(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
     "reports" => await ReportsBench.Run(args.Skip(1).ToArray()),
