@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "import" => await ImportBench.Run(args.Skip(1).ToArray()),
     "crm-import" => await CrmImportBench.Run(args.Skip(1).ToArray()),
     "sessions" => await SessionsBench.Run(args.Skip(1).ToArray()),
+    "erasure" => Analytics.Storage.Embedded.NativeExit.Leave(await ErasureBench.Run(args.Skip(1).ToArray())), // past chDB's teardown
     "customers" => await CustomersBench.Run(args.Skip(1).ToArray()),
     "customers-load" => Analytics.Storage.Embedded.NativeExit.Leave(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
     "reports" => await ReportsBench.Run(args.Skip(1).ToArray()),
@@ -28,6 +29,7 @@ static int Usage()
         usage: dotnet run -c Release --project bench/Analytics.Bench -- enrich [--geoip FILE.mmdb] [--events N] [--compare-compiled]
                dotnet run -c Release --project bench/Analytics.Bench -- geo [FILE.mmdb]
                dotnet run -c Release --project bench/Analytics.Bench -- sessions [--events 1000000] [--days 28] [--engines embedded,server] [--runs 3]
+               dotnet run -c Release --project bench/Analytics.Bench -- erasure [--events 1000000] [--days 28] [--engines embedded,server]
                dotnet run -c Release --project bench/Analytics.Bench -- customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300] [--list-requests N] [--load-only]
                dotnet run -c Release --project bench/Analytics.Bench -- reports [--events 1000000[,10000000,50000000]] [--engines embedded,server] [--requests 20] [--floor-runs 10] [--days 28]
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]

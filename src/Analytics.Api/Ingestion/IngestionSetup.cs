@@ -103,7 +103,8 @@ public static class IngestionSetup
     /// <summary>A writer per spooled table; registered as IHostedService directly, since AddHostedService keeps one per type.</summary>
     public static SpoolWriter NewWriter(IServiceProvider sp, SpooledTable table, Spool spool, SpoolWriterMetrics metrics) =>
         new(table, spool, sp.GetRequiredService<IClickHouse>(), metrics, sp.GetRequiredService<IOptions<IngestionOptions>>().Value,
-            sp.GetRequiredService<SchemaReady>(), sp.GetRequiredService<ILogger<SpoolWriter>>(), sp.GetKeyedService<ISpoolInsertHook>(table.Name));
+            sp.GetRequiredService<SchemaReady>(), sp.GetRequiredService<ILogger<SpoolWriter>>(), sp.GetKeyedService<ISpoolInsertHook>(table.Name),
+            sp.GetService<ISpoolRowFilter>());
 
     const string ServiceBusy = "analytics.service-busy";
 

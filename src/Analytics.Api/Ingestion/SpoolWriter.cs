@@ -20,7 +20,7 @@ public sealed record SpoolWriterMetrics(Counter Written, Counter Duplicates, Cou
 /// </summary>
 public sealed class SpoolWriter(
     SpooledTable table, Spool spool, IClickHouse clickHouse, SpoolWriterMetrics metrics, IngestionOptions settings,
-    SchemaReady schemaReady, ILogger<SpoolWriter> logger, ISpoolInsertHook? insertHook = null) : BackgroundService
+    SchemaReady schemaReady, ILogger<SpoolWriter> logger, ISpoolInsertHook? insertHook = null, ISpoolRowFilter? rowFilter = null) : BackgroundService
 {
     static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
@@ -120,14 +120,18 @@ public sealed class SpoolWriter(
         if (!batch.Layouts.Any(table.KnowsLayout)) return;
         var suspect = batch.Recovered;
         var backoff = TimeSpan.FromMilliseconds(100);
+        bool[]? dropped = null; // asked again at every attempt: an erasure may have come meanwhile
         for (var attempt = 1; ; attempt++)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
+                dropped = rowFilter is null ? null : await rowFilter.RowsToDropAsync(table, batch, ct);
                 var keys = insertHook is null ? null : Keys(batch).OfType<SpooledRowKey>().ToList();
                 if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // before: rows are never visible unmarked; a crash after the mark costs one extra refresh
-                var written = suspect ? await InsertMissingAsync(batch, ct) : await InsertAllAsync(batch, ct);
+                var written = suspect ? await InsertMissingAsync(batch, dropped, ct) : await InsertAllAsync(batch, dropped, ct);
+                if (dropped is not null)
+                    logger.LogInformation("Dropped {Rows} {Table} rows of erased subjects instead of storing them", dropped.Count(d => d), table.Name);
                 if (keys is not null) await insertHook!.RowsStoringAsync(keys, ct); // after: an insert slower than the refresh's margin is marked once visible
                 metrics.Written.Add(written);
                 metrics.BatchSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -146,7 +150,8 @@ public sealed class SpoolWriter(
                 // ClickHouse is up but refuses the batch: isolate the rows it refuses instead of blocking the queue.
                 try
                 {
-                    await InsertRowByRowAsync(batch, ct);
+                    dropped = rowFilter is null ? null : await rowFilter.RowsToDropAsync(table, batch, ct);
+                    await InsertRowByRowAsync(batch, dropped, ct);
                     return;
                 }
                 catch (ClickHouseException e)
@@ -160,8 +165,9 @@ public sealed class SpoolWriter(
     }
 
     /// <summary>One insert per layout in the batch (one in the common case), each with that layout's columns.</summary>
-    async Task<int> InsertAllAsync(SpoolBatch batch, CancellationToken ct)
+    async Task<int> InsertAllAsync(SpoolBatch batch, bool[]? dropped, CancellationToken ct)
     {
+        if (dropped is not null) return await InsertWhereAsync(batch, i => !dropped[i], ct);
         if (batch.Layouts is [var only] && table.KnowsLayout(only))
         {
             await clickHouse.InsertRowBinaryAsync(table.Name, table.ColumnsOf(only), batch.Rows, ct);
@@ -170,11 +176,11 @@ public sealed class SpoolWriter(
         return await InsertWhereAsync(batch, _ => true, ct);
     }
 
-    async Task<int> InsertMissingAsync(SpoolBatch batch, CancellationToken ct)
+    async Task<int> InsertMissingAsync(SpoolBatch batch, bool[]? dropped, CancellationToken ct)
     {
         var keys = Keys(batch);
         var stored = await StoredIdsAsync(keys, ct);
-        var missing = await InsertWhereAsync(batch, i => !stored.Contains(keys[i]!.Value.EventId), ct);
+        var missing = await InsertWhereAsync(batch, i => !stored.Contains(keys[i]!.Value.EventId) && dropped?[i] != true, ct);
         metrics.Duplicates.Add(keys.Count(k => k is { } key && stored.Contains(key.EventId)));
         return missing;
     }
@@ -232,13 +238,13 @@ public sealed class SpoolWriter(
         }
     }
 
-    async Task InsertRowByRowAsync(SpoolBatch batch, CancellationToken ct)
+    async Task InsertRowByRowAsync(SpoolBatch batch, bool[]? dropped, CancellationToken ct)
     {
         var keys = Keys(batch);
         var stored = await StoredIdsAsync(keys, ct);
         for (var i = 0; i < batch.RowCount; i++)
         {
-            if (keys[i] is not { } key || stored.Contains(key.EventId)) continue;
+            if (keys[i] is not { } key || stored.Contains(key.EventId) || dropped?[i] == true) continue;
             var bytes = batch.Row(i).ToArray();
             try
             {

@@ -1,6 +1,7 @@
 using Analytics.Privacy.Audit;
 using Analytics.Privacy.Reads;
 using Analytics.Privacy.Retention;
+using Analytics.Privacy.Requests;
 using Analytics.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,10 +18,12 @@ public static class PrivacySetup
             sp.GetRequiredService<IConfiguration>()["Privacy:AuditKey"], sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir));
         builder.Services.AddSingleton<PrivacyAudit>();
         builder.AddPrivacyRetention();
+        builder.AddPrivacyRequests();
     }
 
     public static void MapPrivacy(this WebApplication app)
     {
         app.MapPrivacyReads();
+        app.MapPrivacyRequests();
     }
 }

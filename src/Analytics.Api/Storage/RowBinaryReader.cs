@@ -9,6 +9,9 @@ public ref struct RowBinaryReader(ReadOnlySpan<byte> row)
     readonly ReadOnlySpan<byte> row = row;
     int offset;
 
+    /// <summary>How many bytes were read or skipped: after a whole row, its length.</summary>
+    public readonly int Position => offset;
+
     public uint UInt32()
     {
         var value = BinaryPrimitives.ReadUInt32LittleEndian(row[offset..]);

@@ -62,6 +62,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/funnel");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
+        Assert.Contains(scoped, e => e.Pattern == "/api/privacy/requests");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/consents");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/audit");
@@ -98,6 +99,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains("GET /api/privacy/consents as privacy_officer", opened);
         Assert.Contains("GET /api/privacy/audit as privacy_officer", opened);
         Assert.DoesNotContain(opened, o => o.StartsWith("GET /api/privacy/") && o.EndsWith(" as marketer"));
+        Assert.Contains("GET /api/privacy/requests as privacy_officer", opened);
     }
 
     [Fact]

@@ -42,6 +42,9 @@ public static class PersonalDataRegistry
             ["site_id", "email", "name", "segment", "attribute_keys", "attribute_values"], null),
         new("orders", [Customer], ["site_id", "order_id", "currency", "item_sku", "item_name", "item_category", "status"], "ts"),
         new("contacts", [Customer], ["site_id", "contact_id", "channel", "direction", "kind", "subject", "outcome"], "ts"),
+        // The ids of data-subject requests: an erasure deletes them last, with the subject (Privacy/Requests).
+        new("privacy_request_subjects", [new("customer_ids", SubjectKey.Customer, IsArray: true), new("visitor_ids", SubjectKey.Visitor, IsArray: true)],
+            ["site_id", "request_id"], "received_at"),
     ];
 
     public static IReadOnlyList<OtherTable> OtherTables { get; } =
@@ -57,6 +60,8 @@ public static class PersonalDataRegistry
         new("goals", "the marketers' goal definitions"),
         new("privacy_audit", "the audit log: subjects only as keyed pseudonyms, kept as evidence"),
         new("retention_runs", "when retention last ran per site; no ids"),
+        new("privacy_requests", "data-subject requests: the subject only as a keyed pseudonym (its ids are in privacy_request_subjects)"),
+        new("privacy_tombstones", "erased subjects as keyed pseudonyms, so spooled rows cannot bring them back"),
     ];
 
     /// <summary>The personal table of that name, or null.</summary>
