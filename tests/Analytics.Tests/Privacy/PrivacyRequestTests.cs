@@ -81,7 +81,10 @@ public abstract class PrivacyRequestTests(ApiFactory api)
 
         var audit = await AuditAsync(site);
         Assert.Equal(["export.download completed", "export.download completed", "request.access completed", "request.access queued"],
-            audit.Select(a => $"{a.GetProperty("action").GetString()} {a.GetProperty("result").GetString()}").Order());
+            audit.Where(a => a.GetProperty("action").GetString() != "request.read")
+                .Select(a => $"{a.GetProperty("action").GetString()} {a.GetProperty("result").GetString()}").Order());
+        Assert.Contains(audit, a => a.GetProperty("action").GetString() == "request.read" && a.GetProperty("result").GetString() == "completed"
+            && a.GetProperty("user_id").GetString() != "system"); // reading the status is a privacy read too
         Assert.All(audit, a => Assert.Equal(id, a.GetProperty("request_id").GetString()));
         Assert.Single(audit.Select(a => a.GetProperty("subject").GetString()).Distinct());
         Assert.All(audit, a => Assert.DoesNotContain("ann", a.GetRawText(), StringComparison.OrdinalIgnoreCase));
@@ -240,6 +243,11 @@ public abstract class PrivacyRequestTests(ApiFactory api)
         Assert.Equal(first, only.GetProperty("id").GetString());
         Assert.False(only.GetProperty("overdue").GetBoolean());
         Assert.Empty((await api.Admin().GetFromJsonAsync<JsonElement>($"/api/privacy/requests?site={key}&status=failed")).EnumerateArray());
+        var siteId = await api.SiteIdAsync(key);
+        var lists = await api.ClickHouse.QueryListAsync(Analytics.Storage.Sql.Query($"""
+            SELECT detail FROM privacy_audit WHERE site_id = {siteId} AND action = 'requests.list' ORDER BY detail
+            """), Analytics.Storage.StorageJson.Default.JsonElement);
+        Assert.Equal(["status completed: 1 requests", "status failed: 0 requests"], lists.Select(l => l.GetProperty("detail").GetString()));
         var bad = await api.Admin().GetAsync($"/api/privacy/requests?site={key}&status=done");
         Assert.Equal("status", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
     }

@@ -13,9 +13,11 @@ public sealed record SubjectRef(SubjectKey Key, string Id);
 /// <summary>
 /// What a privacy action did: <see cref="Action"/> is e.g. <c>request.erasure</c>, <c>export.download</c>,
 /// <c>consents.read</c>, <c>retention.run</c>; <see cref="Result"/> e.g. <c>queued</c>, <c>completed</c>, <c>failed</c>.
-/// <see cref="Detail"/> is free text that never holds a subject id (counts, table names).
+/// <see cref="Detail"/> is free text that never holds a subject id (counts, table names). A read of a stored request
+/// passes the pseudonym stored with it (<see cref="SubjectPseudonym"/>), as the id is not at hand.
 /// </summary>
-public sealed record AuditEntry(string SiteId, string Action, string Result, string? RequestId = null, SubjectRef? Subject = null, string Detail = "");
+public sealed record AuditEntry(string SiteId, string Action, string Result, string? RequestId = null, SubjectRef? Subject = null, string Detail = "",
+    string? SubjectPseudonym = null);
 
 /// <summary>
 /// Writes the privacy audit log (table <c>privacy_audit</c>). The write goes straight to ClickHouse and its failure is
@@ -38,7 +40,7 @@ public sealed class PrivacyAudit(IClickHouse clickHouse, AuditKey key, TimeProvi
     async Task WriteAsync(string userId, string role, AuditEntry e, CancellationToken ct)
     {
         var at = time.GetUtcNow().ToUnixTimeSeconds();
-        var subject = e.Subject is null ? "" : Pseudonym(e.Subject);
+        var subject = e.Subject is { } s ? Pseudonym(s) : e.SubjectPseudonym ?? "";
         await clickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO privacy_audit (audit_id, site_id, at, user_id, role, action, request_id, subject, result, detail)
             SELECT toUUID({Guid.CreateVersion7().ToString()}), {e.SiteId}, toDateTime({at}), {userId}, {role}, {e.Action},

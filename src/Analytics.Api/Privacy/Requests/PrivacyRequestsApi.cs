@@ -80,20 +80,24 @@ public static class PrivacyRequestsApi
             new CreatedRequest(request.RequestId, request.Status, DateTimeOffset.FromUnixTimeSeconds(request.DueAt)));
     }
 
-    static async Task<IResult> ListAsync(HttpContext http, PrivacyRequestStore store, TimeProvider time, string? site, string? status, CancellationToken ct)
+    static async Task<IResult> ListAsync(HttpContext http, PrivacyRequestStore store, PrivacyAudit audit, TimeProvider time, string? site, string? status,
+        CancellationToken ct)
     {
         if (string.IsNullOrEmpty(site)) return Bad("site", "site must be the key of a site.");
         if (status is not null && !RequestStatuses.All.Contains(status))
             return Bad("status", $"status must be one of {string.Join(", ", RequestStatuses.All)}.");
         var found = http.SiteOf();
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        return TypedResults.Ok((await store.ListAsync(found.Id, status, ct)).Select(r => View(r, found.Key, now)).ToList());
+        var requests = await store.ListAsync(found.Id, status, ct);
+        await audit.RecordAsync(http.User, new AuditEntry(found.Id, "requests.list", "answered", Detail: $"status {status ?? "any"}: {requests.Count} requests"), ct);
+        return TypedResults.Ok(requests.Select(r => View(r, found.Key, now)).ToList());
     }
 
     static async Task<IResult> GetAsync(string id, HttpContext http, PrivacyRequestStore store, SiteAccess access, Sites.SiteStore sites,
-        TimeProvider time, CancellationToken ct)
+        PrivacyAudit audit, TimeProvider time, CancellationToken ct)
     {
         if (await VisibleAsync(id, http.User, store, access, sites, ct) is not var (request, site)) return UnknownRequest(id);
+        await audit.RecordAsync(http.User, new AuditEntry(site.Id, "request.read", request.Status, request.RequestId, SubjectPseudonym: request.Subject), ct);
         return TypedResults.Ok(View(request, site.Key, time.GetUtcNow().ToUnixTimeSeconds()));
     }
 
