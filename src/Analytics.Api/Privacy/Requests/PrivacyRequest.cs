@@ -44,8 +44,6 @@ public sealed record TableResult(string Table, long Found, long? Deleted = null,
 /// <summary>A row of <c>privacy_request_subjects</c>.</summary>
 public sealed record RequestSubjectRow(string RequestId, string SiteId, List<string> CustomerIds, List<string> VisitorIds, int Resolved);
 
-public sealed record IdRow(string Id);
-
 /// <summary>A request as the API shows it: no subject id, only which kind of id was given.</summary>
 public sealed record RequestView(
     string Id, string Site, string Type, string Status, string SubjectKey, string Reference, DateTimeOffset ReceivedAt, DateTimeOffset Due,
@@ -64,7 +62,6 @@ public sealed record TombstoneRow(string SiteId, string Subject, long ErasedAt);
 [JsonSerializable(typeof(CreatedRequest))]
 [JsonSerializable(typeof(List<TableResult>))]
 [JsonSerializable(typeof(RequestSubjectRow))]
-[JsonSerializable(typeof(IdRow))]
 [JsonSerializable(typeof(MutationsRow))]
 [JsonSerializable(typeof(TombstoneRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -18,13 +18,7 @@ public sealed class SubjectErasure(IClickHouse clickHouse, IOptions<PrivacyReque
     public async Task<Subject> ResolveAsync(string siteId, SubjectRef asked, CancellationToken ct)
     {
         if (asked.Key == SubjectKey.Visitor) return new Subject(siteId, asked, [], [asked.Id]);
-        var linked = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT DISTINCT visitor_id AS id FROM identity_links WHERE site_id = {siteId} AND customer_id = {asked.Id}
-            """), PrivacyRequestsJson.Default.IdRow, ct);
-        var profile = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT DISTINCT arrayJoin(visitor_ids) AS id FROM customers WHERE site_id = {siteId} AND customer_id = {asked.Id}
-            """), PrivacyRequestsJson.Default.IdRow, ct);
-        var visitors = linked.Concat(profile).Select(r => r.Id).Where(id => id.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        var visitors = await SubjectVisitors.OfCustomerAsync(clickHouse, siteId, asked.Id, ct);
         return new Subject(siteId, asked, [asked.Id], visitors);
     }
 

@@ -1,11 +1,12 @@
-using System.Text.Json.Serialization;
+using Analytics.Privacy.Reads;
 using Analytics.Storage;
 
-namespace Analytics.Privacy.Reads;
+namespace Analytics.Privacy;
 
 /// <summary>
 /// The visitor ids of a subject on a site: a customer's every device, from its identity links and from every version
-/// of its CRM profile's <c>visitor_ids</c> (an older version may name a device the latest no longer does).
+/// of its CRM profile's <c>visitor_ids</c> (an older version may name a device the latest no longer does). Consent
+/// history and data-subject requests both take a customer's devices from here.
 /// </summary>
 public static class SubjectVisitors
 {
@@ -24,17 +25,3 @@ public static class SubjectVisitors
         return rows.Select(r => r.VisitorId).ToList();
     }
 }
-
-public sealed record VisitorIdRow(string VisitorId);
-
-public sealed record ConsentProofRow(string ConsentId, long ReceivedS, string Vid, int Analytics, int Marketing, string PolicyVersion,
-    string Source, string IpTruncated, string UserAgent);
-
-public sealed record AuditRow(string AuditId, long AtS, string UserId, string Role, string Action, string RequestId, string Subject,
-    string Result, string Detail);
-
-[JsonSerializable(typeof(VisitorIdRow))]
-[JsonSerializable(typeof(ConsentProofRow))]
-[JsonSerializable(typeof(AuditRow))]
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
-internal sealed partial class PrivacyReadsJson : JsonSerializerContext;
