@@ -10,7 +10,8 @@ namespace Analytics.Bench;
 /// </summary>
 sealed class ShopTraffic(Random random)
 {
-    static readonly string[] Channels = ["direct", "organic", "paid", "social", "email", "referral"];
+    static readonly string[] Channels = ["direct", "organic_search", "paid_search", "social", "email", "referral"];
+    static readonly string[] Campaigns = ["autumn", "brand", "retarget"];
     static readonly string[] Devices = ["desktop", "mobile", "tablet"];
     static readonly string[] Browsers = ["Chrome", "Firefox", "Safari", "Edge"];
     static readonly string[] Countries = ["DE", "FR", "US", "NL", "AT", "CH"];
@@ -32,17 +33,36 @@ sealed class ShopTraffic(Random random)
     {
         row.Channel = Channels[random.Next(Channels.Length)];
         row.Source = row.Channel + ".example";
-        row.UtmCampaign = random.Next(4) == 0 ? "autumn" : "";
+        row.UtmCampaign = random.Next(4) == 0 ? Campaigns[random.Next(Campaigns.Length)] : "";
     }
 
-    /// <summary>The <paramref name="index"/>-th event of a session at <paramref name="tsMs"/>: mostly pageviews, some clicks and purchases, 1 % bots.</summary>
+    /// <summary>
+    /// The <paramref name="index"/>-th event of a session at <paramref name="tsMs"/>: mostly pageviews, some clicks,
+    /// product views (props id, price and category, as the tracker sends them) and purchases, 1 % bots.
+    /// </summary>
     public void Event(EventRow row, int index, long tsMs)
     {
         row.EventId = Guid.NewGuid();
         row.TsMs = tsMs;
-        row.Type = index == 0 || random.Next(4) > 0 ? "pageview" : random.Next(20) == 0 ? "purchase" : "click";
+        row.Type = index == 0 || random.Next(4) > 0 ? "pageview" : random.Next(20) == 0 ? "purchase" : random.Next(2) == 0 ? "product_view" : "click";
         row.Path = $"/p/{random.Next(2000)}";
         row.IsBot = random.Next(100) == 0;
+        row.PropsKeys.Clear();
+        row.PropsValues.Clear();
+        if (row.Type == "product_view") Product(row, random.Next(Products));
+    }
+
+    /// <summary>The number of products (skus S0 … S4999) of the shop, in orders and product views alike.</summary>
+    public const int Products = 5000;
+
+    /// <summary>A product's category and list price, the same wherever it appears.</summary>
+    public static (string Category, double Price) Catalogue(int sku) => ($"Cat {sku % 40}", 9.99 + sku * 37 % 120);
+
+    static void Product(EventRow row, int sku)
+    {
+        var (category, price) = Catalogue(sku);
+        row.PropsKeys.AddRange(["id", "price", "category"]);
+        row.PropsValues.AddRange([$"S{sku}", price.ToString(System.Globalization.CultureInfo.InvariantCulture), category]);
     }
 }
 

@@ -15,6 +15,9 @@ namespace Analytics.Bench.Customers;
 /// customer list timed through HTTP as a service-role user, sequentially and with 4 clients.
 /// </summary>
 /// <summary>What one engine's run measured (written to the JSON).</summary>
+/// <summary>A loaded shop: where its service listens, its site, the service user's token, the CRM import rates and the events loaded.</summary>
+sealed record LoadedShop(Uri BaseAddress, string SiteId, string SiteKey, string ServiceToken, Dictionary<string, double> CrmRowsPerSecond, double LoadSeconds, LoadSummary Summary);
+
 sealed record EngineResult(Dictionary<string, double> CrmRowsPerSecond, double EventsLoadSeconds, long Events, string LoadAverage, List<Timing> Timings);
 
 static partial class CustomersBench
@@ -88,6 +91,44 @@ static partial class CustomersBench
 
     static async Task<object> RunEngineAsync(string app, string engine, string clickHouse, string dataDir, ShopCustomers model, long events, (int Views, int Lists) requests, bool loadOnly)
     {
+        var shop = await LoadShopAsync(app, engine, clickHouse, dataDir, model, events);
+        if (loadOnly) return new { crm_rows_per_second = shop.CrmRowsPerSecond, events_load_seconds = shop.LoadSeconds, shop.Summary.Events };
+
+        using var admin = Client(Token, shop.BaseAddress);
+        using var client = Client(shop.ServiceToken, shop.BaseAddress);
+        var service = StartService(app, shop.BaseAddress, dataDir, Token, clickHouse);
+        try
+        {
+            await WaitReadyAsync(admin, service);
+            Console.WriteLine($"{engine}: service up again, load average {LoadAverage()}");
+            await WaitForStoredSessionsAsync(admin, engine);
+            var timings = await MeasureAsync(client, shop.SiteKey, shop.Summary.Sample, model.Customers.Count, requests.Views, requests.Lists);
+            Console.WriteLine();
+            Console.WriteLine($"{engine}: {shop.Summary.Events:N0} events, {model.Customers.Count:N0} customers, {model.Orders.Count:N0} orders; load average {LoadAverage()}");
+            PrintTimings(timings);
+            return new EngineResult(shop.CrmRowsPerSecond, shop.LoadSeconds, shop.Summary.Events, LoadAverage(), timings);
+        }
+        finally
+        {
+            await StopAsync(service);
+        }
+    }
+
+    internal static void PrintTimings(IEnumerable<Timing> timings)
+    {
+        Console.WriteLine($"  {"endpoint",-44} {"n",5} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
+        foreach (var t in timings)
+            Console.WriteLine($"  {t.Name,-44} {t.Count,5} {t.P50,8:F1} {t.P95,8:F1} {t.P99,8:F1} {t.Max,8:F1}");
+    }
+
+    /// <summary>
+    /// The shop's data in a stopped service's store: the service started, a site and a service-role user made, the
+    /// CRM posted through the API (and whatever <paramref name="moreCrm"/> posts with the admin client while it runs),
+    /// the service stopped, then the web traffic inserted by the loader child process. The <c>crm</c> mode loads the same.
+    /// </summary>
+    internal static async Task<LoadedShop> LoadShopAsync(string app, string engine, string clickHouse, string dataDir, ShopCustomers model, long events,
+        Func<HttpClient, string, Task>? moreCrm = null)
+    {
         using var admin = Client(Token);
         var service = StartService(app, admin.BaseAddress!, dataDir, Token, clickHouse);
         string siteId, siteKey, serviceToken;
@@ -102,6 +143,7 @@ static partial class CustomersBench
             var contacts = model.ContactsJson().GetEnumerator();
             crm["contacts"] = await ImportAsync(admin, siteKey, "contacts", model.ContactCount, (text, _) => { contacts.MoveNext(); text.Write(contacts.Current); });
             Console.WriteLine($"{engine}: CRM through /api/crm (JSON): customers {crm["customers"]:N0}/s, orders {crm["orders"]:N0}/s, contacts {crm["contacts"]:N0}/s");
+            if (moreCrm is not null) await moreCrm(admin, siteKey);
         }
         finally
         {
@@ -113,27 +155,7 @@ static partial class CustomersBench
         await LoadEventsAsync(engine, clickHouse, dataDir, siteId, model, events, summaryFile);
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var summary = JsonSerializer.Deserialize<LoadSummary>(await File.ReadAllTextAsync(summaryFile), CustomersLoad.Json)!;
-        if (loadOnly) return new { crm_rows_per_second = crm, events_load_seconds = loadSeconds, summary.Events };
-
-        using var client = Client(serviceToken, admin.BaseAddress);
-        service = StartService(app, admin.BaseAddress!, dataDir, Token, clickHouse);
-        try
-        {
-            await WaitReadyAsync(admin, service);
-            Console.WriteLine($"{engine}: service up again, load average {LoadAverage()}");
-            await WaitForStoredSessionsAsync(admin, engine);
-            var timings = await MeasureAsync(client, siteKey, summary.Sample, model.Customers.Count, requests.Views, requests.Lists);
-            Console.WriteLine();
-            Console.WriteLine($"{engine}: {summary.Events:N0} events, {model.Customers.Count:N0} customers, {model.Orders.Count:N0} orders; load average {LoadAverage()}");
-            Console.WriteLine($"  {"endpoint",-44} {"n",5} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
-            foreach (var t in timings)
-                Console.WriteLine($"  {t.Name,-44} {t.Count,5} {t.P50,8:F1} {t.P95,8:F1} {t.P99,8:F1} {t.Max,8:F1}");
-            return new EngineResult(crm, loadSeconds, summary.Events, LoadAverage(), timings);
-        }
-        finally
-        {
-            await StopAsync(service);
-        }
+        return new LoadedShop(admin.BaseAddress!, siteId, siteKey, serviceToken, crm, loadSeconds, summary);
     }
 
     /// <summary>
@@ -141,7 +163,7 @@ static partial class CustomersBench
     /// dirty marks, so the first refresh after start sessionises every day. Measuring before it ends would time the
     /// query-time fallback and the refresh's own load, not the view.
     /// </summary>
-    static async Task WaitForStoredSessionsAsync(HttpClient admin, string engine)
+    internal static async Task WaitForStoredSessionsAsync(HttpClient admin, string engine)
     {
         var clock = Stopwatch.StartNew();
         double written = -1;
@@ -191,7 +213,7 @@ static partial class CustomersBench
         if (loader.ExitCode != 0) throw new InvalidOperationException($"customers-load exited with {loader.ExitCode}");
     }
 
-    static HttpClient Client(string token, Uri? baseAddress = null)
+    internal static HttpClient Client(string token, Uri? baseAddress = null)
     {
         var http = new HttpClient { BaseAddress = baseAddress ?? new Uri($"http://127.0.0.1:{FreePort()}"), Timeout = TimeSpan.FromMinutes(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -199,7 +221,7 @@ static partial class CustomersBench
     }
 
     /// <summary>SIGTERM, so that the service drains its spools and closes its engine, then waits (SIGKILL after 60 s).</summary>
-    static async Task StopAsync(Process service)
+    internal static async Task StopAsync(Process service)
     {
         if (!service.HasExited)
             using (var term = Process.Start("kill", ["-TERM", service.Id.ToString()])) await term.WaitForExitAsync();

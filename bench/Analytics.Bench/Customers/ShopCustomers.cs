@@ -108,12 +108,15 @@ sealed class ShopCustomers
         var random = new Random(Seed ^ o);
         var items = new List<string>();
         var left = order.Revenue;
+        var sku = random.Next(ShopTraffic.Products);
         for (var k = 0; k < order.Items; k++)
         {
             var price = k == order.Items - 1 ? Math.Round(left, 2) : Math.Round(order.Revenue / order.Items, 2);
             left -= price;
+            // Neighbouring skus are bought together now and then: the affinity report has pairs to find.
+            if (k > 0) sku = random.Next(10) < 4 ? (sku + 1) % ShopTraffic.Products : random.Next(ShopTraffic.Products);
             items.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"sku\":\"S{random.Next(5000)}\",\"name\":\"Product {random.Next(5000)}\",\"category\":\"Cat {random.Next(40)}\",\"quantity\":1,\"price\":{price}}}"));
+                $"{{\"sku\":\"S{sku}\",\"name\":\"Product {sku}\",\"category\":\"{ShopTraffic.Catalogue(sku).Category}\",\"quantity\":1,\"price\":{price}}}"));
         }
         var cost = order.HasCost ? string.Create(CultureInfo.InvariantCulture, $",\"cost_of_goods\":{Math.Round(order.Revenue * 0.55, 2)}") : "";
         text.Write(string.Create(CultureInfo.InvariantCulture,

@@ -141,6 +141,8 @@ sealed class ShopEvents(ShopCustomers model, string siteId)
         row.Type = "identify";
         row.CustomerId = customerId;
         row.Referrer = "";
+        row.PropsKeys.Clear();
+        row.PropsValues.Clear();
         row.Write(events.Writer);
         await events.RowWrittenAsync();
         IdentityLinks.Definition.Write(new IdentityLinkRow
