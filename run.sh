@@ -51,4 +51,5 @@ cat <<TXT
 
 TXT
 export Sites__CreateDemoSite=true
+export Auth__SignInLinkAtStart=true # prints a one-time sign-in link for the admin once the schema is ready
 exec dotnet "$app"

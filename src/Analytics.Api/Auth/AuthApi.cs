@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Analytics.Auth.SignIn;
 using Analytics.Shared;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
@@ -27,12 +28,16 @@ public static class AuthApi
     public static void AddAuth(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth")
-            .Validate(o => o.TokenReloadInterval > TimeSpan.Zero, "Auth:TokenReloadInterval must be positive.").ValidateOnStart();
+            .Validate(o => o.TokenReloadInterval > TimeSpan.Zero, "Auth:TokenReloadInterval must be positive.")
+            .Validate(o => o.MaxFailedSignIns > 0 && o.Lockout > TimeSpan.Zero, "Auth:MaxFailedSignIns and Auth:Lockout must be positive.")
+            .Validate(o => o.SessionLifetime > TimeSpan.Zero && o.InvitationLifetime > TimeSpan.Zero && o.SignInLinkLifetime > TimeSpan.Zero,
+                "Auth:SessionLifetime, InvitationLifetime and SignInLinkLifetime must be positive.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddHostedService<TokenReload>();
         builder.Services.AddSingleton<IValidator<CreateUserRequest>, CreateUserValidator>();
-        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        builder.Services.AddBearerOrCookie(builder.Configuration);
+        builder.Services.AddSignIn();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Marketer, p => p.RequireRole(Roles.Marketer, Roles.Admin))
@@ -47,6 +52,7 @@ public static class AuthApi
 
     public static void MapAuth(this WebApplication app)
     {
+        app.MapSignIn();
         var users = app.MapGroup("/api/users").RequireAuthorization(Roles.Admin);
         users.MapPost("/", Create);
         users.MapGet("/", List);

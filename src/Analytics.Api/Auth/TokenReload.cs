@@ -11,6 +11,24 @@ public sealed class AuthOptions
     /// (or a membership ended) through another instance keeps working here.
     /// </summary>
     public TimeSpan TokenReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Failed sign-ins in a row that lock an account for <see cref="Lockout"/>.</summary>
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Sign-in attempts (password, invitation, link) one client address may make a minute.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 30;
+
+    /// <summary>How long a dashboard session lasts without a request (each request renews it).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan SignInLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Print a one-time sign-in link for the admin at start (./run.sh sets it).</summary>
+    public bool SignInLinkAtStart { get; set; }
 }
 
 /// <summary>Reloads the token and membership caches every <see cref="AuthOptions.TokenReloadInterval"/> once the schema is in place.</summary>

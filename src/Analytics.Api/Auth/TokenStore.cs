@@ -114,6 +114,27 @@ public sealed class TokenStore(IClickHouse clickHouse, IConfiguration config)
         return (user, stored, token);
     }
 
+    /// <summary>Creates a user without a token (one who signs in to the dashboard only).</summary>
+    public async Task<User> CreateUserAsync(string name, string role, bool withToken, CancellationToken ct)
+    {
+        if (withToken) return (await CreateUserAsync(name, role, ct)).User;
+        var user = new User(Guid.CreateVersion7().ToString("N"), name, role, WholeSeconds(DateTimeOffset.UtcNow), Deactivated: false);
+        await WriteUserAsync(user, ct);
+        await ChangeAsync((_, users) => users[user.Id] = user, ct);
+        return user;
+    }
+
+    /// <summary>Gives an active user another role: its tokens and sessions act with it from the next request. False when there is no such user.</summary>
+    public async Task<bool> ChangeRoleAsync(string userId, string role, CancellationToken ct)
+    {
+        var user = await FindUserAsync(userId, ct);
+        if (user is null || user.Deactivated) return false;
+        var changed = user with { Role = role };
+        await WriteUserAsync(changed, ct);
+        await ChangeAsync((_, users) => users[user.Id] = changed, ct);
+        return true;
+    }
+
     /// <summary>Issues another token for an active user; null when there is no such user.</summary>
     public async Task<(StoredToken Stored, string Token)?> IssueTokenAsync(string userId, CancellationToken ct)
     {

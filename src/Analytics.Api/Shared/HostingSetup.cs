@@ -1,3 +1,4 @@
+using Analytics.Auth.SignIn;
 using Analytics.Ingestion;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -27,7 +28,11 @@ public static class HostingSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
         // The tracker's endpoints are anonymous by design: they skip the token lookup, the hottest path stays short.
-        app.UseWhen(http => !Cors.IsTrackerPath(http.Request.Path), branch => branch.UseAuthentication());
+        app.UseWhen(http => !Cors.IsTrackerPath(http.Request.Path), branch =>
+        {
+            branch.UseAuthentication();
+            branch.UseCookieCsrfCheck();
+        });
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapApiDocument();

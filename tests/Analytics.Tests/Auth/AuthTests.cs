@@ -119,6 +119,7 @@ public abstract class AuthTests(ApiFactory api)
         var expected = new SortedSet<string>(StringComparer.Ordinal)
         {
             "GET /healthz", "GET /readyz", "GET /t.js", "POST /api/collect", "OPTIONS /api/collect", "POST /api/consent", "OPTIONS /api/consent",
+            "POST /api/auth/signin", "POST /api/auth/invitations/accept", "GET /auth/link", // signing in, rate-limited per address
         };
         if (File.Exists(Path.Combine(TestPaths.RepositoryRoot, "tracker-js", "dist", "t.js")))
             expected.UnionWith(["GET /t-banner.js", "GET /demo", "GET /demo/{**file}"]);

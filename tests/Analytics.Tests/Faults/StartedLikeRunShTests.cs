@@ -38,6 +38,46 @@ public sealed class StartedLikeRunShTests
         Directory.Delete(dataDir, recursive: true);
     }
 
+    [Theory]
+    [InlineData(Engine.Embedded)]
+    [InlineData(Engine.Server)]
+    public async Task Started_like_run_sh_the_service_prints_a_one_time_sign_in_link_for_the_same_stored_admin_each_start(Engine engine)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("analytics-runsh-link-").FullName;
+        var settings = new Dictionary<string, string> { ["Storage__Database"] = TestPaths.NewDatabase(), ["Auth__SignInLinkAtStart"] = "true" };
+        var ids = new List<string>();
+        for (var start = 1; start <= 2; start++)
+        {
+            await using var service = new ServiceProcess(dataDir, engine == Engine.Server ? ClickHouseServer.Shared.ConnectionString : null, settings);
+            await service.StartAsync();
+            var links = await WaitForLinesAsync(service, "Sign in:", start);
+            var link = new Uri(System.Text.RegularExpressions.Regex.Match(links[^1], @"http://\S+").Value);
+            Assert.Equal(service.BaseUrl, link.GetLeftPart(UriPartial.Authority));
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(service.BaseUrl) };
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(link.PathAndQuery)).StatusCode);
+            var me = System.Text.Json.JsonDocument.Parse(await browser.GetStringAsync("/api/me")).RootElement;
+            Assert.Equal("admin", me.GetProperty("role").GetString());
+            ids.Add(me.GetProperty("id").GetString()!);
+            Assert.Equal(HttpStatusCode.BadRequest, (await new HttpClient { BaseAddress = new Uri(service.BaseUrl) }.GetAsync(link.PathAndQuery)).StatusCode); // once only
+            Assert.Equal(0, await service.StopAsync());
+        }
+        Assert.Equal(ids[0], ids[1]);
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    /// <summary>The log's lines holding <paramref name="text"/>, once there are <paramref name="count"/> of them.</summary>
+    static async Task<string[]> WaitForLinesAsync(ServiceProcess service, string text, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var lines = service.Log().Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal)).ToArray();
+            if (lines.Length >= count) return lines;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{text}' reached the log {lines.Length} times, not {count}: {service.Log()}");
+            await Task.Delay(50);
+        }
+    }
+
     internal static async Task WaitForLogAsync(ServiceProcess service, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -53,6 +53,8 @@ public static class PersonalDataRegistry
         new("sites", "the shops' settings"),
         new("api_tokens", "staff credentials (hashes), not data subjects of a shop"),
         new("users", "staff accounts"),
+        new("user_credentials", "staff sign-in: logins, password hashes, lockout"),
+        new("user_links", "staff invitations and sign-in links (hashes)"),
         new("site_members", "staff membership"),
         new("session_days", "which generation of stored sessions serves a day; no ids"),
         new("session_dirty_days", "days to recompute; no ids"),
