@@ -38,6 +38,25 @@ public interface IClickHouse : IAsyncDisposable
 /// <remarks>Messages reach the logs: they name a statement by <see cref="Describe"/>, never by its text.</remarks>
 public sealed partial class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner)
 {
+    /// <summary>ClickHouse's error code ("Code: 47." on 26.x, "Code: 47, e.displayText()" on 18.16), or null when none was given.</summary>
+    public int? Code => CodeText().Match(Message) is { Success: true } m && int.TryParse(m.Groups[1].ValueSpan, out var code) ? code : null;
+
+    /// <summary>
+    /// True when ClickHouse refused the statement itself (an unknown column or function, a syntax or type error): a
+    /// bug of the service, answered 500, not an outage that a retry would mend (503).
+    /// </summary>
+    public bool IsRefusedStatement => Code is { } code && RefusedStatementCodes.Contains(code);
+
+    // NO_SUCH_COLUMN_IN_TABLE 16, BAD_ARGUMENTS 36, ILLEGAL_TYPE_OF_ARGUMENT 43, ILLEGAL_COLUMN 44, UNKNOWN_FUNCTION 46,
+    // UNKNOWN_IDENTIFIER 47, TYPE_MISMATCH 53, UNKNOWN_TABLE 60, SYNTAX_ERROR 62, NUMBER_OF_ARGUMENTS_DOESNT_MATCH 42,
+    // ILLEGAL_AGGREGATION 184, NOT_AN_AGGREGATE 215, AMBIGUOUS_COLUMN_NAME 352, NO_COMMON_TYPE 386, UNKNOWN_DATABASE 81;
+    // values the statement could not take: CANNOT_PARSE_TEXT 6, CANNOT_PARSE_DATE 38, CANNOT_PARSE_DATETIME 41,
+    // ARGUMENT_OUT_OF_BOUND 69, CANNOT_CONVERT_TYPE 70.
+    static readonly HashSet<int> RefusedStatementCodes = [6, 16, 36, 38, 41, 42, 43, 44, 46, 47, 53, 60, 62, 69, 70, 81, 184, 215, 352, 386];
+
+    [GeneratedRegex(@"\bCode:\s*(\d+)")]
+    private static partial Regex CodeText();
+
     /// <summary>
     /// A statement's kind and table ("INSERT INTO consents", "SELECT FROM events"), for error messages. Never its
     /// values: they hold visitor ids, user agents and URLs, and an outage would pour them into the logs.

@@ -8,11 +8,12 @@ namespace Analytics.Storage;
 /// <summary>
 /// A disk that is full or failing (an <see cref="IOException"/> on a spool append) or a ClickHouse that is away is
 /// no bug of the service and no fault of the client: the answer is 503 with Retry-After, in problem+json, on every
-/// endpoint (collect, consent, the importers), and the log gets one line without a stack trace.
+/// endpoint (collect, consent, the importers), and the log gets one line without a stack trace. A statement ClickHouse
+/// refused as such (<see cref="ClickHouseException.IsRefusedStatement"/>) is a bug: 500, with its stack trace logged.
 /// </summary>
 public sealed class StorageUnavailable(IOptions<IngestionOptions> options, ILogger<StorageUnavailable> logger) : IExceptionHandler
 {
-    public static bool Matches(Exception e) => e is ClickHouseException || (e is IOException && e is not BadHttpRequestException);
+    public static bool Matches(Exception e) => e is ClickHouseException { IsRefusedStatement: false } || (e is IOException && e is not BadHttpRequestException);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
