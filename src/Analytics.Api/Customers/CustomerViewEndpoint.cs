@@ -22,7 +22,7 @@ public static class CustomerViewEndpoint
     const int MaxTimelineDepth = 10_000;
 
     public static async Task<IResult> HandleAsync(string id, HttpContext http, IClickHouse clickHouse, ISessionSource sessionSource,
-        AbcRankings rankings, IOptions<CustomerOptions> settings, CancellationToken ct)
+        AbcRankings rankings, IOptions<CustomerOptions> settings, Analytics.Crm.Value.CustomerValueReader values, CancellationToken ct)
     {
         var options = settings.Value;
         var site = http.SiteOf().Id;
@@ -37,6 +37,7 @@ public static class CustomerViewEndpoint
             problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", $"reaches past the newest {MaxTimelineDepth} items", "timeline_page"));
         if (problems.Count > 0) return problems[0];
 
+        var valueTask = values.ReadAsync(http.SiteOf(), id, ct);
         var linksTask = clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
         var orderIdsTask = clickHouse.QueryListAsync(CustomerViewSql.OrderIds(site, id), CustomerRowsJson.Default.OrderIdRow, ct);
         await Task.WhenAll(linksTask, orderIdsTask);
@@ -101,7 +102,7 @@ public static class CustomerViewEndpoint
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
             Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
-            journey));
+            journey) { Value = await valueTask });
     }
 
     /// <summary>Every session of the customer's devices, whoever's person it is (the caller keeps the customer's).</summary>
