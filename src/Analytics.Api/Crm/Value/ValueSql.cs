@@ -58,26 +58,27 @@ public static class ValueSql
     /// One row per customer with any order (all time) or a contact in the range: all_orders and first_order over all
     /// time (orders not returned), the rest within the range. Orders and contacts are one UNION read in one grouping.
     /// </summary>
+    // Source columns are renamed (row_*): an alias equal to a column it aggregates is an error on 18.16.
     static Sql PerCustomer(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT customer_id,
-            countIf(is_contact = 0 AND returned = 0) AS all_orders,
-            minIf(ts, is_contact = 0 AND returned = 0) AS first_order,
-            countIf(is_contact = 0 AND returned = 0 AND ts >= {from} AND ts < {to}) AS orders,
-            sumIf(revenue, is_contact = 0 AND ts >= {from} AND ts < {to}) AS revenue,
-            sumIf(cost_of_goods, is_contact = 0 AND ts >= {from} AND ts < {to}) AS cost_of_goods,
-            sumIf(revenue, is_contact = 0 AND has_cost_of_goods = 0 AND ts >= {from} AND ts < {to}) AS revenue_without_cost,
+            countIf(is_contact = 0 AND row_returned = 0) AS all_orders,
+            minIf(row_ts, is_contact = 0 AND row_returned = 0) AS first_order,
+            countIf(is_contact = 0 AND row_returned = 0 AND row_ts >= {from} AND row_ts < {to}) AS orders,
+            sumIf(row_revenue, is_contact = 0 AND row_ts >= {from} AND row_ts < {to}) AS revenue,
+            sumIf(row_cost_of_goods, is_contact = 0 AND row_ts >= {from} AND row_ts < {to}) AS cost_of_goods,
+            sumIf(row_revenue, is_contact = 0 AND row_has_cost = 0 AND row_ts >= {from} AND row_ts < {to}) AS revenue_without_cost,
             countIf(is_contact = 1) AS contacts,
             countIf(is_contact = 1 AND is_complaint = 1) AS complaints,
             sumIf(contact_cost, is_contact = 1) AS service_cost
         FROM
         (
-            SELECT customer_id, ts, revenue, cost_of_goods, has_cost_of_goods, returned, toUInt8(0) AS is_contact,
-                toFloat64(0) AS contact_cost, toUInt8(0) AS is_complaint
+            SELECT customer_id, ts AS row_ts, revenue AS row_revenue, cost_of_goods AS row_cost_of_goods, has_cost_of_goods AS row_has_cost,
+                returned AS row_returned, toUInt8(0) AS is_contact, toFloat64(0) AS contact_cost, toUInt8(0) AS is_complaint
             FROM ({CustomerOrdersSql.All(siteId)})
             WHERE customer_id != ''
             UNION ALL
-            SELECT customer_id, ts, toFloat64(0) AS revenue, toFloat64(0) AS cost_of_goods, toUInt8(0) AS has_cost_of_goods,
-                toUInt8(0) AS returned, toUInt8(1) AS is_contact, cost AS contact_cost, toUInt8(kind = 'complaint') AS is_complaint
+            SELECT customer_id, ts AS row_ts, toFloat64(0) AS row_revenue, toFloat64(0) AS row_cost_of_goods, toUInt8(0) AS row_has_cost,
+                toUInt8(0) AS row_returned, toUInt8(1) AS is_contact, cost AS contact_cost, toUInt8(kind = 'complaint') AS is_complaint
             FROM contacts FINAL
             WHERE site_id = {siteId} AND customer_id != '' AND ts >= {from} AND ts < {to}
         )
