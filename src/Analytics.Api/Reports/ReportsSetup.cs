@@ -39,6 +39,7 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<AbcReport>, AbcValidator>();
         builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
         builder.Services.AddCustomerValue();
+        Analytics.Crm.Rfm.RfmSetup.AddRfmReport(builder.Services);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -89,6 +90,7 @@ public static class ReportsSetup
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
         reports.MapCustomerValue(app);
+        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the

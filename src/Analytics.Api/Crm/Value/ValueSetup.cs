@@ -14,6 +14,7 @@ public static class ValueSetup
     public static void AddCustomerValue(this IServiceCollection services)
     {
         services.AddSingleton<IValidator<ValueReport>, ValueValidator>();
+        services.AddSingleton<IValidator<FrequencyReport>, FrequencyValidator>();
         services.AddSingleton<CustomerValueReader>();
     }
 
@@ -25,6 +26,9 @@ public static class ValueSetup
                 ReportsSetup.Query(http, "sort"), ReportsSetup.Query(http, "order"), ReportsSetup.Query(http, "limit"), ReportsSetup.Query(http, "page"),
                 http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<ValueAnswer>(GroupBy, Sort, Order, Limit, Page);
+        reports.MapGet("/frequency", (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            ReportEndpoint.SendAsync(http, new FrequencyReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
+            .Answers<FrequencyAnswer>();
         app.MapPost("/api/costs", (HttpContext http, CrmImport import) => import.HandleAsync(http, CostsEntity.Instance, "day"))
             .RequireSiteAccess().RequireAuthorization(Roles.Marketer);
     }
