@@ -92,6 +92,15 @@ public abstract class CustomerValueTests(ApiFactory api)
         Assert.Equal(order.Skip(5).Take(5), page.GetProperty("customers").EnumerateArray().Select(r => Str(r, "customer_id")));
         Assert.Equal(expected.Count, Long(page.GetProperty("totals"), "customers"));
 
+        // A filter narrows the customers to those with a matching event in the range; their figures stay the same.
+        var direct = data.Events.Where(e => e.Channel == "direct" && e.TsMs >= From.ToUnixTimeMilliseconds() && e.TsMs < To.ToUnixTimeMilliseconds())
+            .Select(e => data.Links.Single(l => l.VisitorId == e.Vid).CustomerId).Where(expected.ContainsKey).ToHashSet();
+        Assert.NotEmpty(direct);
+        var filtered = (await GetAsync($"/api/reports/value?site={key}&{Range}&sort=customer_id&limit=1000&filter=channel:is:direct"))
+            .GetProperty("customers").EnumerateArray().ToList();
+        Assert.Equal(direct.Order(StringComparer.Ordinal), filtered.Select(r => Str(r, "customer_id")));
+        foreach (var row in filtered) AssertCustomer(expected[Str(row, "customer_id")], row);
+
         // The 360-degree view: the value over all time.
         var lifetime = data.Expected(DateTimeOffset.UnixEpoch, DateTimeOffset.Parse("2100-01-01T00:00:00Z", CultureInfo.InvariantCulture));
         foreach (var customer in new[] { "C01", "C08", "C17" }.Where(lifetime.ContainsKey))
