@@ -156,6 +156,23 @@ public abstract class CustomerValueTests(ApiFactory api)
         Assert.StartsWith("customer_id,first_order,acquired,channel,campaign,orders,revenue,cost_of_goods,margin,", customersCsv[0]);
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), customersCsv.Skip(1).Select(l => l.Split(',')[0]));
     }
+
+    [Fact]
+    public async Task Bad_parameters_are_refused_with_400_naming_the_parameter()
+    {
+        var (key, _) = await NewSiteAsync(api);
+        foreach (var (query, field) in new[]
+        {
+            ("group_by=segment", "group_by"), ("sort=name", "sort"), ("order=up", "order"), ("limit=0", "limit"), ("limit=1001", "limit"),
+            ("page=0", "page"), ("page=x", "page"), ("limit=1000&page=1002", "page"),
+        })
+        {
+            var response = await api.Admin().GetAsync($"/api/reports/value?site={key}&{query}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{query}: {(int)response.StatusCode} {body}");
+            Assert.Contains($"\"field\":\"{field}\"", body);
+        }
+    }
 }
 
 public sealed class CustomerValueTestsEmbedded(EmbeddedApi api) : CustomerValueTests(api), IClassFixture<EmbeddedApi>;
