@@ -37,7 +37,7 @@ public static class CustomerViewEndpoint
             problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", $"reaches past the newest {MaxTimelineDepth} items", "timeline_page"));
         if (problems.Count > 0) return problems[0];
 
-        var valueTask = values.ReadAsync(http.SiteOf(), id, ct);
+        var acquisitionTask = values.AcquisitionCostsAsync(http.SiteOf(), ct);
         var linksTask = clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
         var rfmTask = Analytics.Crm.Rfm.CustomerRfm.ReadAsync(clickHouse, site, id, from, to, ct);
         var orderIdsTask = clickHouse.QueryListAsync(CustomerViewSql.OrderIds(site, id), CustomerRowsJson.Default.OrderIdRow, ct);
@@ -104,7 +104,7 @@ public static class CustomerViewEndpoint
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
             Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
-            journey) { Rfm = rfm, Value = await valueTask });
+            journey) { Rfm = rfm, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
     }
 
     /// <summary>Every session of the customer's devices, whoever's person it is (the caller keeps the customer's).</summary>
