@@ -175,6 +175,13 @@ public abstract class CustomerValueTests(ApiFactory api)
             Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{query}: {(int)response.StatusCode} {body}");
             Assert.Contains($"\"field\":\"{field}\"", body);
         }
+
+        // A site without orders or contacts: zeros, no rows.
+        var empty = await GetAsync($"/api/reports/value?site={key}");
+        Assert.Equal(0, Long(empty.GetProperty("totals"), "customers"));
+        Assert.Empty(empty.GetProperty("customers").EnumerateArray());
+        Assert.Empty((await GetAsync($"/api/reports/value?site={key}&group_by=class")).GetProperty("groups").EnumerateArray());
+        Assert.Equal(0, Long((await GetAsync($"/api/reports/frequency?site={key}")).GetProperty("all"), "customers"));
     }
 }
 
