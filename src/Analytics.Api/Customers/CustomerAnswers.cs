@@ -9,7 +9,13 @@ public sealed record CustomerView(
     string CustomerId, CustomerProfile? Profile, string Class, AbcStanding Abc, double LifetimeRevenue, long Orders, double AverageOrderValue,
     DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, ClvAnswer Clv, IReadOnlyList<ContactItem> OpenComplaints, ContactItem? LastServiceContact,
     IReadOnlyList<LinkedVisitor> Visitors, ConsentState Consent, Paged<SessionItem> Sessions, Paged<TimelineItem> Timeline,
-    IReadOnlyList<JourneyPhase> Journey);
+    IReadOnlyList<JourneyPhase> Journey)
+{
+    /// <summary>Revenue, margin, acquisition and service cost and contribution margin over all time (docs/crm-analytics.md); null without orders or contacts.</summary>
+    public Analytics.Crm.Value.CustomerValueRow? Value { get; init; }
+    /// <summary>The customer's RFM scores and segment in the A/B/C period (docs/crm-analytics.md "RFM").</summary>
+    public Analytics.Crm.Rfm.CustomerRfm? Rfm { get; init; }
+}
 
 public sealed record CustomerProfile(string Email, string Name, string Segment, DateTimeOffset? CreatedAt, Dictionary<string, string> Attributes,
     MarketingConsent? MarketingConsent);

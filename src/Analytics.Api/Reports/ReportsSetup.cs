@@ -1,4 +1,5 @@
 using Analytics.Auth;
+using Analytics.Crm.Value;
 using Analytics.Reports.Filters;
 using Analytics.Reports.Funnel;
 using Analytics.Reports.Goals;
@@ -37,6 +38,8 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<FormsReport>, FormsValidator>();
         builder.Services.AddSingleton<IValidator<AbcReport>, AbcValidator>();
         builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
+        builder.Services.AddCustomerValue();
+        Analytics.Crm.Rfm.RfmSetup.AddRfmReport(builder.Services);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -86,6 +89,8 @@ public static class ReportsSetup
         reports.MapGet("/realtime", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
+        reports.MapCustomerValue(app);
+        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the

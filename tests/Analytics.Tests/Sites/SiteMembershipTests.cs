@@ -64,8 +64,10 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/requests");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/rfm");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/consents");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/audit");
+        foreach (var pattern in new[] { "/api/costs", "/api/reports/value", "/api/reports/frequency" }) Assert.Contains(scoped, e => e.Pattern == pattern);
 
         var opened = new List<string>();
         foreach (var (method, pattern, _) in scoped)
@@ -106,7 +108,8 @@ public abstract class SiteMembershipTests(ApiFactory api)
     public async Task Every_endpoint_of_a_site_in_its_route_or_of_customer_data_uses_the_site_check()
     {
         static bool PerSite(string pattern) => pattern.Contains("{key}") || pattern.StartsWith("/api/crm/") || pattern.StartsWith("/api/customers")
-            || pattern is "/api/events/recent" || pattern.StartsWith("/api/import/") || pattern.StartsWith("/api/reports/");
+            || pattern is "/api/events/recent" || pattern.StartsWith("/api/import/") || pattern.StartsWith("/api/reports/")
+            || pattern is "/api/costs";
         var missing = Endpoints().Where(e => PerSite(e.Pattern) && e.Endpoint.Metadata.GetMetadata<SiteScopedEndpoint>() is null)
             .Select(e => $"{e.Method} {e.Pattern}").ToList();
         Assert.True(missing.Count == 0, "Not marked with RequireSiteAccess: " + string.Join(", ", missing));

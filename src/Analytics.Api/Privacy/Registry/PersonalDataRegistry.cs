@@ -64,6 +64,7 @@ public static class PersonalDataRegistry
         new("retention_runs", "when retention last ran per site; no ids"),
         new("privacy_requests", "data-subject requests: the subject only as a keyed pseudonym (its ids are in privacy_request_subjects)"),
         new("privacy_tombstones", "erased subjects as keyed pseudonyms, so spooled rows cannot bring them back"),
+        new("acquisition_costs", "marketing spend per day, channel and campaign; no ids"),
     ];
 
     /// <summary>The personal table of that name, or null.</summary>

@@ -14,8 +14,8 @@ namespace Analytics.Reports.Pipeline;
 /// </summary>
 public sealed class DataVersion(IClickHouse clickHouse)
 {
-    /// <summary>The tables reports read: events, persons (identity links), orders and customers (classes, segments).</summary>
-    static readonly string[] Tables = ["events", "identity_links", "orders", "customers"];
+    /// <summary>The tables reports read: events, persons (identity links), orders and customers (classes, segments), contacts and acquisition costs (value).</summary>
+    static readonly string[] Tables = ["events", "identity_links", "orders", "customers", "contacts", "acquisition_costs"];
 
     public async ValueTask<string> CurrentAsync(CancellationToken ct)
     {

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using Analytics.Customers;
+using Analytics.Reports.Filters;
+using Analytics.Sessions;
+using Analytics.Sites;
+using Analytics.Storage;
+using Microsoft.Extensions.Options;
+using ViewContact = Analytics.Customers.ContactRow;
+
+namespace Analytics.Crm.Value;
+
+/// <summary>
+/// The value of one customer over all time, for the 360-degree view. The customer's own figures come from the orders,
+/// contacts and sessions the view has read already (<see cref="Of"/>); only the acquisition share needs the whole site
+/// (the other customers acquired in the same month through the same first touch), so the site's acquisition costs per
+/// customer are read once by <see cref="ValueSql"/> and kept <see cref="CustomerOptions.AbcCacheSeconds"/>, as the
+/// A/B/C ranking is: a customer's acquisition cost may lag a new first order or cost import by that long.
+/// </summary>
+public sealed class CustomerValueReader(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options)
+{
+    sealed record Entry(DateTimeOffset ReadAt, Task<Dictionary<string, double>> Costs);
+
+    const int MaxEntries = 64;
+    readonly ConcurrentDictionary<string, Entry> entries = new();
+
+    /// <summary>The acquisition cost of every customer of the site that has one (all time).</summary>
+    public Task<Dictionary<string, double>> AcquisitionCostsAsync(Site site, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var maxAge = TimeSpan.FromSeconds(options.Value.AbcCacheSeconds);
+        if (entries.TryGetValue(site.Id, out var entry) && now - entry.ReadAt < maxAge && !entry.Costs.IsFaulted && !entry.Costs.IsCanceled)
+            return entry.Costs.WaitAsync(ct);
+        if (entries.Count >= MaxEntries)
+            foreach (var stale in entries.Where(e => now - e.Value.ReadAt >= maxAge).Select(e => e.Key).ToList()) entries.TryRemove(stale, out _);
+        var fresh = new Entry(now, ReadAsync(site));
+        entries[site.Id] = fresh;
+        return fresh.Costs.WaitAsync(ct);
+    }
+
+    // Not cancelled with the request: other views may be waiting for the same read.
+    async Task<Dictionary<string, double>> ReadAsync(Site site)
+    {
+        var allSessions = await sessions.SessionsAsync(new SessionQuery(site.Id), CancellationToken.None);
+        var (from, to) = (DateTimeOffset.UnixEpoch, DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue));
+        var rows = ValueSql.Customers(site.Id, from, to, ReportTimeZone.Find(site.TimeZone), allSessions);
+        var costs = await clickHouse.QueryListAsync(Sql.Query($"SELECT customer_id, acquisition_cost FROM ({rows}) AS value_rows WHERE acquisition_cost > 0"),
+            CustomerValueJson.Default.AcquisitionRow, CancellationToken.None);
+        return costs.ToDictionary(c => c.CustomerId, c => c.AcquisitionCost, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The view's value: <see cref="ValueSql"/>'s definitions over the customer's own orders (returned ones without revenue
+    /// and cost, and not a first order), contacts and sessions (the first one's channel and campaign), all time.
+    /// Null for a customer without orders and contacts.
+    /// </summary>
+    public static CustomerValueRow? Of(string customerId, IReadOnlyList<CustomerOrderRow> orders, IReadOnlyList<ViewContact> contacts,
+        IReadOnlyList<SessionRow> ownSessions, double acquisitionCost)
+    {
+        var kept = orders.Where(o => o.Returned == 0).ToList();
+        if (kept.Count == 0 && contacts.Count == 0) return null;
+        var first = ownSessions.Count == 0 ? null : ownSessions.MinBy(s => s.StartMs);
+        var revenue = kept.Sum(o => o.Revenue);
+        var cost = kept.Sum(o => o.HasCostOfGoods == 1 ? o.CostOfGoods : 0);
+        var service = contacts.Sum(c => c.Cost);
+        var acquired = kept.Count > 0;
+        var acquisition = acquired ? acquisitionCost : 0;
+        return new CustomerValueRow(customerId, acquired ? DateTimeOffset.FromUnixTimeSeconds(kept.Min(o => o.TsS)) : null, acquired,
+            first?.Channel ?? "", first?.UtmCampaign ?? "", kept.Count, Money(revenue), Money(cost), Money(revenue - cost),
+            Money(kept.Where(o => o.HasCostOfGoods == 0).Sum(o => o.Revenue)), Money(acquisition), contacts.Count,
+            contacts.Count(c => c.Kind == "complaint"), Money(service), Money(revenue - cost - acquisition - service));
+    }
+
+    static double Money(double value) => Math.Round(value, 2);
+}
+
+public sealed record AcquisitionRow(string CustomerId, double AcquisitionCost);
+
+[JsonSerializable(typeof(AcquisitionRow))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+public sealed partial class CustomerValueJson : JsonSerializerContext;
