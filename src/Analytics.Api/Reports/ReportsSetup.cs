@@ -87,7 +87,7 @@ public static class ReportsSetup
         reports.MapGet("/realtime", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
-        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports);
+        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports, app);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the
