@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Analytics.Auth;
-using Analytics.Customers;
 using Analytics.Shared;
 using Analytics.Sites;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Crm.Segments;
 
