@@ -7,7 +7,7 @@ using Analytics.Tests.Infrastructure;
 namespace Analytics.Tests.Crm;
 
 /// <summary>A service with fast webhook retries and no background runs (runs are triggered by the tests).</summary>
-public class SegmentApi(Engine engine) : ApiFactory(engine)
+public class SegmentApi(Engine engine, string? database = null, string? dataDir = null) : ApiFactory(engine, database, dataDir)
 {
     public const int RetryDelayMs = 50;
 

@@ -163,6 +163,24 @@ public abstract class SegmentWebhookTests(SegmentApi api)
     }
 
     [Fact]
+    public async Task A_restart_does_not_resend_what_was_delivered()
+    {
+        using var receiver = new Receiver();
+        string id, database, dataDir;
+        await using (var first = new SegmentApi(api.Engine) { DeleteDataOnDispose = false })
+        {
+            var (key, site) = await AudienceReportsTests.BerlinSiteAsync(first, "webhook-restart");
+            await ConsentCasesAsync(first, site, DateTimeOffset.UtcNow);
+            id = await CreateAsync(first, key, new { name = "all", webhook = new { url = receiver.Url, secret = Secret } });
+            Assert.True((await RunAsync(first, id)).GetProperty("delivered").GetBoolean());
+            (database, dataDir) = (first.Database, first.DataDir);
+        }
+        await using var second = new SegmentApi(api.Engine, database, dataDir);
+        Assert.False((await RunAsync(second, id)).GetProperty("sent").GetBoolean());
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
     public async Task A_receiver_that_never_accepts_leaves_the_change_for_the_next_run()
     {
         using var receiver = new Receiver(500, 500, 500, 500);
