@@ -90,7 +90,7 @@ public static class ReportsSetup
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
         reports.MapCustomerValue(app);
-        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports);
+        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports, app);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the
