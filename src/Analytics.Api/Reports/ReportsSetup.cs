@@ -1,4 +1,5 @@
 using Analytics.Auth;
+using Analytics.Crm.Surveys;
 using Analytics.Reports.Filters;
 using Analytics.Reports.Funnel;
 using Analytics.Reports.Goals;
@@ -86,6 +87,7 @@ public static class ReportsSetup
         reports.MapGet("/realtime", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
+        reports.MapSurveys();
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the
