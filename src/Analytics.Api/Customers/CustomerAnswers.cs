@@ -9,7 +9,11 @@ public sealed record CustomerView(
     string CustomerId, CustomerProfile? Profile, string Class, AbcStanding Abc, double LifetimeRevenue, long Orders, double AverageOrderValue,
     DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, ClvAnswer Clv, IReadOnlyList<ContactItem> OpenComplaints, ContactItem? LastServiceContact,
     IReadOnlyList<LinkedVisitor> Visitors, ConsentState Consent, Paged<SessionItem> Sessions, Paged<TimelineItem> Timeline,
-    IReadOnlyList<JourneyPhase> Journey);
+    IReadOnlyList<JourneyPhase> Journey)
+{
+    /// <summary>The customer's survey answers and ratings, newest first, with their free text (Crm/Surveys).</summary>
+    public IReadOnlyList<Crm.Surveys.SurveyAnswerItem> SurveyAnswers { get; init; } = [];
+}
 
 public sealed record CustomerProfile(string Email, string Name, string Segment, DateTimeOffset? CreatedAt, Dictionary<string, string> Attributes,
     MarketingConsent? MarketingConsent);
