@@ -13,6 +13,8 @@ public sealed record CustomerView(
 {
     /// <summary>The customer's survey answers and ratings, newest first, with their free text (Crm/Surveys).</summary>
     public IReadOnlyList<Crm.Surveys.SurveyAnswerItem> SurveyAnswers { get; init; } = [];
+    /// <summary>The customer's RFM scores and segment in the A/B/C period (docs/crm-analytics.md "RFM").</summary>
+    public Analytics.Crm.Rfm.CustomerRfm? Rfm { get; init; }
 }
 
 public sealed record CustomerProfile(string Email, string Name, string Segment, DateTimeOffset? CreatedAt, Dictionary<string, string> Attributes,

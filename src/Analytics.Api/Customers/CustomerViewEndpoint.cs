@@ -38,6 +38,7 @@ public static class CustomerViewEndpoint
         if (problems.Count > 0) return problems[0];
 
         var linksTask = clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
+        var rfmTask = Analytics.Crm.Rfm.CustomerRfm.ReadAsync(clickHouse, site, id, from, to, ct);
         var orderIdsTask = clickHouse.QueryListAsync(CustomerViewSql.OrderIds(site, id), CustomerRowsJson.Default.OrderIdRow, ct);
         await Task.WhenAll(linksTask, orderIdsTask);
         var links = linksTask.Result;
@@ -79,6 +80,7 @@ public static class CustomerViewEndpoint
         if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
 
+        var rfm = await rfmTask;
         var standing = rankingTask.Result.Standing(id);
         var clv = Clv.Of(orders.Select(o => new OrderValue(Seconds(o.TsS), o.Revenue, o.HasCostOfGoods == 1 ? o.CostOfGoods : null, o.Returned == 1)), now, options.LifetimeYears);
         var contactItems = contacts.Select(ToItem).ToList();
@@ -102,7 +104,7 @@ public static class CustomerViewEndpoint
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
             Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
-            journey) { SurveyAnswers = surveysTask.Result });
+            journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm });
     }
 
     /// <summary>Every session of the customer's devices, whoever's person it is (the caller keeps the customer's).</summary>

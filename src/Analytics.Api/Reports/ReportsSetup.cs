@@ -38,6 +38,7 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<FormsReport>, FormsValidator>();
         builder.Services.AddSingleton<IValidator<AbcReport>, AbcValidator>();
         builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
+        Analytics.Crm.Rfm.RfmSetup.AddRfmReport(builder.Services);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -88,6 +89,7 @@ public static class ReportsSetup
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
         reports.MapSurveys();
+        Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports, app);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the

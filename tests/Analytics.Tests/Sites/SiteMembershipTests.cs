@@ -65,6 +65,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/requests");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/surveys");
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/rfm");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/consents");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/audit");
 

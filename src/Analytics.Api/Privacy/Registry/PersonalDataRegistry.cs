@@ -47,6 +47,8 @@ public static class PersonalDataRegistry
             ["site_id", "request_id"], "received_at"),
         // Free text of survey answers (Crm/Surveys): stored apart from the events, read only by the 360-degree view.
         new("survey_texts", [new("vid", SubjectKey.Visitor), Customer], ["site_id", "survey", "question", "text"], "ts"),
+        // What a segment's webhook last delivered, per customer (Crm/Segments): kept while the customer is.
+        new("segment_members", [Customer], ["site_id", "segment_id"], null),
     ];
 
     public static IReadOnlyList<OtherTable> OtherTables { get; } =
@@ -63,6 +65,8 @@ public static class PersonalDataRegistry
         new("privacy_audit", "the audit log: subjects only as keyed pseudonyms, kept as evidence"),
         new("retention_runs", "when retention last ran per site; no ids"),
         new("privacy_requests", "data-subject requests: the subject only as a keyed pseudonym (its ids are in privacy_request_subjects)"),
+        new("segments", "the marketers' segment definitions and webhook settings; no ids"),
+        new("segment_deliveries", "the webhook delivery log: times, status codes and counts; no ids"),
         new("privacy_tombstones", "erased subjects as keyed pseudonyms, so spooled rows cannot bring them back"),
     ];
 

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Analytics.Customers;
+using Analytics.Reports;
+using Analytics.Shared;
+using Analytics.Sites;
+using Analytics.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Crm.Segments;
+
+/// <summary>
+/// <c>GET /api/segments/{id}/customers</c>: the segment's members that have marketing consent, with their CRM email and
+/// name; paged (<c>page</c>, <c>page_size</c>) as JSON, every one as CSV (<c>?format=csv</c>). A member without consent is
+/// never listed: <c>held_back</c> (CSV: the <c>X-Held-Back</c> header) says how many.
+/// </summary>
+public static class SegmentExport
+{
+    public const int DefaultPageSize = 100, MaxPageSize = 1000;
+    public const string HeldBackHeader = "X-Held-Back";
+
+    public static async Task<IResult> HandleAsync(string id, HttpContext http, SegmentStore store, SiteAccess access, SiteStore sites, IClickHouse clickHouse,
+        IOptions<CustomerOptions> options, CancellationToken ct)
+    {
+        if (await SegmentsApi.VisibleAsync(id, http, store, access, sites, ct) is not { } found) return SegmentsApi.Unknown(id);
+        var problems = new List<IResult>();
+        var page = CustomerQuery.Positive(http.Request, "page", 1, 1_000_000, problems);
+        var size = CustomerQuery.Positive(http.Request, "page_size", DefaultPageSize, MaxPageSize, problems);
+        var format = http.Request.Query["format"].ToString();
+        if (format is not ("" or "json" or "csv"))
+            problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", "format is json or csv.", "format"));
+        if (problems.Count > 0) return problems[0];
+
+        var members = SegmentSql.MembersWithConsent(found.Site, found.Segment.Definition, DateTimeOffset.UtcNow, options.Value);
+        var csv = format == "csv";
+        var limit = csv ? Sql.Query($"") : Sql.Query($"LIMIT {(long)(page!.Value - 1) * size!.Value}, {size!.Value}");
+        var countsTask = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+            SELECT countIf(consented = 1) AS members, countIf(consented = 0) AS held_back FROM ({members})
+            """), SegmentExportJson.Default.MemberCountRow, ct);
+        var rowsTask = clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT customer_id, email, name
+            FROM (SELECT customer_id FROM ({members}) WHERE consented = 1) AS contactable
+            ANY LEFT JOIN (SELECT customer_id, email, name FROM customers FINAL WHERE site_id = {found.Site.Id}) AS profiles USING customer_id
+            ORDER BY customer_id
+            {limit}
+            """), SegmentExportJson.Default.SegmentCustomer, ct);
+        await Task.WhenAll(countsTask, rowsTask);
+        var counts = countsTask.Result ?? new MemberCountRow(0, 0);
+        if (csv)
+        {
+            http.Response.Headers[HeldBackHeader] = counts.HeldBack.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var table = new CsvTable(["customer_id", "email", "name"], rowsTask.Result.Select(c => (IReadOnlyList<object>)[c.CustomerId, c.Email, c.Name]).ToList());
+            return TypedResults.Text(table.Render(), "text/csv; charset=utf-8");
+        }
+        return TypedResults.Ok(new SegmentCustomers(found.Segment.Id, found.Segment.Name, counts.Members, counts.HeldBack, page!.Value, size!.Value, rowsTask.Result));
+    }
+}
+
+public sealed record SegmentCustomer(string CustomerId, string Email, string Name);
+
+/// <summary>A page of a segment's contactable members; <see cref="HeldBack"/>: members left out for want of marketing consent.</summary>
+public sealed record SegmentCustomers(string SegmentId, string Name, long Total, long HeldBack, int Page, int PageSize, IReadOnlyList<SegmentCustomer> Customers);
+
+public sealed record MemberCountRow(long Members, long HeldBack);
+
+[JsonSerializable(typeof(SegmentCustomer))]
+[JsonSerializable(typeof(MemberCountRow))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+public sealed partial class SegmentExportJson : JsonSerializerContext;

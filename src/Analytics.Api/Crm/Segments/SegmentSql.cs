@@ -1,0 +1,122 @@
+using Analytics.Crm.Rfm;
+using Analytics.Customers;
+using Analytics.Reports.Filters;
+using Analytics.Reports.Funnel;
+using Analytics.Sites;
+using Analytics.Storage;
+
+namespace Analytics.Crm.Segments;
+
+/// <summary>
+/// A segment's membership and the customers' marketing consent as SQL (docs/crm-analytics.md "Segments"). The
+/// customers of a site are the ids its CRM profiles, identity links and CRM orders name; every filter of the segment
+/// is one <c>customer_id IN (…)</c> over the period [now − period_days, now).
+/// </summary>
+public static class SegmentSql
+{
+    public const long DefaultFunnelWindowSeconds = 3600;
+
+    /// <summary>Every customer of the site: <c>customer_id</c>.</summary>
+    public static Sql Customers(string siteId) => Sql.Query($"""
+        SELECT DISTINCT customer_id FROM
+        (
+            SELECT customer_id FROM customers WHERE site_id = {siteId}
+            UNION ALL
+            SELECT customer_id FROM identity_links WHERE site_id = {siteId}
+            UNION ALL
+            SELECT customer_id FROM orders WHERE site_id = {siteId}
+        )
+        WHERE customer_id != ''
+        """);
+
+    /// <summary>The segment's customers at <paramref name="now"/>: <c>customer_id</c>.</summary>
+    public static Sql Members(Site site, StoredDefinition definition, DateTimeOffset now, CustomerOptions options)
+    {
+        var (from, to) = (now.AddDays(-definition.PeriodDays), now);
+        var filters = definition.Filters;
+        var conditions = new List<Sql>();
+        if (filters.Events is { Count: > 0 } events)
+        {
+            var scope = new ReportScope(site, ReportTimeZone.Find(site.TimeZone), from, to, null, null, ReportFilterParser.ParseConditions(events));
+            conditions.Add(Sql.Query($"customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))"));
+        }
+        if (filters.Class is { Count: > 0 } classes)
+        {
+            var ranked = AbcSql.Classes(site.Id, from, to, options);
+            var inClass = Sql.Query($"customer_id IN (SELECT customer_id FROM ({ranked}) WHERE class IN {SqlInList.Of(classes)})");
+            // An unranked customer (no revenue in the period) is C.
+            conditions.Add(classes.Contains("C") ? Sql.Query($"({inClass} OR customer_id NOT IN (SELECT customer_id FROM ({ranked})))") : inClass);
+        }
+        if (filters.RfmSegment is { Count: > 0 } segments)
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(site.Id, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
+        if (filters.LastSeen is { } seen)
+        {
+            var bounds = new List<Sql>();
+            if (seen.Before is { } before) bounds.Add(Sql.Query($"last_seen_ms < {before.ToUnixTimeMilliseconds()}"));
+            if (seen.After is { } after) bounds.Add(Sql.Query($"last_seen_ms >= {after.ToUnixTimeMilliseconds()}"));
+            if (seen.WithinDays is { } days) bounds.Add(Sql.Query($"last_seen_ms >= {now.AddDays(-days).ToUnixTimeMilliseconds()}"));
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id)}) WHERE {And(bounds)})"));
+        }
+        if (filters.DroppedAt is { Steps: { } steps, Step: { } step } dropped)
+        {
+            var scope = new ReportScope(site, ReportTimeZone.Find(site.TimeZone), from, to, null, null, []);
+            var persons = FunnelSql.Persons(scope, steps.Select(s => s!).ToList(), (dropped.WindowSeconds ?? DefaultFunnelWindowSeconds) * 1000, null);
+            conditions.Add(Sql.Query($"customer_id IN (SELECT person FROM ({persons}) WHERE identified = 1 AND level = {step})"));
+        }
+        return Sql.Query($"SELECT customer_id FROM ({Customers(site.Id)}) WHERE {And(conditions)}");
+    }
+
+    /// <summary>The latest non-bot event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>.</summary>
+    public static Sql LastSeen(string siteId) => Sql.Query($"""
+        SELECT customer_id, max(device_last_ms) AS last_seen_ms
+        FROM
+        (
+            SELECT visitor_id AS vid, customer_id FROM identity_links WHERE site_id = {siteId}
+        ) AS site_links
+        ALL INNER JOIN
+        (
+            SELECT vid, max(ts_ms) AS device_last_ms FROM events
+            WHERE site_id = {siteId} AND is_bot = 0 AND vid IN (SELECT visitor_id FROM identity_links WHERE site_id = {siteId})
+            GROUP BY vid
+        ) AS device_last USING vid
+        GROUP BY customer_id
+        """);
+
+    /// <summary>
+    /// Each customer's marketing consent: <c>customer_id</c>, <c>granted</c> (0/1). The newest of the latest consent proof
+    /// of any visitor linked to the customer (identity links, every version of the CRM profile's visitor_ids) and the
+    /// CRM's <c>marketing_consent</c> at <c>marketing_consent_at</c>; at the same second the proof wins. A customer
+    /// without either has no row: no consent.
+    /// </summary>
+    public static Sql MarketingConsent(string siteId) => Sql.Query($"""
+        SELECT customer_id, argMax(consent_granted, consent_rank) AS granted
+        FROM
+        (
+            SELECT customer_id, marketing AS consent_granted, toUInt64(received_at) * 2 + 1 AS consent_rank
+            FROM (SELECT vid, marketing, received_at FROM consents WHERE site_id = {siteId}) AS proofs
+            ALL INNER JOIN
+            (
+                SELECT DISTINCT visitor_id AS vid, customer_id FROM
+                (
+                    SELECT visitor_id, customer_id FROM identity_links WHERE site_id = {siteId}
+                    UNION ALL
+                    SELECT arrayJoin(visitor_ids) AS visitor_id, customer_id FROM customers WHERE site_id = {siteId}
+                )
+                WHERE visitor_id != '' AND customer_id != ''
+            ) AS devices USING vid
+            UNION ALL
+            SELECT customer_id, marketing_consent AS consent_granted, toUInt64(marketing_consent_at) * 2 AS consent_rank
+            FROM customers FINAL WHERE site_id = {siteId}
+        )
+        GROUP BY customer_id
+        """);
+
+    /// <summary>The members with whether they may be contacted: <c>customer_id</c>, <c>consented</c> (0/1).</summary>
+    public static Sql MembersWithConsent(Site site, StoredDefinition definition, DateTimeOffset now, CustomerOptions options) => Sql.Query($"""
+        SELECT customer_id, toUInt8(customer_id IN (SELECT customer_id FROM ({MarketingConsent(site.Id)}) WHERE granted = 1)) AS consented
+        FROM ({Members(site, definition, now, options)})
+        """);
+
+    static Sql And(List<Sql> conditions) =>
+        conditions.Count == 0 ? Sql.Query($"1") : conditions.Skip(1).Aggregate(conditions[0], (all, c) => Sql.Query($"{all} AND {c}"));
+}
