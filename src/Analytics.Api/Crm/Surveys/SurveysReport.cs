@@ -15,7 +15,8 @@ namespace Analytics.Crm.Surveys;
 /// <summary>
 /// <c>GET /api/reports/surveys</c>: NPS per survey and question (score answers: % promoters 9–10 − % detractors 0–6) and
 /// the average rating (stars 1–5) over the range and per <c>interval</c> bucket; each for all answers and broken down by
-/// the answering person's A/B/C class and the channel of the answer's session (docs/crm-analytics.md "Surveys and ratings").
+/// the answering person's A/B/C class and RFM segment and the channel of the answer's session (docs/crm-analytics.md
+/// "Surveys and ratings").
 /// Free text is never read here.
 /// </summary>
 public sealed record SurveysReport(ReportInput Input, string? Interval, ClaimsPrincipal User, DateTimeOffset Now) : IReport<SurveysAnswer>
@@ -43,7 +44,7 @@ public sealed class SurveysValidator : AbstractValidator<SurveysReport>
         ReportInputValidator.RangeOf(report) is not { } range || ReportIntervals.Buckets(report.IntervalOf(range), range).Count <= ReportIntervals.MaxBuckets;
 }
 
-/// <summary>NPS of one question among the answers of a breakdown value (<c>by</c> all, class or channel).</summary>
+/// <summary>NPS of one question among the answers of a breakdown value (<c>by</c> all, class, channel or rfm_segment).</summary>
 public sealed record NpsRow(string Survey, string Question, string By, string Value, long Answers, long Promoters, long Passives, long Detractors, double Nps);
 
 /// <summary>Ratings of a breakdown value in a bucket (<c>t</c>), or over the whole range (<c>t</c> empty): count and average stars.</summary>
@@ -65,8 +66,8 @@ public sealed record SurveysAnswer(string From, string To, string TimeZone, stri
 public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessions, IOptions<Analytics.Sessions.SessionOptions> sessionOptions, IOptions<CustomerOptions> abc)
     : IRequestHandler<SurveysReport, SurveysAnswer>
 {
-    /// <summary>The breakdowns, in the answer's order: "all" (value ""), then class and channel.</summary>
-    public static readonly string[] Breakdowns = ["all", "class", "channel"];
+    /// <summary>The breakdowns, in the answer's order: "all" (value ""), then class, channel and RFM segment.</summary>
+    public static readonly string[] Breakdowns = ["all", "class", "channel", "rfm_segment"];
 
     public async ValueTask<SurveysAnswer> Handle(SurveysReport request, CancellationToken ct)
     {
@@ -83,23 +84,16 @@ public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessio
             Ratings(cube, r => starts.TryGetValue(r.Bucket, out var start) ? OverviewHandler.Iso(start, scope.Zone) : r.Bucket, buckets, scope.Zone));
     }
 
-    static string ValueOf(SurveyCubeRow row, string by) => by switch
-    {
-        "class" => row.Class,
-        "channel" => row.Channel.Length == 0 ? "(none)" : row.Channel,
-        _ => "",
-    };
-
-    static List<NpsRow> Nps(List<SurveyCubeRow> cube) =>
-        Breakdowns.SelectMany(by => cube.Where(r => r.Scores > 0)
-            .GroupBy(r => (r.Survey, r.Question, Value: ValueOf(r, by)))
-            .Select(g =>
-            {
-                var (answers, promoters, detractors) = (g.Sum(r => r.Scores), g.Sum(r => r.Promoters), g.Sum(r => r.Detractors));
-                return new NpsRow(g.Key.Survey, g.Key.Question, by, g.Key.Value, answers, promoters, answers - promoters - detractors, detractors,
-                    NpsOf(promoters, detractors, answers));
-            })
-            .OrderBy(n => n.Survey, StringComparer.Ordinal).ThenBy(n => n.Question, StringComparer.Ordinal).ThenBy(n => n.Value, StringComparer.Ordinal))
+    static List<NpsRow> Nps(List<SurveyCubeRow> cube) => cube.Where(r => r.Scores > 0)
+        .GroupBy(r => (By: r.BreakdownBy, Value: r.BreakdownValue, r.Survey, r.Question))
+        .Select(g =>
+        {
+            var (answers, promoters, detractors) = (g.Sum(r => r.Scores), g.Sum(r => r.Promoters), g.Sum(r => r.Detractors));
+            return new NpsRow(g.Key.Survey, g.Key.Question, g.Key.By, g.Key.Value, answers, promoters, answers - promoters - detractors, detractors,
+                NpsOf(promoters, detractors, answers));
+        })
+        .OrderBy(n => Array.IndexOf(Breakdowns, n.By)).ThenBy(n => n.Survey, StringComparer.Ordinal).ThenBy(n => n.Question, StringComparer.Ordinal)
+        .ThenBy(n => n.Value, StringComparer.Ordinal)
         .ToList();
 
     /// <summary>NPS in points (−100 to 100), one decimal: % promoters − % detractors.</summary>
@@ -108,9 +102,9 @@ public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessio
 
     static List<RatingRow> Ratings(List<SurveyCubeRow> cube, Func<SurveyCubeRow, string> t, List<SeriesBucket>? buckets = null, TimeZoneInfo? zone = null)
     {
-        var rows = Breakdowns.SelectMany(by => cube.Where(r => r.Ratings > 0)
-            .GroupBy(r => (T: t(r), Value: ValueOf(r, by)))
-            .Select(g => new RatingRow(g.Key.T, by, g.Key.Value, g.Sum(r => r.Ratings), Math.Round((double)g.Sum(r => r.Stars) / g.Sum(r => r.Ratings), 2))))
+        var rows = cube.Where(r => r.Ratings > 0)
+            .GroupBy(r => (T: t(r), By: r.BreakdownBy, Value: r.BreakdownValue))
+            .Select(g => new RatingRow(g.Key.T, g.Key.By, g.Key.Value, g.Sum(r => r.Ratings), Math.Round((double)g.Sum(r => r.Stars) / g.Sum(r => r.Ratings), 2)))
             .ToList();
         if (buckets is not null) // the series of all ratings has every bucket, empty ones too
             rows.AddRange(buckets.Select(b => OverviewHandler.Iso(b.Start, zone!)).Where(iso => !rows.Any(r => r.By == "all" && r.T == iso))
@@ -119,7 +113,7 @@ public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessio
     }
 }
 
-public sealed record SurveyCubeRow(string Type, string Survey, string Question, string Bucket, string Class, string Channel,
+public sealed record SurveyCubeRow(string BreakdownBy, string BreakdownValue, string Survey, string Question, string Bucket,
     long Scores, long Promoters, long Detractors, long Ratings, long Stars);
 
 [JsonSerializable(typeof(SurveyCubeRow))]

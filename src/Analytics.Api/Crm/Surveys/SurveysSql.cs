@@ -1,3 +1,4 @@
+using Analytics.Crm.Rfm;
 using Analytics.Customers;
 using Analytics.Ingestion;
 using Analytics.Reports.Filters;
@@ -8,8 +9,8 @@ namespace Analytics.Crm.Surveys;
 /// <summary>
 /// The survey report's one statement: the scope's answer and rating events (the report filters applied by
 /// <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, IReadOnlyList{string}?)"/>, only these two
-/// types read), each with its person's A/B/C class and its session's channel, counted per survey, question, bucket,
-/// class and channel. The handler sums this small cube per breakdown.
+/// types read), each with its person's A/B/C class and RFM segment and its session's channel, counted per breakdown and
+/// value, survey, question and bucket. The handler sums these rows over buckets or questions where it needs totals.
 /// </summary>
 public static class SurveysSql
 {
@@ -27,12 +28,18 @@ public static class SurveysSql
                 {ReportIntervals.KeySql(interval, Sql.Query($"ts"), scope.Zone)} AS bucket
             FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, AnswerFields, AnswerFields.Value, types: [.. SurveyFields.Types])})
             """);
-        // The answering person's class over the report's range, as the customer_class dimension gives it.
+        // The answering person's class and RFM segment over the report's range, one join each (one JOIN per SELECT on 18.16).
         var withClass = Sql.Query($"""
-            SELECT type, ts_ms, vid, survey, question, has_score, score, stars, bucket,
+            SELECT type, ts_ms, vid, person, identified, survey, question, has_score, score, stars, bucket,
                 if(identified, if(abc_class = '', 'C', abc_class), 'anonymous') AS class
             FROM ({answers}) AS answers
             ANY LEFT JOIN (SELECT customer_id AS person, class AS abc_class FROM ({AbcSql.Classes(scope.Site.Id, scope.From, scope.To, abc)})) AS classes USING person
+            """);
+        var withSegment = Sql.Query($"""
+            SELECT type, ts_ms, vid, survey, question, has_score, score, stars, bucket, class,
+                if(identified, if(rfm = '', 'unscored', rfm), 'anonymous') AS rfm_segment
+            FROM ({withClass}) AS classed
+            ANY LEFT JOIN (SELECT customer_id AS person, segment AS rfm FROM ({RfmSql.Segments(scope.Site.Id, scope.From, scope.To)})) AS segments USING person
             """);
         // The channel of the answer's session: the visitor's session whose span holds the answer (the time goes into the
         // lambda as an array: 18.16 loses a joined column only a lambda captures).
@@ -47,19 +54,26 @@ public static class SurveysSql
             )
             GROUP BY visitor_id
             """);
+        // Each answer counts once per breakdown (all, class, channel, rfm_segment): the result grows with the values
+        // of each breakdown added up, not multiplied.
         return Sql.Query($"""
-            SELECT type, survey, question, bucket, class, channel,
+            SELECT breakdown.1 AS breakdown_by, breakdown.2 AS breakdown_value, survey, question, bucket,
                 countIf(has_score) AS scores, countIf(has_score AND score >= 9) AS promoters, countIf(has_score AND score <= 6) AS detractors,
                 countIf(type = 'rating') AS ratings, sumIf(stars, type = 'rating') AS stars
             FROM
             (
-                SELECT type, survey, question, has_score, score, stars, bucket, class,
-                    arrayFirst((c, lo, hi, t) -> t >= lo AND t <= hi, session_channels, session_starts, session_ends,
-                        arrayResize(emptyArrayUInt64(), length(session_starts), toUInt64(ts_ms))) AS channel
-                FROM ({withClass}) AS classed
-                ANY LEFT JOIN ({sessionsOfAnswerers}) AS answerer_sessions USING vid
+                SELECT type, survey, question, has_score, score, stars, bucket,
+                    arrayJoin([('all', ''), ('class', class), ('channel', if(channel = '', '(none)', channel)), ('rfm_segment', rfm_segment)]) AS breakdown
+                FROM
+                (
+                    SELECT type, survey, question, has_score, score, stars, bucket, class, rfm_segment,
+                        arrayFirst((c, lo, hi, t) -> t >= lo AND t <= hi, session_channels, session_starts, session_ends,
+                            arrayResize(emptyArrayUInt64(), length(session_starts), toUInt64(ts_ms))) AS channel
+                    FROM ({withSegment}) AS segmented
+                    ANY LEFT JOIN ({sessionsOfAnswerers}) AS answerer_sessions USING vid
+                )
             )
-            GROUP BY type, survey, question, bucket, class, channel
+            GROUP BY breakdown_by, breakdown_value, survey, question, bucket
             """);
     }
 }

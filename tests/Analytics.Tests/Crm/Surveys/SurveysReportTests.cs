@@ -10,7 +10,7 @@ namespace Analytics.Tests.Crm.Surveys;
 
 /// <summary>
 /// GET /api/reports/surveys over generated answers and ratings on both engines (site in Europe/Berlin): NPS per question
-/// and the average rating per week, for all answers and by the person's A/B/C class and the session's channel, each
+/// and the average rating per week, for all answers and by the person's A/B/C class and RFM segment and the session's channel, each
 /// expected number computed here from the definitions (docs/crm-analytics.md "Surveys and ratings").
 /// </summary>
 public abstract class SurveysReportTests(ApiFactory api)
@@ -30,6 +30,7 @@ public abstract class SurveysReportTests(ApiFactory api)
         public List<IdentityLinkRow> Links { get; } = [];
         public List<Given> Answers { get; } = [];
         public Dictionary<string, double> Revenue { get; } = [];
+        public Dictionary<string, List<(long TsMs, double Revenue)>> Orders { get; } = [];
     }
 
     static long Local(int month, int day, int hour, int minute) =>
@@ -78,6 +79,7 @@ public abstract class SurveysReportTests(ApiFactory api)
                     var buy = ReportData.Event(site, vid, t += Minute, "purchase", "/checkout", country, "desktop", "internal", true);
                     (buy.OrderId, buy.Revenue, buy.Currency, buy.CustomerId) = ($"o{order++}", random.Next(1, 60) * 10, "EUR", customer);
                     data.Revenue[customer] = data.Revenue.GetValueOrDefault(customer) + buy.Revenue;
+                    (data.Orders.TryGetValue(customer, out var orders) ? orders : data.Orders[customer] = []).Add((buy.TsMs, buy.Revenue));
                     data.Events.Add(buy);
                 }
                 for (var i = random.Next(0, 4); i > 0; i--)
@@ -115,12 +117,30 @@ public abstract class SurveysReportTests(ApiFactory api)
         });
     }
 
+    /// <summary>
+    /// RFM by docs/crm-analytics.md "RFM": customers with an order in the range; each of recency (last order, in seconds),
+    /// frequency (orders) and monetary (revenue) scores 1 + ⌊5 · below / N⌋, below = customers with a strictly smaller
+    /// value; the segment from the documented table by R and ⌈(F + M) / 2⌉.
+    /// </summary>
+    static Dictionary<string, string> Segments(Dictionary<string, List<(long TsMs, double Revenue)>> orders)
+    {
+        var facts = orders.ToDictionary(o => o.Key, o => (Last: (double)o.Value.Max(x => x.TsMs / 1000), Count: (double)o.Value.Count,
+            Money: Math.Round(o.Value.Sum(x => x.Revenue), 2)));
+        int Score(Func<(double Last, double Count, double Money), double> value, string customer) =>
+            1 + 5 * facts.Values.Count(f => value(f) < value(facts[customer])) / facts.Count;
+        return facts.Keys.ToDictionary(c => c, c => Analytics.Crm.Rfm.RfmSegmentTable.Of(Score(f => f.Last, c), Score(f => f.Count, c), Score(f => f.Money, c)));
+    }
+
     static string ClassOf(Given a, Dictionary<string, string> classes) =>
         a.Vid.StartsWith("d-") ? classes.GetValueOrDefault(a.Vid[2..], "C") : "anonymous";
 
-    static string ValueOf(Given a, string by, Dictionary<string, string> classes) => by switch
+    /// <summary>What the test knows of each customer: its A/B/C class and RFM segment in the range.</summary>
+    sealed record People(Dictionary<string, string> Classes, Dictionary<string, string> Segments);
+
+    static string ValueOf(Given a, string by, People people) => by switch
     {
-        "class" => ClassOf(a, classes),
+        "class" => ClassOf(a, people.Classes),
+        "rfm_segment" => a.Vid.StartsWith("d-") ? people.Segments.GetValueOrDefault(a.Vid[2..], "unscored") : "anonymous",
         "channel" => a.Channel,
         _ => "",
     };
@@ -140,8 +160,8 @@ public abstract class SurveysReportTests(ApiFactory api)
     static string NpsKey(string survey, string question, string by, string value, long answers, long promoters, long passives, long detractors, double nps) =>
         string.Create(CultureInfo.InvariantCulture, $"{survey}/{question} {by}={value}: {answers} answers, {promoters}/{passives}/{detractors}, nps {nps:0.0}");
 
-    static List<string> ExpectedNps(IEnumerable<Given> answers, Dictionary<string, string> classes) =>
-        new[] { "all", "class", "channel" }.SelectMany(by => answers.Where(a => a.Score is not null)
+    static List<string> ExpectedNps(IEnumerable<Given> answers, People classes) =>
+        new[] { "all", "class", "channel", "rfm_segment" }.SelectMany(by => answers.Where(a => a.Score is not null)
             .GroupBy(a => (a.Question, Value: ValueOf(a, by, classes)))
             .Select(g =>
             {
@@ -159,8 +179,8 @@ public abstract class SurveysReportTests(ApiFactory api)
     static string RatingKey(string t, string by, string value, long ratings, double? average) =>
         string.Create(CultureInfo.InvariantCulture, $"{t} {by}={value}: {ratings} ratings, {(average is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : "none")}");
 
-    static List<string> ExpectedRatings(IEnumerable<Given> answers, Dictionary<string, string> classes, Func<Given, string> t) =>
-        new[] { "all", "class", "channel" }.SelectMany(by => answers.Where(a => a.Type == "rating")
+    static List<string> ExpectedRatings(IEnumerable<Given> answers, People classes, Func<Given, string> t) =>
+        new[] { "all", "class", "channel", "rfm_segment" }.SelectMany(by => answers.Where(a => a.Type == "rating")
             .GroupBy(a => (T: t(a), Value: ValueOf(a, by, classes)))
             .Select(g => RatingKey(g.Key.T, by, g.Key.Value, g.Count(), Math.Round((double)g.Sum(a => a.Stars!.Value) / g.Count(), 2))))
         .Order(StringComparer.Ordinal).ToList();
@@ -177,9 +197,10 @@ public abstract class SurveysReportTests(ApiFactory api)
         var data = Generate(id);
         await SessionData.InsertAsync(api.ClickHouse, data.Events);
         await SessionData.InsertAsync(api.ClickHouse, data.Links);
-        var classes = Classes(data.Revenue);
-        Assert.Contains("A", classes.Values);
-        Assert.Contains("B", classes.Values);
+        var classes = new People(Classes(data.Revenue), Segments(data.Orders));
+        Assert.Contains("A", classes.Classes.Values);
+        Assert.Contains("B", classes.Classes.Values);
+        Assert.True(classes.Segments.Values.Distinct().Count() >= 4, string.Join(", ", classes.Segments.Values.Distinct()));
         var counted = data.Answers; // the generated ones all lie in the range; the extra ones above lie outside or are a bot's
         Assert.True(counted.Count(a => a.Score is not null) > 40 && counted.Count(a => a.Type == "rating") > 10, "enough answers to mean something");
 
