@@ -1,6 +1,7 @@
 using Analytics.Auth;
 using Analytics.Consent;
 using Analytics.Crm;
+using Analytics.Crm.Surveys;
 using Analytics.Customers;
 using Analytics.Enrichment;
 using Analytics.Identity;
@@ -29,6 +30,7 @@ builder.AddEnrichment();
 builder.AddIngestion();
 builder.AddConsent();
 builder.AddIdentity();
+builder.AddSurveys();
 builder.AddSessions();
 builder.AddImport();
 builder.AddCrm();

@@ -98,13 +98,14 @@ export const startHarness = async () => {
 
   // One visitor: a fresh browser context (no cookies, no storage) and what it sent.
   // site: the key its pages use (default: a fresh site per visitor, so that its rows are its own).
-  const visitor = async ({ gpc = false, dnt = false, locale = 'en-US', site } = {}) => {
+  // userAgent: another browser's (headless Chromium's own is a bot's to the service, whose sessions leave it out).
+  const visitor = async ({ gpc = false, dnt = false, locale = 'en-US', site, userAgent } = {}) => {
     site =
       site ||
       (REAL
         ? (await admin('/api/sites', { method: 'POST', body: JSON.stringify({ name: 'e2e ' + randomUUID().slice(0, 8), domains: ['localhost', '127.0.0.1'] }) })).key
         : 'e2e-' + randomUUID().slice(0, 8))
-    const context = await browser.newContext({ locale })
+    const context = await browser.newContext({ locale, ...(userAgent && { userAgent }) })
     if (gpc) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }))
     if (dnt) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' }))
 

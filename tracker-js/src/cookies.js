@@ -12,9 +12,10 @@ export const SESSION_SECONDS = 1800
 
 export const getCookie = (doc, name) => (doc.cookie.match('(^|; )' + name + '=([^;]*)') || 0)[2]
 
-export const setCookie = (doc, secure, name, value, seconds) => {
-  doc.cookie = name + '=' + value + ';Max-Age=' + seconds + ';Path=/;SameSite=Lax' + (secure ? ';Secure' : '')
-}
+// Answers the value: the tracker sets and keeps an id in one expression.
+export const setCookie = (doc, secure, name, value, seconds) => (
+  (doc.cookie = name + '=' + value + ';Max-Age=' + seconds + ';Path=/;SameSite=Lax' + (secure ? ';Secure' : '')), value
+)
 
 // 128 random bits.
 export const randomId = (crypto) => Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('')

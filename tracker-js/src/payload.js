@@ -10,9 +10,9 @@ export const buildEvent = (w, fields, consent, ids) => ({
     title: w.document.title,
     screen: w.screen.width + 'x' + w.screen.height,
     lang: w.navigator.language,
-    consent,
-    ...ids,
     ...fields,
+    consent, // after the fields: a command cannot pass consent or ids of its own
+    ...ids,
 })
 
 // The event fields of a public command; falsy for an unknown or empty one.
@@ -23,6 +23,10 @@ export const commandFields = (cmd, a, b) =>
       ? { type: cmd, props: a }
       : cmd == 'identify'
         ? a && { type: cmd, customer_id: '' + a, signature: b?.signature } // signed by the shop's backend where the site asks
-        : cmd == 'purchase' && a && purchase(a)
+        : cmd == 'purchase'
+          ? a && purchase(a)
+          : cmd == 'rate'
+            ? { ...a, type: 'rating' } // {subject, stars}: the service checks the fields
+            : cmd == 'survey' && { ...a, type: 'survey_answer' } // {survey, question, score | choice, text?}
 
 const purchase = ({ order_id, revenue, currency, ...props }) => ({ type: 'purchase', order_id, revenue, currency, props })

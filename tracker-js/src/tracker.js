@@ -22,9 +22,8 @@ export const start = (w) => {
   const previous = w.analytics
   if (previous?.loaded_) return // t.js included twice: the first one serves
   const script = doc.currentScript
-  const attr = (name) => script.getAttribute('data-' + name) || undefined
-  const site = attr('site')
-  const mode = attr('consent')
+  // data-site, data-consent, data-policy-version, data-privacy-url of the script tag.
+  const { site, consent: mode, policyVersion, privacyUrl } = script.dataset
   const secure = w.location.protocol == 'https:'
   const signal = privacySignal(w.navigator)
   const stored = getCookie(doc, DECISION)
@@ -35,13 +34,12 @@ export const start = (w) => {
 
   const cookie = (name, value, seconds) => setCookie(doc, secure, name, value, seconds)
   // The visitor cookie is set once and never extended; the session cookie slides with each event.
-  const ids = (sid) => {
-    if (consent[0] > 0) {
-      vid = getCookie(doc, VISITOR)
-      if (!vid) cookie(VISITOR, (vid = randomId(w.crypto)), VISITOR_SECONDS)
-      cookie(SESSION, (sid = getCookie(doc, SESSION) || randomId(w.crypto)), SESSION_SECONDS)
-      return { vid, sid }
-    }
+  const ids = () => {
+    if (consent[0] > 0)
+      return {
+        vid: (vid = getCookie(doc, VISITOR) || cookie(VISITOR, randomId(w.crypto), VISITOR_SECONDS)),
+        sid: cookie(SESSION, getCookie(doc, SESSION) || randomId(w.crypto), SESSION_SECONDS),
+      }
     cookie(VISITOR, '', 0)
     cookie(SESSION, '', 0)
   }
@@ -59,26 +57,20 @@ export const start = (w) => {
   const decide = (wanted, source, code = encode(wanted)) => {
     if (signal || (source == 'api' && decided && code == consent)) return
     consent = code
-    decided = cookie(DECISION, code, VISITOR_SECONDS) || 1
+    decided = cookie(DECISION, code, VISITOR_SECONDS)
     send({ type: 'consent' }) // with analytics withdrawn, this drops the id cookies
     post('/api/consent', {
       site,
       vid, // the id that consented, or is withdrawing
       purposes: decode(code),
-      policy_version: attr('policy-version'),
+      policy_version: policyVersion,
       source,
     })
   }
 
   // The banner lives in t-banner.js, loaded when first needed; it sets analytics.banner.
-  const banner = (show = () => api.banner({ consent: decode(consent), privacyUrl: attr('privacy-url'), decide: safe((p) => decide(p, 'banner')) })) => {
-    if (signal) return
-    if (api.banner) return show()
-    const s = doc.createElement('script')
-    s.src = new URL('t-banner.js', script.src)
-    s.onload = safe(show)
-    doc.head.append(s)
-  }
+  const banner = (show = () => api.banner({ consent: decode(consent), privacyUrl, decide: safe((p) => decide(p, 'banner')) })) =>
+    signal || (api.banner ? show() : doc.head.append(Object.assign(doc.createElement('script'), { src: new URL('t-banner.js', script.src), onload: safe(show) })))
 
   const api = safe((cmd, a, b, fields = commandFields(cmd, a, b)) => {
     if (cmd == 'consent') decide(a, 'api')

@@ -15,7 +15,7 @@ export const createSender = (w) => {
     if (!(hidden && w.navigator.sendBeacon?.(url, body)))
       w.fetch(url, { method: 'POST', body, keepalive: true }).then(
         (r) => (r.status == 429 || r.status >= 500) && retry(r.headers.get('Retry-After')),
-        () => retry(),
+        retry, // offline: the error is no number of seconds, so the backoff applies
       )
   }
   return send

@@ -26,6 +26,13 @@ export class FakeElement {
   get id() {
     return this.getAttribute('id') || ''
   }
+  // data-policy-version as dataset.policyVersion, as browsers name them.
+  get dataset() {
+    const data = {}
+    for (const [name, value] of this.attrs)
+      if (name.startsWith('data-')) data[name.slice(5).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = value
+    return data
+  }
   get attributes() {
     return [...this.attrs].map(([name, value]) => ({ name, value }))
   }

@@ -51,3 +51,31 @@ test('purchase: order_id, revenue and currency on the event, items and the rest 
   assert.ok(!commandFields('purchase'))
   assert.ok(!commandFields('purchase', null))
 })
+
+test('survey and rate become survey_answer and rating with the fields the page passes', () => {
+  assert.deepEqual(commandFields('survey', { survey: 'nps', question: 'recommend', score: 9, text: 'fast' }), {
+    type: 'survey_answer',
+    survey: 'nps',
+    question: 'recommend',
+    score: 9,
+    text: 'fast',
+  })
+  assert.deepEqual(commandFields('survey', { survey: 'nps', question: 'why', choice: 'price' }), {
+    type: 'survey_answer',
+    survey: 'nps',
+    question: 'why',
+    choice: 'price',
+  })
+  assert.deepEqual(commandFields('rate', { subject: 'sku-1', stars: 4 }), { type: 'rating', subject: 'sku-1', stars: 4 })
+  assert.deepEqual(commandFields('rate', { subject: 'order', stars: 5, type: 'pageview' }), { type: 'rating', subject: 'order', stars: 5 })
+  assert.equal(commandFields('survey').type, 'survey_answer', 'an empty answer is sent, and the service names the missing fields')
+})
+
+test("a command's fields cannot replace the event's consent or ids", () => {
+  const { w } = fakeWindow()
+  const fields = commandFields('survey', { survey: 's', question: 'q', score: 1, consent: { analytics: true }, vid: 'forged', sid: 'forged' })
+  const e = buildEvent(w, fields, { analytics: true, marketing: false }, { vid: 'v', sid: 's' })
+  assert.deepEqual([e.consent, e.vid, e.sid], [{ analytics: true, marketing: false }, 'v', 's'])
+  const refused = buildEvent(w, commandFields('survey', { consent: { analytics: true, marketing: true } }), { analytics: false, marketing: false })
+  assert.deepEqual(refused.consent, { analytics: false, marketing: false })
+})

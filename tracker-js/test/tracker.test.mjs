@@ -115,6 +115,24 @@ test('the queue of the snippet runs first; identify needs consent', async () => 
   assert.ok(env.sent().every((e) => e.vid))
 })
 
+test('survey answers and ratings, queued before t.js loaded or sent after, arrive in order with the ids of consent', async () => {
+  const env = run({
+    attrs: { 'data-consent': 'granted' },
+    queue: [['survey', { survey: 'nps', question: 'recommend', score: 10 }]],
+  })
+  env.w.analytics('rate', { subject: 'sku-7', stars: 5 })
+  env.w.analytics('survey', { survey: 'nps', question: 'why', choice: 'speed', text: 'quick delivery' })
+  await env.clock.tick(1000)
+  const sent = env.sent().map(({ type, survey, question, score, choice, text, subject, stars }) => ({ type, survey, question, score, choice, text, subject, stars }))
+  assert.deepEqual(JSON.parse(JSON.stringify(sent)), [
+    { type: 'survey_answer', survey: 'nps', question: 'recommend', score: 10 },
+    { type: 'pageview' },
+    { type: 'rating', subject: 'sku-7', stars: 5 },
+    { type: 'survey_answer', survey: 'nps', question: 'why', choice: 'speed', text: 'quick delivery' },
+  ])
+  assert.ok(env.sent().every((e) => e.vid && e.consent.analytics))
+})
+
 test('route changes are pageviews only when the URL as sent changed (a new fragment alone is none)', async () => {
   const env = run()
   env.w.history.pushState({}, '', '/p/2')

@@ -13,6 +13,8 @@ public sealed record CustomerView(
 {
     /// <summary>Revenue, margin, acquisition and service cost and contribution margin over all time (docs/crm-analytics.md); null without orders or contacts.</summary>
     public Analytics.Crm.Value.CustomerValueRow? Value { get; init; }
+    /// <summary>The customer's survey answers and ratings, newest first, with their free text (Crm/Surveys).</summary>
+    public IReadOnlyList<Crm.Surveys.SurveyAnswerItem> SurveyAnswers { get; init; } = [];
     /// <summary>The customer's RFM scores and segment in the A/B/C period (docs/crm-analytics.md "RFM").</summary>
     public Analytics.Crm.Rfm.CustomerRfm? Rfm { get; init; }
 }

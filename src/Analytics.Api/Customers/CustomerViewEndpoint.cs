@@ -72,7 +72,8 @@ public static class CustomerViewEndpoint
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.EventCount(site, id, visitors, days), StorageJson.Default.CountRow, ct);
         var purchasesTask = days.Count == 0 ? Task.FromResult(new List<DevicePurchaseRow>())
             : clickHouse.QueryListAsync(CustomerViewSql.DevicePurchases(site, visitors, days), CustomerRowsJson.Default.DevicePurchaseRow, ct);
-        await Task.WhenAll(eventsTask, eventCountTask, purchasesTask);
+        var surveysTask = Crm.Surveys.CustomerSurveys.ReadAsync(clickHouse, site, id, visitors, days, ct);
+        await Task.WhenAll(eventsTask, eventCountTask, purchasesTask, surveysTask);
         var candidates = CustomerViewOrders.TrackerCandidates(id, crmOrderIds, purchasesTask.Result);
         var knownToCrm = candidates.Count == 0 ? [] : (await clickHouse.QueryListAsync(CustomerViewSql.KnownToCrm(site, candidates), CustomerRowsJson.Default.OrderIdRow, ct))
             .Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
@@ -104,7 +105,7 @@ public static class CustomerViewEndpoint
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
             Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
-            journey) { Rfm = rfm, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
+            journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
     }
 
     /// <summary>Every session of the customer's devices, whoever's person it is (the caller keeps the customer's).</summary>

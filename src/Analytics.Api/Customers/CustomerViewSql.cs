@@ -145,7 +145,7 @@ public static class CustomerViewSql
     /// The dates are computed by the engine (<c>toDate(toDateTime(…))</c>, its time zone) at the first and last second of
     /// each UTC day, the at most two local dates a UTC day touches.
     /// </summary>
-    static Sql InWindows(IReadOnlyList<Window> days)
+    internal static Sql InWindows(IReadOnlyList<Window> days)
     {
         var dayStarts = days.SelectMany(d => Enumerable.Range(0, (int)Math.Ceiling((d.To - d.From).TotalDays)).Select(i => d.From.AddDays(i)));
         var dates = dayStarts.SelectMany(start => new[] { start, start.AddDays(1).AddSeconds(-1) })

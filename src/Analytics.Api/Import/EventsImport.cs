@@ -15,7 +15,8 @@ namespace Analytics.Import;
 /// Bots are stored flagged, as collect stores them. Skipped: malformed, invalid, too_old, future.
 /// </summary>
 public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool spool, IValidator<RawEvent> validator,
-    IOptions<IngestionOptions> options, ILogger<EventsImport> logger, IdentifyLinks identifyLinks)
+    IOptions<IngestionOptions> options, ILogger<EventsImport> logger, IdentifyLinks identifyLinks,
+    Crm.Surveys.SurveyTexts surveyTexts)
 {
     public const string Origin = "import";
     static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl", "application/json", "text/plain"];
@@ -30,6 +31,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
         var window = new TimeWindow(now.AddDays(-site.RetentionDays).ToUnixTimeMilliseconds(), (now + ImportRequest.FutureTolerance).ToUnixTimeMilliseconds());
         var maxLineBytes = options.Value.MaxBodyBytes; // one event may be as large as a collect body
         var links = new ConcurrentQueue<IdentityLinkRow>(); // from the workers' threads
+        var texts = new ConcurrentQueue<Crm.Surveys.SurveyTextRow>();
 
         void OnLine(ReadOnlySpan<byte> line, long number, ImportWorker worker)
         {
@@ -81,6 +83,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
                 var row = pipeline.ToImportedRow(raw, site, client, raw.Ts.Value, Origin);
                 worker.Add(row);
                 if (IdentifyLinks.FromEvent(raw, row) is { } link) links.Enqueue(link);
+                if (Crm.Surveys.SurveyTexts.FromEvent(raw, row) is { } text) texts.Enqueue(text);
             }
         }
 
@@ -88,6 +91,7 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
         {
             var result = await ImportRunner.RunAsync(body, maxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted);
             await identifyLinks.AppendAsync(links.ToList(), ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted); // before the answer, as the events
+            await surveyTexts.AppendAsync(texts.ToList(), ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted);
             return result;
         });
     }

@@ -16,7 +16,7 @@ namespace Analytics.Ingestion;
 /// </summary>
 public sealed class CollectEndpoint(
     SiteStore sites, EventPipeline pipeline, Spool spool, IValidator<RawEvent> validator, IngestionMetrics metrics,
-    IOptions<IngestionOptions> options, IdentifyLinks identifyLinks)
+    IOptions<IngestionOptions> options, IdentifyLinks identifyLinks, Crm.Surveys.SurveyTexts surveyTexts)
 {
     // Generous on purpose: a too deep "props" rejects its own event (RawEvent.MaxPropsDepth), not the whole batch.
     static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64 };
@@ -80,6 +80,7 @@ public sealed class CollectEndpoint(
             ClientHints.FromHeaders(http.Request.Headers), DateTimeOffset.UtcNow);
         var rejected = new List<RejectedEvent>();
         List<IdentityLinkRow>? links = null;
+        List<Crm.Surveys.SurveyTextRow>? texts = null;
         using var rows = new RowBinaryWriter(count * 512);
         var lengths = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));
         try
@@ -105,6 +106,7 @@ public sealed class CollectEndpoint(
                     row.Write(rows);
                     lengths[accepted++] = rows.Length - start;
                     if (IdentifyLinks.FromEvent(raw, row) is { } link) (links ??= []).Add(link);
+                    if (Crm.Surveys.SurveyTexts.FromEvent(raw, row) is { } text) (texts ??= []).Add(text);
                 }
                 index++;
             }
@@ -115,6 +117,7 @@ public sealed class CollectEndpoint(
                     // Links first: a full event spool then answers 503 and the retry makes the same link again (harmless),
                     // where the other order could store an identify whose link is lost.
                     if (links is not null) identifyLinks.Append(links);
+                    if (texts is not null) surveyTexts.Append(texts); // the same order for the same reason
                     spool.Append(rows.WrittenSpan, lengths.AsSpan(0, accepted));
                 }
                 catch (SpoolFullException e)

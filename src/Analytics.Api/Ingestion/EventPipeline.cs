@@ -76,6 +76,7 @@ public sealed class EventPipeline(Microsoft.Extensions.Options.IOptions<Ingestio
         };
         WithPage(row, e.Url!, e.Referrer, site);
         WithConsent(row, e);
+        Crm.Surveys.SurveyFields.AddTo(row, e); // before the page's props: the answer's fields come first
         WithProps(row, e.Props);
         return row;
     }

@@ -31,6 +31,8 @@ public sealed class RawEvent
     public string? CustomerId;
     /// <summary>An identify's hex(HMAC-SHA256(identify_secret, customer_id)); checked only where the site has a secret.</summary>
     public string? Signature;
+    /// <summary>The fields of <c>survey_answer</c> and <c>rating</c> events (Crm/Surveys); other types ignore them.</summary>
+    public Crm.Surveys.SurveyFields? Survey;
 
     public const int MaxPropValueLength = 1024;
 
@@ -54,6 +56,7 @@ public sealed class RawEvent
     static RawEvent ReadFields(JsonElement json, List<FieldError> errors)
     {
         var e = new RawEvent();
+        List<FieldError>? surveyErrors = null; // reported for survey types only: other types ignore these fields, as before
         if (json.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new("", "An event must be a JSON object."));
@@ -85,9 +88,16 @@ public sealed class RawEvent
                     if (DepthWithin(v, MaxPropsDepth)) (e.Props ??= []).Add(new("items", v.GetRawText()));
                     else errors.Add(new("items", $"may nest at most {MaxPropsDepth} levels deep"));
                     break;
+                case "survey" or "question" or "choice" or "text" or "subject":
+                    (e.Survey ??= new()).Set(property.Name, String(v, property.Name, surveyErrors ??= []));
+                    break;
+                case "score" or "stars":
+                    (e.Survey ??= new()).Set(property.Name, Number(v, property.Name, surveyErrors ??= []));
+                    break;
                 default: break; // unknown fields are ignored: newer trackers may send more
             }
         }
+        if (surveyErrors is not null && Crm.Surveys.SurveyFields.Types.Contains(e.Type ?? "")) errors.AddRange(surveyErrors);
         return e;
     }
 

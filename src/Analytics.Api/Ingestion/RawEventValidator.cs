@@ -10,6 +10,7 @@ public sealed partial class RawEventValidator : AbstractValidator<RawEvent>
     {
         "pageview", "click", "outbound", "download", "form_start", "form_field", "form_submit", "form_abandon",
         "custom", "product_view", "add_to_cart", "purchase", "identify", "consent",
+        Crm.Surveys.SurveyFields.AnswerType, Crm.Surveys.SurveyFields.RatingType,
     };
 
     public RawEventValidator()
@@ -49,6 +50,7 @@ public sealed partial class RawEventValidator : AbstractValidator<RawEvent>
         RuleFor(e => e.CustomerId).NotEmpty().When(e => e.Type == "identify").OverridePropertyName("customer_id");
         RuleFor(e => e.Signature).MaximumLength(128).OverridePropertyName("signature"); // checked against the site's secret by Identity.IdentifySignature
         RuleFor(e => e.HasConsent).Equal(true).When(e => e.Type == "consent").OverridePropertyName("consent").WithMessage("is required for consent events");
+        Include(new Crm.Surveys.SurveyEventRules());
     }
 
     static bool IsHttpUrl(string url) =>

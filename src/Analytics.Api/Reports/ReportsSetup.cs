@@ -1,5 +1,6 @@
 using Analytics.Auth;
 using Analytics.Crm.Value;
+using Analytics.Crm.Surveys;
 using Analytics.Reports.Filters;
 using Analytics.Reports.Funnel;
 using Analytics.Reports.Goals;
@@ -90,6 +91,7 @@ public static class ReportsSetup
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
         reports.MapCustomerValue(app);
+        reports.MapSurveys();
         Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports, app);
     }
 

@@ -10,7 +10,8 @@ namespace Analytics.Tests.Ingestion;
 /// <summary>The one column definition of each spooled table is what the migrations create: names, order and types, on both engines.</summary>
 public abstract class SpooledTableSchemaTests(EngineFixture engine)
 {
-    static readonly SpooledTable[] Definitions = [EventColumns.Definition, ConsentColumns.Definition, IdentityLinks.Definition];
+    static readonly SpooledTable[] Definitions = [EventColumns.Definition, ConsentColumns.Definition, IdentityLinks.Definition,
+        Analytics.Crm.Surveys.SurveyTexts.Definition];
 
     public static TheoryData<string> Tables => [.. Definitions.Select(d => d.Name)];
 

@@ -64,6 +64,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/requests");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/surveys");
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/rfm");
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/segments");
         Assert.Contains(scoped, e => e.Pattern == "/api/segments/{id}/customers");

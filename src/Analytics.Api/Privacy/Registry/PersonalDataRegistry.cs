@@ -45,6 +45,8 @@ public static class PersonalDataRegistry
         // The ids of data-subject requests: an erasure deletes them last, with the subject (Privacy/Requests).
         new("privacy_request_subjects", [new("customer_ids", SubjectKey.Customer, IsArray: true), new("visitor_ids", SubjectKey.Visitor, IsArray: true)],
             ["site_id", "request_id"], "received_at"),
+        // Free text of survey answers (Crm/Surveys): stored apart from the events, read only by the 360-degree view.
+        new("survey_texts", [new("vid", SubjectKey.Visitor), Customer], ["site_id", "survey", "question", "text"], "ts"),
         // What a segment's webhook last delivered, per customer (Crm/Segments): kept while the customer is.
         new("segment_members", [Customer], ["site_id", "segment_id"], null),
     ];

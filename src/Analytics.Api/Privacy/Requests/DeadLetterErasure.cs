@@ -16,7 +16,8 @@ namespace Analytics.Privacy.Requests;
 public sealed partial class DeadLetterErasure(IOptions<StorageOptions> storage, ILogger<DeadLetterErasure> logger)
 {
     /// <summary>The spooled tables; a new spooled table with subject columns is added here.</summary>
-    static readonly SpooledTable[] Spooled = [EventColumns.Definition, ConsentColumns.Definition, IdentityLinks.Definition];
+    static readonly SpooledTable[] Spooled = [EventColumns.Definition, ConsentColumns.Definition, IdentityLinks.Definition,
+        Crm.Surveys.SurveyTexts.Definition];
 
     /// <summary>Rows of the subject dated at or before <paramref name="erasedAt"/> (Unix seconds) are cut out; returns how many.</summary>
     public int Erase(Subject subject, long erasedAt) => Erase(storage.Value.DataDir, subject, erasedAt);

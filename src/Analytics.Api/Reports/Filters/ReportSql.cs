@@ -23,15 +23,18 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
     /// <summary>
     /// Columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person</c>, and <c>value</c> when
     /// <paramref name="value"/> is given (SQL over the event columns of <paramref name="valueDimension"/>). With
-    /// <paramref name="pageviewsOnly"/> only pageviews (a page breakdown counts persons and sessions with a pageview of it).
+    /// <paramref name="pageviewsOnly"/> only pageviews (a page breakdown counts persons and sessions with a pageview of it);
+    /// with <paramref name="types"/> only events of those types, read before the join (the survey report's answers).
     /// </summary>
-    public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false)
+    public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false,
+        IReadOnlyList<string>? types = null)
     {
         var columnNames = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
             .Distinct(StringComparer.Ordinal).ToList();
         var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
+        if (types is not null) typeFilter = Sql.Query($"{typeFilter} AND type IN {SqlInList.Of(types)}");
         var siteEvents = Sql.Query($"""
             SELECT ts, ts_ms, type, vid {Join(columns)}
             FROM events
