@@ -37,6 +37,7 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<FormsReport>, FormsValidator>();
         builder.Services.AddSingleton<IValidator<AbcReport>, AbcValidator>();
         builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
+        Analytics.Crm.Affinity.AffinitySetup.AddAffinityReport(builder.Services);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -86,6 +87,7 @@ public static class ReportsSetup
         reports.MapGet("/realtime", (HttpContext http, IMediator mediator, CancellationToken ct) =>
             ReportEndpoint.SendAsync(http, new RealtimeReport(ReportInput.FromQuery(http.Request.Query), http.User, DateTimeOffset.UtcNow), mediator, ct))
             .Answers<RealtimeAnswer>();
+        Analytics.Crm.Affinity.AffinitySetup.MapAffinityReport(reports);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the
