@@ -63,9 +63,10 @@ public static class AffinitySql
     /// </summary>
     public static Sql BasketCounts(Sql baskets, string? sku, double minSupport)
     {
+        var repeated = Sql.Query($"arrayResize(emptyArrayString(), length(skus), product_i)");
         var pairs = sku is null
-            ? Sql.Query($"arrayFilter(o -> o > product_i, skus)")
-            : Sql.Query($"arrayFilter(o -> o != product_i AND product_i = {sku}, skus)");
+            ? Sql.Query($"arrayFilter((o, p) -> o > p, skus, {repeated})")
+            : Sql.Query($"arrayFilter((o, p) -> o != p AND p = {sku}, skus, {repeated})");
         var kept = sku is null
             ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSupport} * (SELECT count() FROM ({baskets}) WHERE notEmpty(skus))")
             : Sql.Query($"");
@@ -74,16 +75,20 @@ public static class AffinitySql
             FROM
             (
                 SELECT arrayConcat(
-                    arrayFilter(f -> i = 1, [('all', '', '')]),
+                    arrayFilter((f, keep) -> keep = 1, [('all', '', '')], [toUInt8(i = 1)]),
                     [('item', '', product_i)],
-                    arrayMap(o -> ('pair', product_i, o), {pairs})) AS facts
+                    arrayMap((o, p) -> ('pair', p, o), others, arrayResize(emptyArrayString(), length(others), product_i))) AS facts
                 FROM
                 (
-                    SELECT skus, i, skus[i] AS product_i
-                    FROM ({baskets}) AS basket_skus
-                    ARRAY JOIN arrayEnumerate(skus) AS i
-                    WHERE notEmpty(skus)
-                ) AS basket_items
+                    SELECT i, product_i, {pairs} AS others
+                    FROM
+                    (
+                        SELECT skus, i, skus[i] AS product_i
+                        FROM ({baskets}) AS basket_skus
+                        ARRAY JOIN arrayEnumerate(skus) AS i
+                        WHERE notEmpty(skus)
+                    ) AS basket_items
+                ) AS basket_pairs
             ) AS basket_facts
             ARRAY JOIN facts AS fact
             GROUP BY kind, product, other
@@ -138,7 +143,7 @@ public static class AffinitySql
     /// later in the session (of <paramref name="sku"/> only when given; else pairs in at least
     /// <paramref name="minSessions"/> sessions).
     /// </summary>
-    // Session columns reach the lambdas as arrays (18.16 loses a JOIN's column that only a lambda captures).
+    // Columns reach the lambdas as arguments: 18.16 drops a subquery's column that only a lambda captures ("Unknown identifier").
     public static Sql SessionCounts(Sql sessions, Sql shoppingEvents, string? sku, long minSessions)
     {
         var ofSku = sku is null ? Sql.Query($"1") : Sql.Query($"product_i = {sku}");
@@ -148,14 +153,19 @@ public static class AffinitySql
             FROM
             (
                 SELECT arrayConcat(
-                    arrayFilter(f -> viewed[i] = 1 AND {ofSku}, [('view', product_i, '')]),
-                    arrayFilter(f -> bought[i] = 1, [('item', '', product_i)]),
-                    arrayMap(o -> ('pair', product_i, o),
-                        arrayFilter((o, b, last, first) -> b = 1 AND o != product_i AND last > first AND {ofSku},
-                            products, bought, last_buy_ms, arrayResize(emptyArrayUInt64(), length(products), first_view_ms[i])))) AS facts
+                    arrayFilter((f, keep) -> keep = 1, [('view', product_i, '')], [toUInt8(viewed_i = 1 AND {ofSku})]),
+                    arrayFilter((f, keep) -> keep = 1, [('item', '', product_i)], [bought_i]),
+                    arrayMap((o, p) -> ('pair', p, o), others, arrayResize(emptyArrayString(), length(others), product_i))) AS facts
                 FROM
                 (
-                    SELECT products, viewed, bought, first_view_ms, last_buy_ms, i, products[i] AS product_i
+                SELECT product_i, viewed_i, bought_i,
+                    if(viewed_i = 1 AND {ofSku},
+                        arrayFilter((o, b, last, p, first) -> b = 1 AND o != p AND last > first, products, bought, last_buy_ms,
+                            arrayResize(emptyArrayString(), length(products), product_i), arrayResize(emptyArrayUInt64(), length(products), first_i)),
+                        emptyArrayString()) AS others
+                FROM
+                (
+                    SELECT products, bought, last_buy_ms, products[i] AS product_i, viewed[i] AS viewed_i, bought[i] AS bought_i, first_view_ms[i] AS first_i
                     FROM
                     (
                         SELECT visitor_id, start_ms, groupArray(sku) AS products, groupArray(has_view) AS viewed, groupArray(has_buy) AS bought,
@@ -185,6 +195,7 @@ public static class AffinitySql
                     ) AS session_baskets
                     ARRAY JOIN arrayEnumerate(products) AS i
                 ) AS session_items
+                ) AS session_pairs
             ) AS session_facts
             ARRAY JOIN facts AS fact
             GROUP BY kind, product, other
