@@ -9,7 +9,11 @@ public sealed record CustomerView(
     string CustomerId, CustomerProfile? Profile, string Class, AbcStanding Abc, double LifetimeRevenue, long Orders, double AverageOrderValue,
     DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, ClvAnswer Clv, IReadOnlyList<ContactItem> OpenComplaints, ContactItem? LastServiceContact,
     IReadOnlyList<LinkedVisitor> Visitors, ConsentState Consent, Paged<SessionItem> Sessions, Paged<TimelineItem> Timeline,
-    IReadOnlyList<JourneyPhase> Journey);
+    IReadOnlyList<JourneyPhase> Journey)
+{
+    /// <summary>Cross- and up-selling for the customer (docs/crm-analytics.md "Recommendations for one customer").</summary>
+    public Analytics.Crm.Affinity.Recommendations? Recommendations { get; init; }
+}
 
 public sealed record CustomerProfile(string Email, string Name, string Segment, DateTimeOffset? CreatedAt, Dictionary<string, string> Attributes,
     MarketingConsent? MarketingConsent);

@@ -70,7 +70,7 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
     {
         var scope = request.Scope();
         var (sku, minSupport, limit) = (request.Sku, request.MinSupportValue, request.LimitValue);
-        var basketsTask = clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(scope), sku, minSupport), AffinityRows.Default.AffinityCountRow, ct);
+        var basketsTask = clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(scope), sku is null ? null : [sku], minSupport), AffinityRows.Default.AffinityCountRow, ct);
         var sessions = await reportSql.SessionsAsync(scope, ct);
         var sessionCount = (await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM ({sessions})"), StorageJson.Default.CountRow, ct))?.N ?? 0;
         var shopping = AffinitySql.ShoppingEvents(scope.Site.Id, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);

@@ -12,8 +12,11 @@ public static class AffinitySetup
     public static readonly ReportParameter MinSupport = new("min_support", "Least share of baskets (sessions) holding a pair, 0 to 1; default 0.01 without sku, 0 with one.");
     public static readonly ReportParameter Limit = new("limit", "Rows per list: 1 to 1 000, default 20.");
 
-    public static void AddAffinityReport(this IServiceCollection services) =>
+    public static void AddAffinityReport(this IServiceCollection services)
+    {
         services.AddSingleton<IValidator<AffinityReport>, AffinityValidator>();
+        services.AddSingleton<CustomerRecommendations>();
+    }
 
     public static void MapAffinityReport(this RouteGroupBuilder reports) =>
         reports.MapGet("/affinity", (HttpContext http, IMediator mediator, CancellationToken ct) =>

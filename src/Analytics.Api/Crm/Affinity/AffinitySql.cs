@@ -58,16 +58,16 @@ public static class AffinitySql
 
     /// <summary>
     /// Counts over the baskets: <c>all</c>, <c>item</c> per SKU and <c>pair</c> per product and other product of one
-    /// basket (of <paramref name="sku"/> only when given; else each unordered pair once, product &lt; other, and only
-    /// pairs in at least <paramref name="minSupport"/> of the baskets).
+    /// basket (of <paramref name="products"/> only when given; else each unordered pair once, product &lt; other, and
+    /// only pairs in at least <paramref name="minSupport"/> of the baskets).
     /// </summary>
-    public static Sql BasketCounts(Sql baskets, string? sku, double minSupport)
+    public static Sql BasketCounts(Sql baskets, IReadOnlyCollection<string>? products, double minSupport)
     {
         var repeated = Sql.Query($"arrayResize(emptyArrayString(), length(skus), product_i)");
-        var pairs = sku is null
+        var pairs = products is null
             ? Sql.Query($"arrayFilter((o, p) -> o > p, skus, {repeated})")
-            : Sql.Query($"arrayFilter((o, p) -> o != p AND p = {sku}, skus, {repeated})");
-        var kept = sku is null
+            : Sql.Query($"arrayFilter((o, p) -> o != p AND has({products.ToList()}, p), skus, {repeated})");
+        var kept = products is null
             ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSupport} * (SELECT count() FROM ({baskets}) WHERE notEmpty(skus))")
             : Sql.Query($"");
         return Sql.Query($"""

@@ -176,6 +176,25 @@ public sealed class AffinityData
         return result;
     }
 
+    /// <summary>The SKUs a customer bought: of their CRM orders not returned, and of tracker orders the CRM does not know made on their devices.</summary>
+    public HashSet<string> Bought(string customer)
+    {
+        var crm = CrmOrders.Where(o => o.CustomerId == customer && o.Status != "returned").Select(o => o.OrderId);
+        var tracker = Events.Where(e => e.Type == "purchase" && CrmOrders.All(o => o.OrderId != e.OrderId)).Select(e => e.OrderId).Distinct()
+            .Where(id => Person(FirstPurchase(id)!) == customer);
+        return crm.Concat(tracker).SelectMany(OrderSkus).ToHashSet();
+    }
+
+    /// <summary>Per product its latest price and latest category in the range: CRM order items and product views' props.</summary>
+    public Dictionary<string, (double Price, string Category)> Catalog()
+    {
+        var sightings = CrmOrders.Where(o => o.TsMs >= FromMs && o.TsMs < ToMs)
+            .SelectMany(o => o.Skus.Select(s => (Sku: s, Ts: o.TsMs, Products.Single(p => p.Sku == s).Price, Products.Single(p => p.Sku == s).Category)))
+            .Concat(Events.Where(e => e.Type == "product_view" && e.TsMs >= FromMs && e.TsMs < ToMs)
+                .Select(e => (Sku: e.PropsValues[0], Ts: e.TsMs, Price: double.Parse(e.PropsValues[2], CultureInfo.InvariantCulture), Category: e.PropsValues[3])));
+        return sightings.GroupBy(s => s.Sku).ToDictionary(g => g.Key, g => (g.MaxBy(s => s.Ts).Price, g.MaxBy(s => s.Ts).Category));
+    }
+
     /// <summary>(product, other, count, support, confidence, lift) by the definitions, of <paramref name="sku"/> or every product.</summary>
     public static List<(string Product, string Other, long Count, double Support, double Confidence, double Lift)> Rules<TUnit>(
         List<TUnit> units, Func<TUnit, string, bool> hasProduct, Func<TUnit, string, bool> hasOther, Func<TUnit, string, string, bool> both, string? sku)
