@@ -64,6 +64,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/goals");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/requests");
         foreach (var report in new[] { "retention", "forms", "abc", "realtime" }) Assert.Contains(scoped, e => e.Pattern == "/api/reports/" + report);
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/affinity");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/consents");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/audit");
 
