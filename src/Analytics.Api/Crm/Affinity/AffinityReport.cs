@@ -73,7 +73,7 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
         var basketsTask = clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(scope), sku is null ? null : [sku], minSupport), AffinityRows.Default.AffinityCountRow, ct);
         var sessions = await reportSql.SessionsAsync(scope, ct);
         var sessionCount = (await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM ({sessions})"), StorageJson.Default.CountRow, ct))?.N ?? 0;
-        var shopping = AffinitySql.ShoppingEvents(scope.Site.Id, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
+        var shopping = AffinitySql.ShoppingEvents(scope.Site.Id, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds, sku);
         var minSessions = Math.Max(1, (long)Math.Ceiling(minSupport * sessionCount - 1e-9));
         var sessionRows = await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, shopping, sku, minSessions), AffinityRows.Default.AffinityCountRow, ct);
         var basketRows = await basketsTask;

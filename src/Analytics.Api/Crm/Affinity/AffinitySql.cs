@@ -99,20 +99,21 @@ public static class AffinitySql
     /// <summary>
     /// The shopping events of the site from <paramref name="fromMs"/> to <paramref name="toMs"/>, one row per event and
     /// product (<c>vid</c>, <c>ts_ms</c>, <c>is_view</c>, <c>sku</c>): product views, and each order's first purchase
-    /// event with the order's SKUs (the CRM's items when it knows the order; a returned order is left out).
+    /// event with the order's SKUs (the CRM's items when it knows the order; a returned order is left out). With
+    /// <paramref name="viewedSku"/> only the views of that product (the bulk of these events are views of others).
     /// </summary>
-    public static Sql ShoppingEvents(string site, long fromMs, long toMs, IReadOnlyList<string>? visitors = null)
+    public static Sql ShoppingEvents(string site, long fromMs, long toMs, string? viewedSku = null)
     {
+        var ofViewed = viewedSku is null ? Sql.Query($"") : Sql.Query($"AND product = {viewedSku}");
         var (from, to) = (DateTimeOffset.FromUnixTimeMilliseconds(fromMs), DateTimeOffset.FromUnixTimeMilliseconds(toMs));
-        var ofVisitors = visitors is null ? Sql.Query($"") : Sql.Query($"AND vid IN {SqlInList.Of(visitors)}");
         var range = Sql.Query($"""
             site_id = {site} AND is_bot = 0 AND ts >= {from} AND ts <= {to} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-              {EventDates.From(fromMs)} {EventDates.Until(toMs)} {ofVisitors}
+              {EventDates.From(fromMs)} {EventDates.Until(toMs)}
             """);
         return Sql.Query($"""
             SELECT vid, ts_ms, toUInt8(1) AS is_view, product AS sku
             FROM (SELECT vid, ts_ms, {ViewedProduct} AS product FROM events WHERE {range} AND type = 'product_view') AS views
-            WHERE product != ''
+            WHERE product != '' {ofViewed}
             UNION ALL
             SELECT purchase_vid AS vid, purchase_ms AS ts_ms, toUInt8(0) AS is_view, sku
             FROM
