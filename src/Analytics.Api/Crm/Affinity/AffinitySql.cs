@@ -159,43 +159,43 @@ public static class AffinitySql
                     arrayMap((o, p) -> ('pair', p, o), others, arrayResize(emptyArrayString(), length(others), product_i))) AS facts
                 FROM
                 (
-                SELECT product_i, viewed_i, bought_i,
-                    if(viewed_i = 1 AND {ofSku},
-                        arrayFilter((o, b, last, p, first) -> b = 1 AND o != p AND last > first, products, bought, last_buy_ms,
-                            arrayResize(emptyArrayString(), length(products), product_i), arrayResize(emptyArrayUInt64(), length(products), first_i)),
-                        emptyArrayString()) AS others
-                FROM
-                (
-                    SELECT products, bought, last_buy_ms, products[i] AS product_i, viewed[i] AS viewed_i, bought[i] AS bought_i, first_view_ms[i] AS first_i
+                    SELECT product_i, viewed_i, bought_i,
+                        if(viewed_i = 1 AND {ofSku},
+                            arrayFilter((o, b, last, p, first) -> b = 1 AND o != p AND last > first, products, bought, last_buy_ms,
+                                arrayResize(emptyArrayString(), length(products), product_i), arrayResize(emptyArrayUInt64(), length(products), first_i)),
+                            emptyArrayString()) AS others
                     FROM
                     (
-                        SELECT visitor_id, start_ms, groupArray(sku) AS products, groupArray(has_view) AS viewed, groupArray(has_buy) AS bought,
-                               groupArray(first_view) AS first_view_ms, groupArray(last_buy) AS last_buy_ms
+                        SELECT products, bought, last_buy_ms, products[i] AS product_i, viewed[i] AS viewed_i, bought[i] AS bought_i, first_view_ms[i] AS first_i
                         FROM
                         (
-                            SELECT visitor_id, start_ms, event.3 AS sku, max(event.2) AS has_view, toUInt8(min(event.2) = 0) AS has_buy,
-                                   toUInt64(minIf(event.1, event.2 = 1)) AS first_view, toUInt64(maxIf(event.1, event.2 = 0)) AS last_buy
+                            SELECT visitor_id, start_ms, groupArray(sku) AS products, groupArray(has_view) AS viewed, groupArray(has_buy) AS bought,
+                                   groupArray(first_view) AS first_view_ms, groupArray(last_buy) AS last_buy_ms
                             FROM
                             (
-                                SELECT visitor_id, start_ms,
-                                       arrayFilter((e, t, lo, hi) -> t >= lo AND t <= hi, arrayMap((t, v, s) -> (t, v, s), match_ms, match_views, match_skus),
-                                           match_ms, arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(start_ms)),
-                                           arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(end_ms))) AS session_events
-                                FROM ({sessions}) AS report_sessions
-                                ANY LEFT JOIN
+                                SELECT visitor_id, start_ms, event.3 AS sku, max(event.2) AS has_view, toUInt8(min(event.2) = 0) AS has_buy,
+                                       toUInt64(minIf(event.1, event.2 = 1)) AS first_view, toUInt64(maxIf(event.1, event.2 = 0)) AS last_buy
+                                FROM
                                 (
-                                    SELECT vid AS visitor_id, groupArray(ts_ms) AS match_ms, groupArray(is_view) AS match_views, groupArray(sku) AS match_skus
-                                    FROM ({shoppingEvents}) AS shopping
-                                    GROUP BY vid
-                                ) AS visitor_events USING visitor_id
-                            ) AS sessions_with_events
-                            ARRAY JOIN session_events AS event
-                            GROUP BY visitor_id, start_ms, sku
-                        ) AS session_products
-                        GROUP BY visitor_id, start_ms
-                    ) AS session_baskets
-                    ARRAY JOIN arrayEnumerate(products) AS i
-                ) AS session_items
+                                    SELECT visitor_id, start_ms,
+                                           arrayFilter((e, t, lo, hi) -> t >= lo AND t <= hi, arrayMap((t, v, s) -> (t, v, s), match_ms, match_views, match_skus),
+                                               match_ms, arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(start_ms)),
+                                               arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(end_ms))) AS session_events
+                                    FROM ({sessions}) AS report_sessions
+                                    ANY LEFT JOIN
+                                    (
+                                        SELECT vid AS visitor_id, groupArray(ts_ms) AS match_ms, groupArray(is_view) AS match_views, groupArray(sku) AS match_skus
+                                        FROM ({shoppingEvents}) AS shopping
+                                        GROUP BY vid
+                                    ) AS visitor_events USING visitor_id
+                                ) AS sessions_with_events
+                                ARRAY JOIN session_events AS event
+                                GROUP BY visitor_id, start_ms, sku
+                            ) AS session_products
+                            GROUP BY visitor_id, start_ms
+                        ) AS session_baskets
+                        ARRAY JOIN arrayEnumerate(products) AS i
+                    ) AS session_items
                 ) AS session_pairs
             ) AS session_facts
             ARRAY JOIN facts AS fact
