@@ -17,6 +17,8 @@ public sealed record CustomerView(
     public IReadOnlyList<Crm.Surveys.SurveyAnswerItem> SurveyAnswers { get; init; } = [];
     /// <summary>The customer's RFM scores and segment in the A/B/C period (docs/crm-analytics.md "RFM").</summary>
     public Analytics.Crm.Rfm.CustomerRfm? Rfm { get; init; }
+    /// <summary>Cross- and up-selling for the customer (docs/crm-analytics.md "Recommendations for one customer").</summary>
+    public Analytics.Crm.Affinity.Recommendations? Recommendations { get; init; }
 }
 
 public sealed record CustomerProfile(string Email, string Name, string Segment, DateTimeOffset? CreatedAt, Dictionary<string, string> Attributes,

@@ -92,6 +92,8 @@ public static class CustomerViewEndpoint
             orders.Select(o => o.PurchaseMs > 0 ? new JourneyOrder(o.OrderId, o.TsS * 1000, o.Vid, o.PurchaseMs) : new JourneyOrder(o.OrderId, o.TsS * 1000)),
             options.PostPurchaseWindow);
 
+        var recommendations = await http.RequestServices.GetRequiredService<Analytics.Crm.Affinity.CustomerRecommendations>()
+            .ForAsync(http.SiteOf(), orders.Where(o => o.Returned == 0).Select(o => o.OrderId).ToList(), visitors, from, to, ct);
         return TypedResults.Ok(new CustomerView(
             id, profile is null ? null : ToProfile(profile), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, options),
             new AbcStanding(from, to, standing.Revenue, standing.Above, standing.Total),
@@ -105,7 +107,7 @@ public static class CustomerViewEndpoint
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
             Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
-            journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
+            journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm, Recommendations = recommendations, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
     }
 
     /// <summary>Every session of the customer's devices, whoever's person it is (the caller keeps the customer's).</summary>

@@ -41,6 +41,7 @@ public static class ReportsSetup
         builder.Services.AddSingleton<IValidator<RealtimeReport>, RealtimeValidator>();
         builder.Services.AddCustomerValue();
         Analytics.Crm.Rfm.RfmSetup.AddRfmReport(builder.Services);
+        Analytics.Crm.Affinity.AffinitySetup.AddAffinityReport(builder.Services);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -93,6 +94,7 @@ public static class ReportsSetup
         reports.MapCustomerValue(app);
         reports.MapSurveys();
         Analytics.Crm.Rfm.RfmSetup.MapRfmReport(reports, app);
+        Analytics.Crm.Affinity.AffinitySetup.MapAffinityReport(reports);
     }
 
     /// <summary>What a report endpoint answers and reads, for the API description: its JSON or CSV, or a problem; the

@@ -68,6 +68,7 @@ public abstract class SiteMembershipTests(ApiFactory api)
         Assert.Contains(scoped, e => e.Pattern == "/api/reports/rfm");
         Assert.Contains(scoped, e => e.Pattern == "/api/sites/{key}/segments");
         Assert.Contains(scoped, e => e.Pattern == "/api/segments/{id}/customers");
+        Assert.Contains(scoped, e => e.Pattern == "/api/reports/affinity");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/consents");
         Assert.Contains(scoped, e => e.Pattern == "/api/privacy/audit");
         foreach (var pattern in new[] { "/api/costs", "/api/reports/value", "/api/reports/frequency" }) Assert.Contains(scoped, e => e.Pattern == pattern);

@@ -1,0 +1,69 @@
+using Analytics.Ingestion;
+using Analytics.Storage;
+
+namespace Analytics.Crm.Affinity;
+
+/// <summary>The reads of <see cref="CustomerRecommendations"/>: one customer's products, and the catalog of prices and categories.</summary>
+public static class RecommendationSql
+{
+    /// <summary>
+    /// The distinct SKUs (<c>sku</c>) of the given orders: the CRM's items of those it knows and has not returned, the
+    /// first purchase event's items of the others.
+    /// </summary>
+    public static Sql OrderSkus(string site, IReadOnlyList<string> orderIds) => Sql.Query($"""
+        SELECT DISTINCT sku
+        FROM
+        (
+            SELECT item_sku AS order_skus FROM orders FINAL
+            WHERE site_id = {site} AND order_id IN {SqlInList.Of(orderIds)} AND status != 'returned'
+            UNION ALL
+            SELECT extractAll(argMin(props_values[indexOf(props_keys, 'items')], ts_ms), {AffinitySql.ItemSkuPattern}) AS order_skus
+            FROM events
+            WHERE site_id = {site} AND type = 'purchase' AND order_id IN {SqlInList.Of(orderIds)}
+              AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {site} AND order_id IN {SqlInList.Of(orderIds)})
+            GROUP BY order_id
+        ) AS customer_orders
+        ARRAY JOIN order_skus AS sku
+        WHERE sku != ''
+        """);
+
+    /// <summary>The products (<c>sku</c>) the devices viewed (non-bot product_view events), the latest viewed first.</summary>
+    public static Sql ViewedSkus(string site, IReadOnlyList<string> visitors) => Sql.Query($"""
+        SELECT product AS sku
+        FROM (SELECT {AffinitySql.ViewedProduct} AS product, ts_ms FROM events
+              WHERE site_id = {site} AND vid IN {SqlInList.Of(visitors)} AND type = 'product_view' AND is_bot = 0) AS views
+        WHERE product != ''
+        GROUP BY product
+        ORDER BY max(ts_ms) DESC, product
+        """);
+
+    /// <summary>
+    /// The catalog of [from, to): per SKU its latest price above 0 and its latest non-empty category, from the CRM's order
+    /// items (at the order's time) and the props <c>price</c> and <c>category</c> of product views (at the view's time).
+    /// Columns <c>sku</c>, <c>price</c> (0 when none), <c>category</c> ('' when none). With <paramref name="only"/> just those SKUs.
+    /// </summary>
+    public static Sql Catalog(string site, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string>? only = null) => Sql.Query($"""
+        SELECT sku, argMaxIf(seen_price, seen_ts, seen_price > 0) AS price, argMaxIf(seen_category, seen_ts, seen_category != '') AS category
+        FROM
+        (
+            SELECT sku, seen_price, seen_category, seen_ts
+            FROM (SELECT item_sku, item_price, item_category, ts AS seen_ts FROM orders FINAL WHERE site_id = {site} AND ts >= {from} AND ts < {to}) AS order_items
+            ARRAY JOIN item_sku AS sku, item_price AS seen_price, item_category AS seen_category
+            UNION ALL
+            SELECT product AS sku, toFloat64OrZero(props_values[indexOf(props_keys, 'price')]) AS seen_price,
+                   props_values[indexOf(props_keys, 'category')] AS seen_category, ts AS seen_ts
+            FROM (SELECT {AffinitySql.ViewedProduct} AS product, props_keys, props_values, ts FROM events
+                  WHERE site_id = {site} AND type = 'product_view' AND is_bot = 0 AND ts >= {from} AND ts < {to}
+                    {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}) AS views
+            WHERE product != ''
+        ) AS sightings
+        WHERE sku != '' {(only is null ? Sql.Query($"") : Sql.Query($"AND sku IN {SqlInList.Of(only)}"))}
+        GROUP BY sku
+        """);
+
+    /// <summary>The catalog's products in the categories of <paramref name="viewed"/> (the viewed ones included).</summary>
+    public static Sql CategoriesOf(string site, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> viewed) => Sql.Query($"""
+        SELECT sku, price, category FROM ({Catalog(site, from, to)}) AS catalog
+        WHERE category != '' AND category IN (SELECT category FROM ({Catalog(site, from, to, viewed)}) AS viewed_products)
+        """);
+}
