@@ -23,7 +23,11 @@ export function App() {
     setError(null)
     api.get<Me>('/api/me').then(setMe, (e) => (e instanceof ApiError && e.status === 401 ? setMe(null) : setError(e)))
   }
-  useEffect(loadMe, [])
+  // Who is signed in, asked once (not on /invite, which signs in anew; not after signing out).
+  useEffect(() => {
+    if (route.get().path === '/invite') setMe(null)
+    else loadMe()
+  }, [])
 
   const signedIn = (user: Me) => {
     api.resetCsrf()

@@ -36,7 +36,9 @@ type Fetch = typeof fetch
 
 export interface Api {
   get<T>(path: string, signal?: AbortSignal): Promise<T>
-  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>
+  /** A state change; `anonymous` for signing in (nobody to protect yet: no token is fetched first, and a signed-in
+   *  browser's refusal still fetches one and tries again). */
+  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, options?: { anonymous?: boolean }): Promise<T>
   /** Forgets the anti-forgery token: it belongs to one signed-in user (after sign-in or sign-out). */
   resetCsrf(): void
 }
@@ -49,10 +51,10 @@ export function createApi(fetchImpl: Fetch = (...a) => fetch(...a)): Api {
       .then(async (r) => (r.ok ? ((await r.json()) as { token: string; header: string }) : null)) // 401: not signed in, none needed
       .catch(() => null))
 
-  async function call<T>(method: string, path: string, body: unknown, signal?: AbortSignal, retried = false): Promise<T> {
+  async function call<T>(method: string, path: string, body: unknown, signal?: AbortSignal, retried = false, anonymous = false): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
-    if (method !== 'GET') {
+    if (method !== 'GET' && !(anonymous && !retried)) {
       const t = await csrfToken()
       if (t) headers[t.header] = t.token
     }
@@ -77,7 +79,7 @@ export function createApi(fetchImpl: Fetch = (...a) => fetch(...a)): Api {
 
   return {
     get: (path, signal) => call('GET', path, undefined, signal),
-    send: (method, path, body) => call(method, path, body),
+    send: (method, path, body, options) => call(method, path, body, undefined, false, options?.anonymous),
     resetCsrf: () => {
       csrf = null
     },

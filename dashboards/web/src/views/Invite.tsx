@@ -20,7 +20,7 @@ export function Invite({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     setBusy(true)
     setError(null)
     try {
-      const me = await api.send<Me>('POST', '/api/auth/invitations/accept', { token, password })
+      const me = await api.send<Me>('POST', '/api/auth/invitations/accept', { token, password }, { anonymous: true })
       history.replaceState(null, '', '/invite') // the spent token leaves the address bar
       onSignedIn(me)
     } catch (err) {
@@ -41,7 +41,7 @@ export function Invite({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             {error != null && <Problem error={error} />}
             <label>
               {t('password')}
-              <input name="password" type="password" autocomplete="new-password" required minLength={8} value={password}
+              <input name="password" type="password" autocomplete="new-password" required minLength={12} value={password}
                 onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
             </label>
             <label>

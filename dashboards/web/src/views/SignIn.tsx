@@ -17,7 +17,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     setBusy(true)
     setError(null)
     try {
-      onSignedIn(await api.send<Me>('POST', '/api/auth/signin', { login, password }))
+      onSignedIn(await api.send<Me>('POST', '/api/auth/signin', { login, password }, { anonymous: true }))
     } catch (err) {
       setError(err)
       setBusy(false)
