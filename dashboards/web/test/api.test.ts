@@ -56,7 +56,7 @@ describe('fetch layer', () => {
 
   it("turns problem+json into an error whose message is the problem's detail", async () => {
     const { f } = fakeFetch(() => json(404, { title: 'Unknown site', detail: "No site 'x' is yours." }, 'application/problem+json'))
-    const error = await createApi(f).get('/api/reports/overview?site=x').catch((e) => e)
+    const error = (await createApi(f).get('/api/reports/overview?site=x').catch((e) => e)) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(error.status).toBe(404)
     expect(error.title).toBe('Unknown site')

@@ -40,7 +40,9 @@ describe('FilterBar', () => {
       select('Value').value = ' mobile|tablet '
       select('Value').dispatchEvent(new Event('input'))
     })
-    act(() => form.dispatchEvent(new Event('submit', { cancelable: true })))
+    act(() => {
+      form.dispatchEvent(new Event('submit', { cancelable: true }))
+    })
     expect(changes).toEqual(['?site=demo&filter=device:in:mobile|tablet'])
   })
 
