@@ -156,17 +156,17 @@ test('an invited marketer sets a password and sees the numbers of the reports AP
   await assertKpisEqualApi(page, `site=${site.key}&from=${today}&to=${today}`)
 
   // German, by the switch; the choice is kept.
-  await page.getByLabel('Language').selectOption('de')
+  await page.getByLabel('Language', { exact: true }).selectOption('de')
   await page.getByRole('heading', { name: /Übersicht/ }).waitFor()
   assert.equal(await page.textContent('.kpi dt'), 'Besucher')
   await page.reload()
   await page.getByRole('heading', { name: /Übersicht/ }).waitFor()
   assert.equal(await page.getAttribute('html', 'lang'), 'de')
   await page.screenshot({ path: join(ARTIFACTS, 'overview-de.png'), fullPage: true })
-  await page.getByLabel('Sprache').selectOption('en')
+  await page.getByLabel('Sprache', { exact: true }).selectOption('en')
 
   // A site without events: the snippet to copy, with its key.
-  await page.getByLabel('Site').selectOption(emptySite.key)
+  await page.getByLabel('Site', { exact: true }).selectOption(emptySite.key)
   await page.getByRole('heading', { name: 'No data yet' }).waitFor()
   assert.match(await page.textContent('#snippet'), new RegExp(`data-site="${emptySite.key}"`))
   await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true })

@@ -40,7 +40,7 @@ export function FilterBar({ state, onChange }: { state: ViewState; onChange: (s:
           }}>
           <label>
             <span>{t('dimension')}</span>
-            <select value={dimension} onChange={(e) => setDimension((e.target as HTMLSelectElement).value)}>
+            <select aria-label={t('dimension')} value={dimension} onChange={(e) => setDimension((e.target as HTMLSelectElement).value)}>
               {FILTER_DIMENSIONS.map((d) => (
                 <option key={d} value={d}>
                   {d}
@@ -50,7 +50,7 @@ export function FilterBar({ state, onChange }: { state: ViewState; onChange: (s:
           </label>
           <label>
             <span>{t('operator')}</span>
-            <select value={operator} onChange={(e) => setOperator((e.target as HTMLSelectElement).value as Operator)}>
+            <select aria-label={t('operator')} value={operator} onChange={(e) => setOperator((e.target as HTMLSelectElement).value as Operator)}>
               {OPERATORS.map((o) => (
                 <option key={o} value={o}>
                   {t(`op_${o}` as Key)}
@@ -60,7 +60,7 @@ export function FilterBar({ state, onChange }: { state: ViewState; onChange: (s:
           </label>
           <label>
             <span>{t('value')}</span>
-            <input name="value" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+            <input name="value" aria-label={t('value')} value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
           </label>
           <button type="submit">{t('addFilter')}</button>
         </form>

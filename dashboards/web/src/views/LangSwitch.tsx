@@ -6,7 +6,7 @@ export function LangSwitch() {
   return (
     <label class="lang">
       <span>{t('language')}</span>
-      <select value={l} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
+      <select aria-label={t('language')} value={l} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
         {LANGS.map((x) => (
           <option key={x} value={x} lang={x}>
             {x === 'en' ? 'English' : 'Deutsch'}

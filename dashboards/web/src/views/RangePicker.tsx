@@ -25,7 +25,7 @@ export function RangePicker({ state, onChange }: { state: ViewState; onChange: (
       <legend class="visually-hidden">{t('range')}</legend>
       <label>
         <span class="visually-hidden">{t('range')}</span>
-        <select value={preset} onChange={(e) => choose((e.target as HTMLSelectElement).value)}>
+        <select aria-label={t('range')} value={preset} onChange={(e) => choose((e.target as HTMLSelectElement).value)}>
           {PRESETS.map((p) => (
             <option key={p} value={p}>
               {t(`preset_${p}`)}

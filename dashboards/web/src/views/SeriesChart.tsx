@@ -49,7 +49,7 @@ export function SeriesChart({ current, previous }: { current: Overview; previous
         <h2 id="chart-title">{t('chartTitle')}</h2>
         <label>
           <span>{t('metric')}</span>
-          <select value={metric} onChange={(e) => setMetric((e.target as HTMLSelectElement).value as Metric)}>
+          <select aria-label={t('metric')} value={metric} onChange={(e) => setMetric((e.target as HTMLSelectElement).value as Metric)}>
             {METRICS.map((m) => (
               <option key={m} value={m}>
                 {t(m)}

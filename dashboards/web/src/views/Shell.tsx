@@ -63,7 +63,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
         {sites && sites.length > 0 && (
           <label>
             <span>{t('site')}</span>
-            <select value={state.site} onChange={(e) => update({ ...state, site: (e.target as HTMLSelectElement).value, filters: [] })}>
+            <select aria-label={t('site')} value={state.site} onChange={(e) => update({ ...state, site: (e.target as HTMLSelectElement).value, filters: [] })}>
               {sites.map((s) => (
                 <option key={s.key} value={s.key}>
                   {s.name}
