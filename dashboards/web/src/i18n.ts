@@ -181,6 +181,14 @@ export const locale = (l: Lang = lang.get()) => (l === 'de' ? 'de-DE' : 'en-US')
 export const formatNumber = (n: number, l?: Lang) => new Intl.NumberFormat(locale(l)).format(n)
 export const formatPercent = (share: number, l?: Lang) =>
   new Intl.NumberFormat(locale(l), { style: 'percent', maximumFractionDigits: 1 }).format(share)
+/** A date (or with options a date-time) in the site's zone and the app's language. */
+export function formatDate(iso: string, zone: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }, l?: Lang) {
+  try {
+    return new Intl.DateTimeFormat(locale(l), { ...options, timeZone: zone }).format(new Date(iso))
+  } catch {
+    return new Intl.DateTimeFormat(locale(l), options).format(new Date(iso)) // a zone this browser does not know
+  }
+}
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds)
   const m = Math.floor(s / 60)

@@ -21,3 +21,13 @@ describe('language', () => {
     expect(formatDuration(3725)).toBe('1h 2m')
   })
 })
+
+describe('dates', () => {
+  it("are shown in the site's zone and the app's language", async () => {
+    const { formatDate } = await import('../src/i18n')
+    // 23:30 UTC on 29 March is already 30 March in Berlin.
+    expect(formatDate('2026-03-29T23:30:00Z', 'Europe/Berlin', { dateStyle: 'medium' }, 'en')).toBe('Mar 30, 2026')
+    expect(formatDate('2026-03-29T23:30:00Z', 'UTC', { dateStyle: 'medium' }, 'de')).toBe('29.03.2026')
+    expect(formatDate('2026-03-29T23:30:00Z', 'Not/AZone', { dateStyle: 'medium' }, 'en')).toMatch(/2026/)
+  })
+})

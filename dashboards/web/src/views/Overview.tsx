@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Breakdown, type Overview as OverviewData, type Site, type Totals } from '../api'
-import { formatDuration, formatNumber, formatPercent, lang, t, type Key } from '../i18n'
+import { formatDate, formatDuration, formatNumber, formatPercent, lang, t, type Key } from '../i18n'
 import { useSignal } from '../signal'
 import { addFilter, reportQuery, type ViewState } from '../state'
 import { Problem } from './Problem'
@@ -71,7 +71,7 @@ export function Overview({ site, state, onChange }: { site: Site; state: ViewSta
         {t('overview')} <small>{site.name}</small>
       </h1>
       <p class="range-text">
-        {new Date(o.from).toLocaleDateString()} – {new Date(Date.parse(o.to) - 1).toLocaleDateString()} ({o.time_zone})
+        {formatDate(o.from, o.time_zone)} – {formatDate(new Date(Date.parse(o.to) - 1).toISOString(), o.time_zone)} ({o.time_zone})
       </p>
       <Kpis now={o} before={o.previous} />
       {empty ? (

@@ -1,15 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Overview } from '../api'
-import { formatNumber, lang, t } from '../i18n'
+import { formatDate, formatNumber, lang, t } from '../i18n'
 import { useSignal } from '../signal'
 
 const METRICS = ['visitors', 'pageviews', 'sessions'] as const
 type Metric = (typeof METRICS)[number]
 
 /** The bucket's label: an hour for hourly series, else the date. */
-export function bucketLabel(iso: string, interval: string) {
-  const d = new Date(iso)
-  return interval === 'hour' ? d.toLocaleString(undefined, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }) : d.toLocaleDateString()
+export function bucketLabel(iso: string, interval: string, zone: string) {
+  return interval === 'hour' ? formatDate(iso, zone, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }) : formatDate(iso, zone)
 }
 
 /**
@@ -23,7 +22,7 @@ export function SeriesChart({ current, previous }: { current: Overview; previous
   const [failed, setFailed] = useState<string | null>(null)
   const el = useRef<HTMLDivElement>(null)
 
-  const labels = current.series.map((p) => bucketLabel(p.t, current.interval))
+  const labels = current.series.map((p) => bucketLabel(p.t, current.interval, current.time_zone))
   const now = current.series.map((p) => p[metric])
   const before = previous ? previous.series.map((p) => p[metric]) : []
 
