@@ -1,8 +1,8 @@
 // The dashboard in Debian's Chromium against the real service (e2e/run.mjs starts one): an invited marketer sets a
 // password, opens the overview of a site whose events were posted through /api/collect, and sees exactly the
 // numbers of GET /api/reports/overview and /breakdown for the same range and filters; the view's state survives a
-// reload; German; an empty site shows its snippet; signing in with the password. No console errors; screenshots
-// in e2e/artifacts/.
+// reload; German; an empty site shows its snippet; signing in with the password. No console errors, no serious
+// accessibility violation (axe-core) on any page; screenshots in e2e/artifacts/.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
@@ -31,6 +31,16 @@ const waitFor = async (fn, what, ms = 20000) => {
     if (Date.now() > end) throw new Error('timed out waiting for ' + what)
     await pause(200)
   }
+}
+
+const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url))
+
+/** axe-core over the page as it is now: no serious or critical violation. */
+async function assertAccessible(page, what) {
+  await page.addScriptTag({ path: AXE })
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
+  const serious = result.violations.filter((v) => v.impact == 'serious' || v.impact == 'critical')
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], 'accessibility of ' + what)
 }
 
 const KPIS = ['visitors', 'sessions', 'pageviews', 'bounce_rate', 'avg_session_seconds']
@@ -117,6 +127,7 @@ test('an invited marketer sets a password and sees the numbers of the reports AP
   await page.goto(invitation.url)
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
   await page.getByLabel('Password again').fill(PASSWORD)
+  await assertAccessible(page, 'the invitation page')
   await page.getByRole('button', { name: 'Set password and sign in' }).click()
   await page.waitForURL(/\/overview\?site=/)
   assert.equal(new URL(page.url()).searchParams.get('site'), site.key) // the first of the marketer's sites
@@ -131,6 +142,7 @@ test('an invited marketer sets a password and sees the numbers of the reports AP
   // The chart's table alternative has a row per bucket.
   assert.equal(await page.locator('.series-table tbody tr').count(), overview.series.length)
   await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true })
+  await assertAccessible(page, 'the overview')
 
   // A click on a page filters the view by it: the URL holds the filter, the KPIs are the filtered report's.
   await page.locator('table[data-dimension="page"]').getByRole('button', { name: '/shoes', exact: true }).click()
@@ -148,6 +160,7 @@ test('an invited marketer sets a password and sees the numbers of the reports AP
   assert.equal(await page.inputValue('input[name="from"]'), today)
   assert.match(await page.textContent('.chip'), /page is \/shoes/)
   await page.screenshot({ path: join(ARTIFACTS, 'overview-filtered.png'), fullPage: true })
+  await assertAccessible(page, 'the filtered overview')
 
   // Removing the filter by keyboard.
   await page.getByRole('button', { name: /Remove filter: page is \/shoes/ }).focus()
@@ -163,6 +176,7 @@ test('an invited marketer sets a password and sees the numbers of the reports AP
   await page.getByRole('heading', { name: /Übersicht/ }).waitFor()
   assert.equal(await page.getAttribute('html', 'lang'), 'de')
   await page.screenshot({ path: join(ARTIFACTS, 'overview-de.png'), fullPage: true })
+  await assertAccessible(page, 'the German overview')
   await page.getByLabel('Sprache', { exact: true }).selectOption('en')
 
   // A site without events: the snippet to copy, with its key.
@@ -170,6 +184,7 @@ test('an invited marketer sets a password and sees the numbers of the reports AP
   await page.getByRole('heading', { name: 'No data yet' }).waitFor()
   assert.match(await page.textContent('#snippet'), new RegExp(`data-site="${emptySite.key}"`))
   await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true })
+  await assertAccessible(page, 'the empty state')
 
   assert.deepEqual(errors, [])
   await context.close()
@@ -182,6 +197,7 @@ test('signing in with the password brings the user back to the link they opened'
   await page.waitForURL(/\/signin\?next=/)
   await page.getByRole('heading', { name: 'Sign in to Analytics' }).waitFor()
   await page.screenshot({ path: join(ARTIFACTS, 'signin.png') })
+  await assertAccessible(page, 'the sign-in page')
 
   await page.getByLabel('Login').fill(LOGIN)
   await page.getByLabel('Password').fill('wrong password, surely')
@@ -195,6 +211,7 @@ test('signing in with the password brings the user back to the link they opened'
   await page.waitForURL(/\/overview\?site=.*filter=device:is:desktop/)
   await assertKpisEqualApi(page, `site=${site.key}&filter=${encodeURIComponent('device:is:desktop')}`)
   await page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png'), fullPage: true })
+  await assertAccessible(page, 'the overview on a phone')
 
   // Signing out leaves the app; the cookie no longer reads the API.
   await page.getByRole('button', { name: 'Sign out' }).click()
