@@ -73,6 +73,7 @@ const en = {
   emptyDemo: 'Or look around the demo shop first:',
   emptyFiltered: 'No events match these filters in this range.',
   skip: 'Skip to content',
+  notFound: 'There is no such view.',
 }
 export type Key = keyof typeof en
 
@@ -148,6 +149,7 @@ const de: Record<Key, string> = {
   emptyDemo: 'Oder sehen Sie sich zuerst den Demo-Shop an:',
   emptyFiltered: 'Keine Ereignisse passen in diesem Zeitraum zu diesen Filtern.',
   skip: 'Zum Inhalt springen',
+  notFound: 'Diese Ansicht gibt es nicht.',
 }
 
 export type Lang = 'en' | 'de'

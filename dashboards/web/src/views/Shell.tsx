@@ -93,7 +93,9 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
         ) : loc.path === '/overview' ? (
           <Overview site={site} state={state} onChange={update} />
         ) : (
-          <Problem error={new Error(loc.path)} />
+          <p role="alert">
+            {t('notFound')} <a href={'/overview' + serializeState(state)}>{t('overview')}</a>
+          </p>
         )}
       </main>
     </>
