@@ -20,6 +20,11 @@ fi
 if [ ! -f tracker-js/dist/t.js ] || [ -n "$(find tracker-js/src -newer tracker-js/dist/t.js -print -quit)" ]; then
   (cd tracker-js && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)
 fi
+# The dashboard at /: built again when its sources, config or lock changed.
+dash=dashboards/web
+if [ ! -f $dash/dist/index.html ] || [ -n "$(find $dash/src $dash/index.html $dash/package-lock.json $dash/vite.config.ts -newer $dash/dist/index.html -print -quit)" ]; then
+  (cd $dash && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)
+fi
 
 # GeoIP: the user's own MaxMind/GeoLite2 database when set; else the free DB-IP Lite country database
 # (ANALYTICS_GEOIP_DATABASE=none: no geo fields at all).
@@ -45,6 +50,7 @@ engine="embedded ClickHouse (data in $ANALYTICS_DATA_DIR/clickhouse)"
 cat <<TXT
 
   Analytics on $url — storage: $engine
+  Dashboard:   $url/                (sign in with the one-time link printed below)
   Demo shop:   $url/demo/          (site key "demo"; its events appear below)
   Log in:      Authorization: Bearer $ANALYTICS_ADMIN_TOKEN   (admin; the token is in $ANALYTICS_DATA_DIR/admin-token)
   Try:         curl -H "Authorization: Bearer $ANALYTICS_ADMIN_TOKEN" "$url/api/events/recent?site=demo&limit=5"

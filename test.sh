@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: .NET (unit + both storage engines + service processes) and the tracker (unit + real Chromium).
+# Runs every test: .NET (unit + both storage engines + service processes), the tracker and the dashboard (unit + real Chromium).
 # Installs what is missing first (chDB into ~/.cache, clickhouse-server, Chromium and Node from Debian).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,11 +37,17 @@ phase "tracker: build, size budget, unit tests"
 (cd tracker-js && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test) 2>&1 | tee "$log/tracker.txt" || status=1
 phase "tracker: end-to-end in Chromium"
 (cd tracker-js && timeout -k 30 10m npm run e2e) 2>&1 | tee "$log/e2e.txt" || status=1
+phase "dashboard: build, size budget, unit and component tests"
+(cd dashboards/web && npm ci --no-audit --no-fund --loglevel=error && npm run build && NO_COLOR=1 npm test) 2>&1 | tee "$log/dash.txt" || status=1
+phase "dashboard: end-to-end in Chromium"
+(cd dashboards/web && timeout -k 30 10m npm run e2e) 2>&1 | tee "$log/dash-e2e.txt" || status=1
 
 # One closing line over all runners.
 sum() { { grep -hoE "$1" "${@:2}" 2>/dev/null || true; } | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}'; }
-passed=$(( $(sum 'Passed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) pass [0-9]+' "$log/tracker.txt" "$log/e2e.txt") ))
-failed=$(( $(sum 'Failed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) fail [0-9]+' "$log/tracker.txt" "$log/e2e.txt") ))
+# vitest's summary line: "      Tests  2 failed | 22 passed (24)".
+vitest() { { grep -hE '^ *Tests +[0-9]' "$log/dash.txt" 2>/dev/null || true; } | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+passed=$(( $(sum 'Passed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) pass [0-9]+' "$log/tracker.txt" "$log/e2e.txt" "$log/dash-e2e.txt") + $(vitest passed) ))
+failed=$(( $(sum 'Failed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) fail [0-9]+' "$log/tracker.txt" "$log/e2e.txt" "$log/dash-e2e.txt") + $(vitest failed) ))
 echo "test.sh: $passed passed, $failed failed ($((SECONDS - started)) s)"
 [ "$failed" -eq 0 ] || status=1
 exit $status

@@ -52,6 +52,7 @@ app.MapTools();
 app.MapConsent();
 app.MapPrivacy();
 app.MapTracker();
+Analytics.Dashboard.DashboardApp.MapDashboard(app); // the web app at / (dashboards/web)
 app.Run();
 return Analytics.Storage.Embedded.NativeExit.LeaveService(0);
 

@@ -1,0 +1,22 @@
+// The client routes (the service answers each with index.html): the path picks the view, the query holds its
+// state (state.ts), history keeps Back working.
+import { signal } from './signal'
+
+export interface Location {
+  path: string
+  search: string
+  hash: string
+}
+
+const read = (): Location => ({ path: location.pathname, search: location.search, hash: location.hash })
+
+export const route = signal<Location>(read())
+
+export function navigate(url: string, { replace = false } = {}) {
+  const target = new URL(url, location.href)
+  if (target.pathname + target.search + target.hash === location.pathname + location.search + location.hash) return
+  history[replace ? 'replaceState' : 'pushState'](null, '', target.pathname + target.search + target.hash)
+  route.set(read())
+}
+
+addEventListener('popstate', () => route.set(read()))
