@@ -44,8 +44,8 @@ phase "dashboard: end-to-end in Chromium"
 
 # One closing line over all runners.
 sum() { { grep -hoE "$1" "${@:2}" 2>/dev/null || true; } | grep -oE '[0-9]+$' | awk '{s+=$1} END {print s+0}'; }
-# vitest's summary line: "      Tests  2 failed | 22 passed (24)".
-vitest() { { grep -hE '^ *Tests +[0-9]' "$log/dash.txt" 2>/dev/null || true; } | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+# vitest's summary line: "      Tests  2 failed | 22 passed (24)" (awk: no match is 0, not a failed pipeline under set -e).
+vitest() { awk -v k="$1" '/^ *Tests +[0-9]/ { for (i = 2; i <= NF; i++) if ($i == k && $(i-1) ~ /^[0-9]+$/) s += $(i-1) } END { print s+0 }' "$log/dash.txt" 2>/dev/null || echo 0; }
 passed=$(( $(sum 'Passed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) pass [0-9]+' "$log/tracker.txt" "$log/e2e.txt" "$log/dash-e2e.txt") + $(vitest passed) ))
 failed=$(( $(sum 'Failed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) fail [0-9]+' "$log/tracker.txt" "$log/e2e.txt" "$log/dash-e2e.txt") + $(vitest failed) ))
 echo "test.sh: $passed passed, $failed failed ($((SECONDS - started)) s)"
