@@ -139,12 +139,13 @@ public static class AffinitySql
     }
 
     /// <summary>
-    /// Counts over the sessions of <paramref name="sessions"/> (columns visitor_id, start_ms, end_ms): <c>all</c>, <c>view</c> per
-    /// product viewed, <c>item</c> per product bought, and <c>pair</c> per product viewed and other product bought
-    /// later in the session (of <paramref name="sku"/> only when given; else pairs in at least
-    /// <paramref name="minSessions"/> sessions).
+    /// Counts over the sessions of <paramref name="sessions"/> (columns visitor_id, start_ms, end_ms) that hold a
+    /// shopping event: <c>view</c> per product viewed, <c>item</c> per product bought, and <c>pair</c> per product
+    /// viewed and other product bought later in the session (of <paramref name="sku"/> only when given; else pairs in
+    /// at least <paramref name="minSessions"/> sessions). The caller counts all sessions apart.
     /// </summary>
-    // Every session gets a marker event (product '', kind 2) so that one without shopping still counts in "all".
+    // Only sessions of visitors with shopping events go through the arrays (an inner join): most sessions have none.
+    // ALL, not ANY: the right side has one row per visitor, and on 26.x ANY INNER keeps one row per key of the left side too.
     // Columns reach the lambdas as arguments: 18.16 drops a subquery's column that only a lambda captures ("Unknown identifier").
     public static Sql SessionCounts(Sql sessions, Sql shoppingEvents, string? sku, long minSessions)
     {
@@ -155,7 +156,6 @@ public static class AffinitySql
             FROM
             (
                 SELECT arrayConcat(
-                    arrayFilter((f, keep) -> keep = 1, [('all', '', '')], [toUInt8(product_i = '')]),
                     arrayFilter((f, keep) -> keep = 1, [('view', product_i, '')], [toUInt8(viewed_i = 1 AND {ofSku})]),
                     arrayFilter((f, keep) -> keep = 1, [('item', '', product_i)], [bought_i]),
                     arrayMap((o, p) -> ('pair', p, o), others, arrayResize(emptyArrayString(), length(others), product_i))) AS facts
@@ -180,11 +180,11 @@ public static class AffinitySql
                                 FROM
                                 (
                                     SELECT visitor_id, start_ms,
-                                           arrayPushBack(arrayFilter((e, t, lo, hi) -> t >= lo AND t <= hi, arrayMap((t, v, s) -> (t, v, s), match_ms, match_views, match_skus),
+                                           arrayFilter((e, t, lo, hi) -> t >= lo AND t <= hi, arrayMap((t, v, s) -> (t, v, s), match_ms, match_views, match_skus),
                                                match_ms, arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(start_ms)),
-                                               arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(end_ms))), (toUInt64(0), toUInt8(2), '')) AS session_events
+                                               arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(end_ms))) AS session_events
                                     FROM ({sessions}) AS report_sessions
-                                    ANY LEFT JOIN
+                                    ALL INNER JOIN
                                     (
                                         SELECT vid AS visitor_id, groupArray(ts_ms) AS match_ms, groupArray(is_view) AS match_views, groupArray(sku) AS match_skus
                                         FROM ({shoppingEvents}) AS shopping
