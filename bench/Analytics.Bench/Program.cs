@@ -1,4 +1,5 @@
 using Analytics.Bench;
+using Analytics.Bench.Crm;
 using Analytics.Bench.Customers;
 using Analytics.Bench.Ingest;
 using Analytics.Bench.Reports;
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "erasure" => Analytics.Storage.Embedded.NativeExit.Leave(await ErasureBench.Run(args.Skip(1).ToArray())), // past chDB's teardown
     "customers" => await CustomersBench.Run(args.Skip(1).ToArray()),
     "customers-load" => Analytics.Storage.Embedded.NativeExit.Leave(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
+    "crm" => await CrmBench.Run(args.Skip(1).ToArray()),
     "reports" => await ReportsBench.Run(args.Skip(1).ToArray()),
     "reports-load" => await ReportsBench.Load(args.Skip(1).ToArray()), // the reports bench's loader, as its child process
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
@@ -31,6 +33,7 @@ static int Usage()
                dotnet run -c Release --project bench/Analytics.Bench -- sessions [--events 1000000] [--days 28] [--engines embedded,server] [--runs 3]
                dotnet run -c Release --project bench/Analytics.Bench -- erasure [--events 1000000] [--days 28] [--engines embedded,server]
                dotnet run -c Release --project bench/Analytics.Bench -- customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300] [--list-requests N] [--load-only]
+               dotnet run -c Release --project bench/Analytics.Bench -- crm [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 20]
                dotnet run -c Release --project bench/Analytics.Bench -- reports [--events 1000000[,10000000,50000000]] [--engines embedded,server] [--requests 20] [--floor-runs 10] [--days 28]
                dotnet run -c Release --project bench/Analytics.Bench -- ingest [--seconds N] [--warmup N] [--connections C] [--engines embedded,server] [--raw-rows N] [--raw-batch N] [--set Key=Value]… [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
