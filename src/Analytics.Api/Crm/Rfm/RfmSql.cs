@@ -53,16 +53,18 @@ public static class RfmSql
     static Sql Scores(SqlIdentifier values, string prefix)
     {
         var sorted = new SqlIdentifier(prefix + "_sorted");
-        var firsts = new SqlIdentifier(prefix + "_first_of_tie");
-        var starts = new SqlIdentifier(prefix + "_tie_starts");
+        var below = new SqlIdentifier(prefix + "_below");
         var order = new SqlIdentifier(prefix + "_order");
         var scores = new SqlIdentifier(prefix + "_scores");
+        // Ties sit together once sorted, so arrayEnumerateUniq numbers each value's place in its tie group and
+        // position − that place = the values strictly below. Every array reaches the lambdas as an argument: a lambda
+        // that captures a whole-array column copies it for each element (gigabytes at 100 000 customers).
         return Sql.Query($"""
             arraySort({values}) AS {sorted},
-                arrayMap((d, i) -> toUInt8(i = 1 OR d != 0), arrayDifference({sorted}), arrayEnumerate({sorted})) AS {firsts},
-                arrayFilter((i, first) -> first = 1, arrayEnumerate({sorted}), {firsts}) AS {starts},
+                arrayMap((i, u) -> toUInt64(i - u), arrayEnumerate({sorted}), arrayEnumerateUniq({sorted})) AS {below},
                 arraySort((i, v) -> v, arrayEnumerate({values}), {values}) AS {order},
-                arraySort((s, p) -> p, arrayMap(tie -> toUInt8(1 + intDiv(5 * ({starts}[tie] - 1), length({values}))), arrayCumSum({firsts})), {order}) AS {scores}
+                arraySort((s, p) -> p, arrayMap((b, n) -> toUInt8(1 + intDiv(5 * b, n)), {below},
+                    arrayResize(emptyArrayUInt64(), length({values}), toUInt64(length({values})))), {order}) AS {scores}
             """);
     }
 }
