@@ -28,43 +28,9 @@ public sealed class IdentifyLinks([FromKeyedServices(IdentityLinks.SpoolKey)] Sp
         };
     }
 
-    /// <summary>
-    /// An import's links, in frames of at most <see cref="Import.ImportSink.ChunkRows"/>; a full spool makes the
-    /// import wait for the writer up to <paramref name="maxWait"/>, as its events do, then throws.
-    /// </summary>
-    public async Task AppendAsync(IReadOnlyList<IdentityLinkRow> links, TimeSpan maxWait, CancellationToken ct)
-    {
-        for (var offset = 0; offset < links.Count; offset += Import.ImportSink.ChunkRows)
-        {
-            var frame = links.Skip(offset).Take(Import.ImportSink.ChunkRows).ToList();
-            var deadline = DateTime.UtcNow + maxWait;
-            while (true)
-            {
-                try
-                {
-                    Append(frame);
-                    break;
-                }
-                catch (SpoolFullException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(100, ct); // the link writer drains the spool into ClickHouse meanwhile
-                }
-            }
-        }
-    }
-
     /// <summary>Spools the links as one frame; throws <see cref="SpoolFullException"/> like the events' spool.</summary>
-    public void Append(IReadOnlyList<IdentityLinkRow> links)
-    {
-        if (links.Count == 0) return;
-        using var bytes = new RowBinaryWriter(links.Count * 128);
-        var lengths = new int[links.Count];
-        for (var i = 0; i < links.Count; i++)
-        {
-            var start = bytes.Length;
-            IdentityLinks.Definition.Write(links[i], bytes);
-            lengths[i] = bytes.Length - start;
-        }
-        spool.Append(bytes.WrittenSpan, lengths);
-    }
+    public void Append(IReadOnlyList<IdentityLinkRow> rows) => IdentityLinks.Definition.AppendFrame(spool, rows);
+
+    /// <summary>An import's links, in frames; a full spool makes it wait for the writer up to <paramref name="maxWait"/>, then throws.</summary>
+    public Task AppendAsync(IReadOnlyList<IdentityLinkRow> rows, TimeSpan maxWait, CancellationToken ct) => IdentityLinks.Definition.AppendFramesAsync(spool, rows, maxWait, ct);
 }

@@ -121,6 +121,46 @@ public sealed class SpooledTable<TRow>(
         foreach (var write in writers) write(writer, row);
     }
 
+    /// <summary>Spools the rows as one frame; throws <see cref="SpoolFullException"/> when the spool is full.</summary>
+    public void AppendFrame(Spool spool, IReadOnlyList<TRow> rows)
+    {
+        if (rows.Count == 0) return;
+        using var bytes = new RowBinaryWriter(rows.Count * 128);
+        var lengths = new int[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var start = bytes.Length;
+            Write(rows[i], bytes);
+            lengths[i] = bytes.Length - start;
+        }
+        spool.Append(bytes.WrittenSpan, lengths);
+    }
+
+    /// <summary>
+    /// An import's rows, in frames of at most <see cref="Import.ImportSink.ChunkRows"/>; a full spool makes the import
+    /// wait for the table's writer up to <paramref name="maxWait"/> a frame, as its events do, then throws.
+    /// </summary>
+    public async Task AppendFramesAsync(Spool spool, IReadOnlyList<TRow> rows, TimeSpan maxWait, CancellationToken ct)
+    {
+        for (var offset = 0; offset < rows.Count; offset += Import.ImportSink.ChunkRows)
+        {
+            var frame = rows.Skip(offset).Take(Import.ImportSink.ChunkRows).ToList();
+            var deadline = DateTime.UtcNow + maxWait;
+            while (true)
+            {
+                try
+                {
+                    AppendFrame(spool, frame);
+                    break;
+                }
+                catch (SpoolFullException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100, ct); // the table's writer drains the spool into ClickHouse meanwhile
+                }
+            }
+        }
+    }
+
     /// <summary>This definition plus a column: how a later release (or a test) extends the table.</summary>
     public SpooledTable<TRow> With(SpooledColumn<TRow> column) =>
         new(Name, SpoolName, [.. Columns, column], IdColumn, SiteColumn, TimeColumn);

@@ -57,39 +57,8 @@ public sealed class SurveyTexts([FromKeyedServices(SurveyTexts.SpoolKey)] Spool 
     }
 
     /// <summary>Spools the texts as one frame; throws <see cref="SpoolFullException"/> like the events' spool.</summary>
-    public void Append(IReadOnlyList<SurveyTextRow> texts)
-    {
-        if (texts.Count == 0) return;
-        using var bytes = new RowBinaryWriter(texts.Count * 256);
-        var lengths = new int[texts.Count];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            var start = bytes.Length;
-            Definition.Write(texts[i], bytes);
-            lengths[i] = bytes.Length - start;
-        }
-        spool.Append(bytes.WrittenSpan, lengths);
-    }
+    public void Append(IReadOnlyList<SurveyTextRow> rows) => Definition.AppendFrame(spool, rows);
 
     /// <summary>An import's texts, in frames; a full spool makes it wait for the writer up to <paramref name="maxWait"/>, then throws.</summary>
-    public async Task AppendAsync(IReadOnlyList<SurveyTextRow> texts, TimeSpan maxWait, CancellationToken ct)
-    {
-        for (var offset = 0; offset < texts.Count; offset += Import.ImportSink.ChunkRows)
-        {
-            var frame = texts.Skip(offset).Take(Import.ImportSink.ChunkRows).ToList();
-            var deadline = DateTime.UtcNow + maxWait;
-            while (true)
-            {
-                try
-                {
-                    Append(frame);
-                    break;
-                }
-                catch (SpoolFullException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(100, ct); // the text writer drains the spool meanwhile
-                }
-            }
-        }
-    }
+    public Task AppendAsync(IReadOnlyList<SurveyTextRow> rows, TimeSpan maxWait, CancellationToken ct) => Definition.AppendFramesAsync(spool, rows, maxWait, ct);
 }
