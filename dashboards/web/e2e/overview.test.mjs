@@ -5,43 +5,8 @@
 // accessibility violation (axe-core) on any page; screenshots in e2e/artifacts/.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const URL_ = (process.env.ANALYTICS_E2E_URL || '').replace(/\/+$/, '')
-const TOKEN = process.env.ANALYTICS_E2E_TOKEN || ''
-const ARTIFACTS = process.env.ANALYTICS_E2E_ARTIFACTS || fileURLToPath(new URL('./artifacts/', import.meta.url))
-mkdirSync(ARTIFACTS, { recursive: true })
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
-
-const admin = async (path, init = {}) => {
-  const r = await fetch(URL_ + path, { ...init, headers: { Authorization: 'Bearer ' + TOKEN, 'Content-Type': 'application/json', ...init.headers } })
-  if (!r.ok) throw new Error(`${init.method || 'GET'} ${path}: ${r.status} ${await r.text()}`)
-  return r.status == 204 ? null : r.json()
-}
-const post = (path, body) => admin(path, { method: 'POST', body: JSON.stringify(body) })
-const pause = (ms) => new Promise((r) => setTimeout(r, ms))
-const waitFor = async (fn, what, ms = 20000) => {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what)
-    await pause(200)
-  }
-}
-
-const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url))
-
-/** axe-core over the page as it is now: no serious or critical violation. */
-async function assertAccessible(page, what) {
-  await page.addScriptTag({ path: AXE })
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))
-  const serious = result.violations.filter((v) => v.impact == 'serious' || v.impact == 'critical')
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], 'accessibility of ' + what)
-}
+import { admin, ARTIFACTS, assertAccessible, launch, openPage, post, TOKEN, URL_, waitFor } from './lib.mjs'
 
 const KPIS = ['visitors', 'sessions', 'pageviews', 'bounce_rate', 'avg_session_seconds']
 const LOGIN = 'marketer@shop.example'
@@ -81,15 +46,6 @@ async function postEvents(key) {
   return n
 }
 
-/** A page that records every console error and uncaught exception. */
-async function openPage(context) {
-  const page = await context.newPage()
-  const errors = []
-  page.on('console', (m) => m.type() == 'error' && errors.push({ text: m.text(), url: m.location().url }))
-  page.on('pageerror', (e) => errors.push({ text: String(e), url: '' }))
-  return { page, errors }
-}
-
 /** The KPIs the page shows, as numbers, once loaded. */
 async function shownKpis(page) {
   await page.waitForSelector('[data-kpi="visitors"]', { timeout: 30000 })
@@ -108,7 +64,7 @@ async function assertKpisEqualApi(page, query) {
 
 before(async () => {
   assert.ok(URL_ && TOKEN, 'ANALYTICS_E2E_URL and ANALYTICS_E2E_TOKEN (npm run e2e sets them)')
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS })
+  browser = await launch()
   site = await post('/api/sites', { name: 'E2E shop', domains: ['shop.example'] })
   emptySite = await post('/api/sites', { name: 'New shop', domains: ['new.example'] })
   const user = await post('/api/users', { name: 'E2E Marketer', role: 'marketer' })

@@ -7,6 +7,7 @@ import { SignIn } from './views/SignIn'
 import { Invite } from './views/Invite'
 import { Shell } from './views/Shell'
 import { Problem } from './views/Problem'
+import { homeFor } from './views/registry'
 
 // Who is signed in decides between the sign-in pages and the app; /api/me answers 401 to nobody.
 export function App() {
@@ -33,7 +34,7 @@ export function App() {
     api.resetCsrf()
     setMe(user)
     const next = new URLSearchParams(location.search).get('next')
-    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/overview', { replace: true })
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(user.role), { replace: true })
   }
 
   if (loc.path === '/invite') return <Invite onSignedIn={signedIn} />
@@ -47,7 +48,7 @@ export function App() {
     return <SignIn onSignedIn={signedIn} />
   }
   if (loc.path === '/signin' || loc.path === '/') {
-    navigate('/overview' + (loc.path === '/' ? loc.search : ''), { replace: true })
+    navigate(homeFor(me.role) + (loc.path === '/' ? loc.search : ''), { replace: true })
     return null
   }
   return (

@@ -1,7 +1,13 @@
 // English and German: the browser's language first, then the user's choice (kept in localStorage).
 import { signal } from './signal'
+import * as traffic from './i18n/traffic'
+import * as behaviour from './i18n/behaviour'
+import * as crm from './i18n/crm'
+import * as privacy from './i18n/privacy'
+import * as admin from './i18n/admin'
 
-const en = {
+// The shell's texts here; each area of views keeps its own in i18n/AREA.ts.
+const core = {
   app: 'Analytics',
   signIn: 'Sign in',
   signInTitle: 'Sign in to Analytics',
@@ -74,10 +80,17 @@ const en = {
   emptyFiltered: 'No events match these filters in this range.',
   skip: 'Skip to content',
   notFound: 'There is no such view.',
+  forbidden: 'Your role cannot open this view.',
+  nav_marketing: 'Traffic',
+  nav_crm: 'Customers',
+  nav_privacy: 'Privacy',
+  nav_admin: 'Administration',
 }
+
+const en = { ...core, ...traffic.en, ...behaviour.en, ...crm.en, ...privacy.en, ...admin.en }
 export type Key = keyof typeof en
 
-const de: Record<Key, string> = {
+const coreDe: Record<keyof typeof core, string> = {
   app: 'Analytics',
   signIn: 'Anmelden',
   signInTitle: 'Bei Analytics anmelden',
@@ -150,7 +163,13 @@ const de: Record<Key, string> = {
   emptyFiltered: 'Keine Ereignisse passen in diesem Zeitraum zu diesen Filtern.',
   skip: 'Zum Inhalt springen',
   notFound: 'Diese Ansicht gibt es nicht.',
+  forbidden: 'Ihre Rolle kann diese Ansicht nicht öffnen.',
+  nav_marketing: 'Traffic',
+  nav_crm: 'Kunden',
+  nav_privacy: 'Datenschutz',
+  nav_admin: 'Verwaltung',
 }
+const de: Record<Key, string> = { ...coreDe, ...traffic.de, ...behaviour.de, ...crm.de, ...privacy.de, ...admin.de }
 
 export type Lang = 'en' | 'de'
 export const LANGS: Lang[] = ['en', 'de']

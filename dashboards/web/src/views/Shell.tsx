@@ -1,16 +1,14 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Me, type Site } from '../api'
-import { lang, t } from '../i18n'
+import { lang, t, type Key } from '../i18n'
 import { navigate, route } from '../router'
 import { useSignal } from '../signal'
 import { parseState, serializeState, type ViewState } from '../state'
 import { FilterBar } from './FilterBar'
 import { LangSwitch } from './LangSwitch'
-import { Overview } from './Overview'
 import { Problem } from './Problem'
 import { RangePicker } from './RangePicker'
-
-const VIEWS = [{ path: '/overview', key: 'overview' as const }]
+import { findView, GROUPS, homeFor, mayOpen, VIEWS } from './registry'
 
 /** The signed-in app: header (site, range, language, user), the filters, and the view of the path. */
 export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
@@ -36,6 +34,8 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
   }, [sites, state.site])
 
   const site = sites?.find((s) => s.key === state.site)
+  const view = findView(loc.path)
+  const home = homeFor(me.role)
   const signOut = async () => {
     try {
       await api.send('POST', '/api/auth/signout')
@@ -50,15 +50,24 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
       <header class="top">
         <strong class="brand">{t('app')}</strong>
         <nav aria-label={t('app')}>
-          {VIEWS.map((v) => (
-            <a key={v.path} href={v.path + serializeState(state)} aria-current={loc.path === v.path ? 'page' : undefined}
-              onClick={(e) => {
-                e.preventDefault()
-                navigate(v.path + serializeState(state))
-              }}>
-              {t(v.key)}
-            </a>
-          ))}
+          {GROUPS.map((g) => {
+            const views = VIEWS.filter((v) => v.group === g && mayOpen(v, me.role))
+            return views.length === 0 ? null : (
+              <ul key={g} aria-label={t(('nav_' + g) as Key)}>
+                {views.map((v) => (
+                  <li key={v.path}>
+                    <a href={v.path + serializeState(state)} aria-current={view === v ? 'page' : undefined}
+                      onClick={(e) => {
+                        e.preventDefault()
+                        navigate(v.path + serializeState(state))
+                      }}>
+                      {t(v.label)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )
+          })}
         </nav>
         {sites && sites.length > 0 && (
           <label>
@@ -90,11 +99,11 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
           <p>{t('noSites')}</p>
         ) : !site ? (
           <p aria-busy="true">{t('loading')}</p>
-        ) : loc.path === '/overview' ? (
-          <Overview site={site} state={state} onChange={update} />
+        ) : view && mayOpen(view, me.role) ? (
+          <view.component site={site} sites={sites} me={me} path={loc.path} state={state} onChange={update} />
         ) : (
           <p role="alert">
-            {t('notFound')} <a href={'/overview' + serializeState(state)}>{t('overview')}</a>
+            {t(view ? 'forbidden' : 'notFound')} <a href={home + serializeState(state)}>{t(findView(home)?.label ?? 'overview')}</a>
           </p>
         )}
       </main>

@@ -1,0 +1,52 @@
+// Every view of the app in one list: its path, its label, its group in the navigation and the roles that may open
+// it. The shell draws the navigation from it and refuses a view to a role not listed, by link too (the API refuses
+// the data anyway; this keeps a marketer from even seeing the privacy pages). A view's path also answers its
+// sub-paths (`/customers/C-1` opens `/customers`'s view, which reads the rest of the path).
+import type { ComponentType } from 'preact'
+import type { Me, Site } from '../api'
+import type { Key } from '../i18n'
+import type { ViewState } from '../state'
+import { Overview } from './Overview'
+
+export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
+export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
+export const GROUPS: Group[] = ['marketing', 'crm', 'privacy', 'admin']
+
+export interface ViewProps {
+  site: Site
+  sites: Site[]
+  me: Me
+  /** The whole path, e.g. `/customers/C-1`. */
+  path: string
+  state: ViewState
+  onChange: (s: ViewState) => void
+}
+
+export interface ViewDef {
+  path: string
+  label: Key
+  group: Group
+  roles: readonly Role[]
+  component: ComponentType<ViewProps>
+}
+
+/** Who reads reports (API: marketer and admin). */
+export const MARKETING: readonly Role[] = ['admin', 'marketer']
+/** Who opens customers and the 360-degree view (API: also customer service). */
+export const CUSTOMERS: readonly Role[] = ['admin', 'marketer', 'service']
+/** Who answers data-subject requests. */
+export const PRIVACY: readonly Role[] = ['admin', 'privacy_officer']
+export const ADMIN: readonly Role[] = ['admin']
+
+export const VIEWS: ViewDef[] = [
+  { path: '/overview', label: 'overview', group: 'marketing', roles: MARKETING, component: Overview },
+]
+
+/** The view of a path (its own or a parent's), or undefined. */
+export const findView = (path: string, views: ViewDef[] = VIEWS) =>
+  views.find((v) => path === v.path || path.startsWith(v.path + '/'))
+
+export const mayOpen = (view: ViewDef, role: string) => (view.roles as readonly string[]).includes(role)
+
+/** Where a role lands after signing in: its first view. */
+export const homeFor = (role: string, views: ViewDef[] = VIEWS) => views.find((v) => mayOpen(v, role))?.path ?? '/overview'
