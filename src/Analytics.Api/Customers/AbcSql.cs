@@ -25,6 +25,25 @@ public static class AbcSql
         """);
 
     /// <summary>
+    /// What the cached rankings need of every customer with an order in [from, to), in one read: revenue (all orders,
+    /// returned ones count 0: the A/B/C revenue of <see cref="Revenues"/>), and for RFM (<see cref="Crm.Rfm.RfmSql"/>,
+    /// orders not returned) orders, last_order_s and rfm_revenue (rounded to cents). Source columns are renamed
+    /// (order_*): an alias that another aggregate of the same SELECT reads would be the aggregate.
+    /// </summary>
+    public static Sql Standings(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+        SELECT customer_id, sum(order_revenue) AS revenue, toInt64(countIf(order_returned = 0)) AS orders,
+            toInt64(maxIf(toInt64(order_ts), order_returned = 0)) AS last_order_s, round(sumIf(order_revenue, order_returned = 0), 2) AS rfm_revenue
+        FROM
+        (
+            SELECT customer_id, revenue AS order_revenue, returned AS order_returned, ts AS order_ts
+            FROM ({CustomerOrdersSql.For(siteId, from, to)})
+            WHERE customer_id != ''
+        )
+        GROUP BY customer_id
+        HAVING revenue > 0 OR orders > 0
+        """);
+
+    /// <summary>
     /// Every ranked customer of the site with its class: customer_id, revenue, above (revenue of those with strictly more),
     /// total, class ('A'|'B'|'C'). Customers missing from it (no positive revenue in the period) are C.
     /// </summary>

@@ -17,7 +17,7 @@ public static class CustomerListEndpoint
         public double Revenue => Totals?.Revenue ?? 0;
     }
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IClickHouse clickHouse, CustomerTotals totals, AbcRankings rankings,
+    public static async Task<IResult> HandleAsync(HttpContext http, IClickHouse clickHouse, CustomerTotals totals, CustomerRankings rankings,
         IOptions<CustomerOptions> settings, CancellationToken ct)
     {
         var options = settings.Value;
@@ -41,7 +41,7 @@ public static class CustomerListEndpoint
         var totalsTask = totals.GetAsync(site, ct);
         var rankingTask = rankings.GetAsync(site, from, to, defaultPeriod, ct);
         await Task.WhenAll(crmTask, totalsTask, rankingTask);
-        var (byCustomer, ranking) = (totalsTask.Result, rankingTask.Result);
+        var (byCustomer, ranking) = (totalsTask.Result, rankingTask.Result.Abc);
 
         string ClassOf(string id) { var s = ranking.Standing(id); return AbcRule.ClassOf(s.Revenue, s.Above, s.Total, options); }
         var crm = crmTask.Result;

@@ -15,6 +15,7 @@ public sealed record TimelineEventRow(string EventId, long TsMs, string Type, st
     string Source, string OrderId, double Revenue, string Currency);
 public sealed record StandingRow(double Revenue, double Above, double Total);
 public sealed record RevenueRow(string CustomerId, double Revenue);
+public sealed record StandingsRow(string CustomerId, double Revenue, long Orders, long LastOrderS, double RfmRevenue);
 public sealed record OrderIdRow(string OrderId);
 public sealed record CrmCustomerRow(string CustomerId, string Name, string Email, string Segment);
 public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
@@ -29,6 +30,7 @@ public sealed record LastSeenRow(string CustomerId, long LastSeenMs);
 [JsonSerializable(typeof(TimelineEventRow))]
 [JsonSerializable(typeof(StandingRow))]
 [JsonSerializable(typeof(RevenueRow))]
+[JsonSerializable(typeof(StandingsRow))]
 [JsonSerializable(typeof(OrderIdRow))]
 [JsonSerializable(typeof(CrmCustomerRow))]
 [JsonSerializable(typeof(CustomerTotalRow))]

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Analytics.Shared;
 using Analytics.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,13 +11,19 @@ public sealed record CustomerTotalRow(string CustomerId, double Revenue, long Or
 /// Every customer's lifetime revenue, orders and first order of a site, for the customer list. Deduplicating 500 k orders
 /// against the tracker's purchases and resolving their customers takes seconds at 10 M events on this machine, too
 /// slow to repeat for every page, search and count; the totals are read in one query and kept
-/// <see cref="CustomerOptions.AbcCacheSeconds"/>, like the A/B/C ranking (a new order shows in the list by then).
+/// <see cref="CustomerOptions.AbcCacheSeconds"/> as <see cref="SiteFigures{TKey,TValue}"/>, like the A/B/C ranking (a new
+/// order shows in the list within twice that).
 /// </summary>
-public sealed class CustomerTotals(IClickHouse clickHouse, IOptions<CustomerOptions> options)
+public sealed class CustomerTotals
 {
-    sealed record Entry(DateTimeOffset ReadAt, Task<Dictionary<string, CustomerTotalRow>> Totals);
+    readonly IClickHouse clickHouse;
+    readonly SiteFigures<string, Dictionary<string, CustomerTotalRow>> figures;
 
-    readonly ConcurrentDictionary<string, Entry> entries = new();
+    public CustomerTotals(IClickHouse clickHouse, IOptions<CustomerOptions> options)
+    {
+        this.clickHouse = clickHouse;
+        figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
+    }
 
     public static Sql Query(string siteId) => Sql.Query($"""
         SELECT customer_id, sum(revenue) AS revenue, toUInt64(countIf(returned = 0)) AS orders,
@@ -27,18 +33,8 @@ public sealed class CustomerTotals(IClickHouse clickHouse, IOptions<CustomerOpti
         GROUP BY customer_id
         """);
 
-    public Task<Dictionary<string, CustomerTotalRow>> GetAsync(string siteId, CancellationToken ct)
-    {
-        var now = DateTimeOffset.UtcNow;
-        if (entries.TryGetValue(siteId, out var entry) && now - entry.ReadAt < TimeSpan.FromSeconds(options.Value.AbcCacheSeconds)
-            && !entry.Totals.IsFaulted && !entry.Totals.IsCanceled)
-            return entry.Totals.WaitAsync(ct);
-        var fresh = new Entry(now, ReadAsync(siteId));
-        entries[siteId] = fresh;
-        return fresh.Totals.WaitAsync(ct);
-    }
+    public Task<Dictionary<string, CustomerTotalRow>> GetAsync(string siteId, CancellationToken ct) => figures.GetAsync(siteId, ct);
 
-    // Not cancelled with the request: other requests may be waiting for the same totals.
     async Task<Dictionary<string, CustomerTotalRow>> ReadAsync(string siteId) =>
         (await clickHouse.QueryListAsync(Query(siteId), CustomerRowsJson.Default.CustomerTotalRow, CancellationToken.None))
         .ToDictionary(r => r.CustomerId);

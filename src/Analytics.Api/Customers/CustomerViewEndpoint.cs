@@ -22,7 +22,7 @@ public static class CustomerViewEndpoint
     const int MaxTimelineDepth = 10_000;
 
     public static async Task<IResult> HandleAsync(string id, HttpContext http, IClickHouse clickHouse, ISessionSource sessionSource,
-        AbcRankings rankings, IOptions<CustomerOptions> settings, Analytics.Crm.Value.CustomerValueReader values, CancellationToken ct)
+        CustomerRankings rankings, IOptions<CustomerOptions> settings, Analytics.Crm.Value.CustomerValueReader values, CancellationToken ct)
     {
         var options = settings.Value;
         var site = http.SiteOf().Id;
@@ -39,7 +39,6 @@ public static class CustomerViewEndpoint
 
         var acquisitionTask = values.AcquisitionCostsAsync(http.SiteOf(), ct);
         var linksTask = clickHouse.QueryListAsync(CustomerViewSql.Links(site, id), CustomerRowsJson.Default.LinkRow, ct);
-        var rfmTask = Analytics.Crm.Rfm.CustomerRfm.ReadAsync(clickHouse, site, id, from, to, ct);
         var orderIdsTask = clickHouse.QueryListAsync(CustomerViewSql.OrderIds(site, id), CustomerRowsJson.Default.OrderIdRow, ct);
         await Task.WhenAll(linksTask, orderIdsTask);
         var links = linksTask.Result;
@@ -81,8 +80,8 @@ public static class CustomerViewEndpoint
         if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
 
-        var rfm = await rfmTask;
-        var standing = rankingTask.Result.Standing(id);
+        var rfm = Analytics.Crm.Rfm.CustomerRfm.Of(rankingTask.Result.Rfm, id, from, to);
+        var standing = rankingTask.Result.Abc.Standing(id);
         var clv = Clv.Of(orders.Select(o => new OrderValue(Seconds(o.TsS), o.Revenue, o.HasCostOfGoods == 1 ? o.CostOfGoods : null, o.Returned == 1)), now, options.LifetimeYears);
         var contactItems = contacts.Select(ToItem).ToList();
         var journey = Journey.Phases(
@@ -93,7 +92,7 @@ public static class CustomerViewEndpoint
             options.PostPurchaseWindow);
 
         var recommendations = await http.RequestServices.GetRequiredService<Analytics.Crm.Affinity.CustomerRecommendations>()
-            .ForAsync(http.SiteOf(), orders.Where(o => o.Returned == 0).Select(o => o.OrderId).ToList(), visitors, from, to, ct);
+            .ForAsync(http.SiteOf(), orders.Where(o => o.Returned == 0).Select(o => o.OrderId).ToList(), visitors, days, from, to, defaultPeriod, ct);
         return TypedResults.Ok(new CustomerView(
             id, profile is null ? null : ToProfile(profile), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, options),
             new AbcStanding(from, to, standing.Revenue, standing.Above, standing.Total),

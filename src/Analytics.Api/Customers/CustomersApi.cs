@@ -15,7 +15,7 @@ public static class CustomersApi
             .Validate(o => o.LifetimeYears > 0, "Customers:LifetimeYears must be positive.")
             .Validate(o => o.PostPurchaseWindow > TimeSpan.Zero, "Customers:PostPurchaseWindow must be a positive time span (e.g. 30.00:00:00).")
             .ValidateOnStart();
-        builder.Services.AddSingleton<AbcRankings>();
+        builder.Services.AddSingleton<CustomerRankings>();
         builder.Services.AddSingleton<CustomerTotals>();
     }
 

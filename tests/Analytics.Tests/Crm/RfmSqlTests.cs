@@ -152,6 +152,26 @@ public abstract class RfmSqlTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task The_cached_rankings_score_every_customer_as_the_definition_does()
+    {
+        var site = "rfmc" + Guid.NewGuid().ToString("N")[..10];
+        var orders = Plan(80, 11, From, To);
+        await InsertAsync(engine.ClickHouse, site, orders);
+        var expected = Expected(orders, From, To);
+        var rankings = new Analytics.Customers.CustomerRankings(engine.ClickHouse,
+            Microsoft.Extensions.Options.Options.Create(new Analytics.Customers.CustomerOptions { AbcCacheSeconds = 0 }));
+
+        var ranking = await rankings.GetAsync(site, From, To, defaultPeriod: false, CancellationToken.None);
+
+        Assert.Equal(expected.Count, ranking.Rfm.Scored);
+        Assert.All(expected, e => Assert.Equal((e.Value.R, e.Value.F, e.Value.M, e.Value.Segment), ranking.Rfm.Of(e.Key)));
+        Assert.Null(ranking.Rfm.Of("Creturned")); // a returned order alone is not scored
+        Assert.Null(ranking.Rfm.Of("nobody"));
+        // The A/B/C side of the same read: the returned order's customer has no revenue and is not ranked.
+        Assert.Equal(0, ranking.Abc.Standing("Creturned").Revenue);
+    }
+
+    [Fact]
     public async Task A_site_without_orders_scores_nobody()
     {
         var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({RfmSql.Segments("empty-rfm", From, To)})"), RfmTestJson.Default.RfmRow);

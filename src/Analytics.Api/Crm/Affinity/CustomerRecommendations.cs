@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Analytics.Reports.Filters;
+using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Crm.Affinity;
 
@@ -18,36 +20,87 @@ public sealed record UpSell(string Viewed, string Category, double ViewedPrice, 
 public sealed record CatalogProduct(string Sku, double Price, string Category);
 
 /// <summary>
-/// Computes a customer's recommendations from the site's baskets and catalog of the view's period: cross-sell by expected
-/// lift over the products they bought, up-sell from the products they viewed.
+/// A site's baskets of a period as an index: how many baskets there are (orders not returned with at least one SKU, as
+/// <see cref="AffinitySql.BasketCounts"/> counts them), which baskets hold each SKU, and the SKUs of each basket, so the
+/// counts of one customer's products (with each product, and together with each other product) take no query.
 /// </summary>
-public sealed class CustomerRecommendations(IClickHouse clickHouse)
+public sealed class BasketIndex
+{
+    readonly Dictionary<string, int[]> basketsWith;
+    readonly string[][] skusOf;
+
+    public BasketIndex(IEnumerable<IReadOnlyList<string>> baskets)
+    {
+        skusOf = baskets.Select(b => b.Distinct(StringComparer.Ordinal).Where(s => s.Length > 0).ToArray()).Where(b => b.Length > 0).ToArray();
+        basketsWith = skusOf.SelectMany((skus, i) => skus.Select(sku => (sku, i))).GroupBy(p => p.sku, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.i).ToArray(), StringComparer.Ordinal);
+    }
+
+    public long Baskets => skusOf.Length;
+
+    /// <summary>The number of baskets holding each SKU.</summary>
+    public IReadOnlyDictionary<string, long> Items() => basketsWith.ToDictionary(p => p.Key, p => (long)p.Value.Length, StringComparer.Ordinal);
+
+    /// <summary>For each product of <paramref name="products"/>, each other SKU bought with it and in how many baskets.</summary>
+    public IEnumerable<(string Product, string Other, long Both)> PairsOf(IEnumerable<string> products) =>
+        products.Distinct(StringComparer.Ordinal).SelectMany(product =>
+            (basketsWith.GetValueOrDefault(product) ?? []).SelectMany(i => skusOf[i]).Where(other => other != product)
+                .GroupBy(other => other, StringComparer.Ordinal).Select(g => (product, g.Key, (long)g.Count())));
+}
+
+/// <summary>What a customer's recommendations read of the whole site for a period: its baskets and its catalog.</summary>
+public sealed record ShoppingFigures(BasketIndex Baskets, IReadOnlyList<CatalogProduct> Catalog);
+
+/// <summary>
+/// Computes a customer's recommendations: cross-sell by expected lift over the products they bought, up-sell from the
+/// products they viewed. The site's baskets and catalog of the view's period are read once and kept
+/// <see cref="Customers.CustomerOptions.AbcCacheSeconds"/> as <see cref="SiteFigures{TKey,TValue}"/>, like the A/B/C
+/// ranking (scanning a year of purchases and product views takes seconds); only the customer's own products are read
+/// per view.
+/// </summary>
+public sealed class CustomerRecommendations
 {
     public const int MaxCrossSell = 5;
+    readonly IClickHouse clickHouse;
+    readonly IOptions<Customers.CustomerOptions> options;
+    readonly SiteFigures<(string Site, DateTimeOffset? From, DateTimeOffset? To), ShoppingFigures> figures;
+
+    public CustomerRecommendations(IClickHouse clickHouse, IOptions<Customers.CustomerOptions> options)
+    {
+        (this.clickHouse, this.options) = (clickHouse, options);
+        figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
+    }
 
     /// <param name="orderIds">The customer's orders that are not returned (of the view, CRM and tracker).</param>
     /// <param name="visitors">The customer's linked devices: their product views are the customer's.</param>
-    public async Task<Recommendations> ForAsync(Site site, IReadOnlyList<string> orderIds, IReadOnlyList<string> visitors,
-        DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <param name="days">The days of those devices' sessions (<see cref="Customers.CustomerViewSql.DaysOf"/>).</param>
+    /// <param name="defaultPeriod">The view's period is the default one (the last months up to now): one entry per site.</param>
+    public async Task<Recommendations> ForAsync(Site site, IReadOnlyList<string> orderIds, IReadOnlyList<string> visitors, IReadOnlyList<Customers.CustomerViewSql.Window> days,
+        DateTimeOffset from, DateTimeOffset to, bool defaultPeriod, CancellationToken ct)
     {
         var boughtTask = orderIds.Count == 0 ? Task.FromResult(new List<SkuRow>())
             : clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site.Id, orderIds), RecommendationRows.Default.SkuRow, ct);
-        var viewedTask = visitors.Count == 0 ? Task.FromResult(new List<SkuRow>())
-            : clickHouse.QueryListAsync(RecommendationSql.ViewedSkus(site.Id, visitors), RecommendationRows.Default.SkuRow, ct);
+        var viewedTask = visitors.Count == 0 || days.Count == 0 ? Task.FromResult(new List<SkuRow>())
+            : clickHouse.QueryListAsync(RecommendationSql.ViewedSkus(site.Id, visitors, days), RecommendationRows.Default.SkuRow, ct);
         await Task.WhenAll(boughtTask, viewedTask);
         var bought = boughtTask.Result.Select(r => r.Sku).ToList();
         var viewed = viewedTask.Result.Select(r => r.Sku).ToList();
-        var countsTask = bought.Count == 0 ? Task.FromResult(new List<AffinityCountRow>())
-            : clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(new ReportScope(site, TimeZoneInfo.Utc, from, to, null, null, [])), bought, 0),
-                AffinityRows.Default.AffinityCountRow, ct);
-        var catalogTask = viewed.Count == 0 ? Task.FromResult(new List<CatalogProduct>())
-            : clickHouse.QueryListAsync(RecommendationSql.CategoriesOf(site.Id, from, to, viewed), RecommendationRows.Default.CatalogProduct, ct);
-        await Task.WhenAll(countsTask, catalogTask);
-        var counts = countsTask.Result;
-        var baskets = counts.Where(r => r.Kind == "all").Sum(r => r.Units);
-        var items = counts.Where(r => r.Kind == "item").ToDictionary(r => r.Other, r => r.Units);
-        var pairs = counts.Where(r => r.Kind == "pair").Select(r => (r.Product, r.Other, r.Units)).ToList();
-        return new Recommendations(Recommend.CrossSell(bought, baskets, items, pairs, MaxCrossSell), Recommend.UpSell(viewed, catalogTask.Result));
+        if (bought.Count == 0 && viewed.Count == 0) return new Recommendations([], []);
+        var shopping = await figures.GetAsync(defaultPeriod ? (site.Id, null, null) : (site.Id, from, to), ct);
+        var baskets = shopping.Baskets;
+        return new Recommendations(Recommend.CrossSell(bought, baskets.Baskets, baskets.Items(), baskets.PairsOf(bought), MaxCrossSell),
+            Recommend.UpSell(viewed, Recommend.CategoriesOf(viewed, shopping.Catalog)));
+    }
+
+    async Task<ShoppingFigures> ReadAsync((string Site, DateTimeOffset? From, DateTimeOffset? To) key)
+    {
+        var to = key.To ?? DateTimeOffset.UtcNow;
+        var from = key.From ?? to.AddMonths(-options.Value.AbcMonths);
+        var scope = new ReportScope(new Site(key.Site, "", "", [], "UTC", 0, DateTimeOffset.UnixEpoch), TimeZoneInfo.Utc, from, to, null, null, []);
+        var basketsTask = clickHouse.QueryListAsync(AffinitySql.Baskets(scope), RecommendationRows.Default.BasketRow, CancellationToken.None);
+        var catalogTask = clickHouse.QueryListAsync(RecommendationSql.Catalog(key.Site, from, to), RecommendationRows.Default.CatalogProduct, CancellationToken.None);
+        await Task.WhenAll(basketsTask, catalogTask);
+        return new ShoppingFigures(new BasketIndex(basketsTask.Result.Select(b => b.Skus)), catalogTask.Result);
     }
 }
 
@@ -72,6 +125,14 @@ public static class Recommend
             .OrderByDescending(c => c.ExpectedLift).ThenBy(c => c.Sku, StringComparer.Ordinal).Take(limit).ToList();
     }
 
+    /// <summary>The catalog's products in the categories of the viewed products (the viewed ones included): <see cref="RecommendationSql.CategoriesOf"/>.</summary>
+    public static List<CatalogProduct> CategoriesOf(IEnumerable<string> viewed, IReadOnlyList<CatalogProduct> catalog)
+    {
+        var seen = viewed.ToHashSet(StringComparer.Ordinal);
+        var categories = catalog.Where(p => seen.Contains(p.Sku) && p.Category.Length > 0).Select(p => p.Category).ToHashSet(StringComparer.Ordinal);
+        return catalog.Where(p => p.Category.Length > 0 && categories.Contains(p.Category)).ToList();
+    }
+
     /// <summary>
     /// Per viewed product with a price and a category, the product of that category with the least price above it (ties by
     /// sku, ordinal); viewed products without a higher one are left out. In the order of <paramref name="viewed"/>.
@@ -92,8 +153,10 @@ public static class Recommend
 }
 
 public sealed record SkuRow(string Sku);
+public sealed record BasketRow(string OrderId, List<string> Skus);
 
 [JsonSerializable(typeof(SkuRow))]
+[JsonSerializable(typeof(BasketRow))]
 [JsonSerializable(typeof(CatalogProduct))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class RecommendationRows : JsonSerializerContext;

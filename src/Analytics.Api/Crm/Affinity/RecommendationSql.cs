@@ -1,3 +1,4 @@
+using Analytics.Customers;
 using Analytics.Ingestion;
 using Analytics.Storage;
 
@@ -27,11 +28,15 @@ public static class RecommendationSql
         WHERE sku != ''
         """);
 
-    /// <summary>The products (<c>sku</c>) the devices viewed (non-bot product_view events), the latest viewed first.</summary>
-    public static Sql ViewedSkus(string site, IReadOnlyList<string> visitors) => Sql.Query($"""
+    /// <summary>
+    /// The products (<c>sku</c>) the devices viewed (non-bot product_view events), the latest viewed first. The days of
+    /// the devices' sessions hold every such event (<see cref="CustomerViewSql.DaysOf"/>): read only those.
+    /// </summary>
+    public static Sql ViewedSkus(string site, IReadOnlyList<string> visitors, IReadOnlyList<CustomerViewSql.Window> days) => Sql.Query($"""
         SELECT product AS sku
         FROM (SELECT {AffinitySql.ViewedProduct} AS product, ts_ms FROM events
-              WHERE site_id = {site} AND vid IN {SqlInList.Of(visitors)} AND type = 'product_view' AND is_bot = 0) AS views
+              WHERE site_id = {site} AND vid IN {SqlInList.Of(visitors)} AND type = 'product_view' AND is_bot = 0
+                AND ({CustomerViewSql.InWindows(days)})) AS views
         WHERE product != ''
         GROUP BY product
         ORDER BY max(ts_ms) DESC, product

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using Analytics.Customers;
 using Analytics.Reports.Filters;
 using Analytics.Sessions;
+using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
 using Microsoft.Extensions.Options;
@@ -14,32 +14,26 @@ namespace Analytics.Crm.Value;
 /// The value of one customer over all time, for the 360-degree view. The customer's own figures come from the orders,
 /// contacts and sessions the view has read already (<see cref="Of"/>); only the acquisition share needs the whole site
 /// (the other customers acquired in the same month through the same first touch), so the site's acquisition costs per
-/// customer are read once by <see cref="ValueSql"/> and kept <see cref="CustomerOptions.AbcCacheSeconds"/>, as the
-/// A/B/C ranking is: a customer's acquisition cost may lag a new first order or cost import by that long.
+/// customer are read once by <see cref="ValueSql"/> and kept <see cref="CustomerOptions.AbcCacheSeconds"/> as
+/// <see cref="SiteFigures{TKey,TValue}"/>, like the A/B/C ranking: a customer's acquisition cost may lag a new first
+/// order or cost import by up to twice that.
 /// </summary>
-public sealed class CustomerValueReader(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options)
+public sealed class CustomerValueReader
 {
-    sealed record Entry(DateTimeOffset ReadAt, Task<Dictionary<string, double>> Costs);
+    readonly IClickHouse clickHouse;
+    readonly ISessionSource sessions;
+    readonly SiteFigures<(string Id, string TimeZone), Dictionary<string, double>> figures;
 
-    const int MaxEntries = 64;
-    readonly ConcurrentDictionary<string, Entry> entries = new();
-
-    /// <summary>The acquisition cost of every customer of the site that has one (all time).</summary>
-    public Task<Dictionary<string, double>> AcquisitionCostsAsync(Site site, CancellationToken ct)
+    public CustomerValueReader(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options)
     {
-        var now = DateTimeOffset.UtcNow;
-        var maxAge = TimeSpan.FromSeconds(options.Value.AbcCacheSeconds);
-        if (entries.TryGetValue(site.Id, out var entry) && now - entry.ReadAt < maxAge && !entry.Costs.IsFaulted && !entry.Costs.IsCanceled)
-            return entry.Costs.WaitAsync(ct);
-        if (entries.Count >= MaxEntries)
-            foreach (var stale in entries.Where(e => now - e.Value.ReadAt >= maxAge).Select(e => e.Key).ToList()) entries.TryRemove(stale, out _);
-        var fresh = new Entry(now, ReadAsync(site));
-        entries[site.Id] = fresh;
-        return fresh.Costs.WaitAsync(ct);
+        (this.clickHouse, this.sessions) = (clickHouse, sessions);
+        figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
-    // Not cancelled with the request: other views may be waiting for the same read.
-    async Task<Dictionary<string, double>> ReadAsync(Site site)
+    /// <summary>The acquisition cost of every customer of the site that has one (all time).</summary>
+    public Task<Dictionary<string, double>> AcquisitionCostsAsync(Site site, CancellationToken ct) => figures.GetAsync((site.Id, site.TimeZone), ct);
+
+    async Task<Dictionary<string, double>> ReadAsync((string Id, string TimeZone) site)
     {
         var allSessions = await sessions.SessionsAsync(new SessionQuery(site.Id), CancellationToken.None);
         var (from, to) = (DateTimeOffset.UnixEpoch, DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue));
