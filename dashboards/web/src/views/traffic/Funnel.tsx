@@ -124,7 +124,7 @@ function Builder({ params, onApply }: { params: FunnelParams; onApply: (p: Pick<
         <button type="button" disabled={steps.length >= 20} onClick={() => setSteps([...steps, { type: 'pageview', path: '' }])}>{t('tr_addStep')}</button>
         <label>
           <span>{t('tr_window')}</span>
-          <select value={String(windowSeconds ?? '')} onChange={(e) => setWindow(Number((e.target as HTMLSelectElement).value) || null)}>
+          <select aria-label={t('tr_window')} value={String(windowSeconds ?? '')} onChange={(e) => setWindow(Number((e.target as HTMLSelectElement).value) || null)}>
             <option value="">{t('tr_windowDefault')}</option>
             {WINDOWS.map((w) => (
               <option key={w} value={String(w)}>{formatDuration(w).replace(/ 0m$/, '')}</option>
@@ -133,7 +133,7 @@ function Builder({ params, onApply }: { params: FunnelParams; onApply: (p: Pick<
         </label>
         <label>
           <span>{t('tr_breakdown')}</span>
-          <select value={breakdown ?? ''} onChange={(e) => setBreakdown((e.target as HTMLSelectElement).value || null)}>
+          <select aria-label={t('tr_breakdown')} value={breakdown ?? ''} onChange={(e) => setBreakdown((e.target as HTMLSelectElement).value || null)}>
             <option value="">{t('tr_noBreakdown')}</option>
             {FILTER_DIMENSIONS.map((d) => (
               <option key={d} value={d}>{t(('tr_dim_' + d) as Key)}</option>
@@ -236,7 +236,7 @@ function BreakdownTable({ data }: { data: FunnelAnswer }) {
 /** The identified customers who reached step k and not k+1, each a link to the 360-degree page. */
 function DropOff({ state, params, step, onPage }: { state: ViewState; params: FunnelParams; step: FunnelStep; onPage: (page: number) => void }) {
   const body = funnelBody(state, params, step.step)
-  const { data, error, retry } = useAnswer(JSON.stringify(body), (signal) => post<DropOffAnswer>(body, signal))
+  const { data, error, retry } = useAnswer(JSON.stringify(body), (signal) => post<FunnelAnswer>(body, signal).then((a) => a.drop_off!))
   const shared = serializeState({ ...state, params: undefined })
   const pages = data ? Math.max(1, Math.ceil(data.total / data.page_size)) : 1
   return (

@@ -48,11 +48,11 @@ export function Paths({ site, state, onChange }: ViewProps) {
           onChange={(d) => set(d, page, depth)} />
         <label>
           <span>{t('tr_dim_page')}</span>
-          <input name="page" value={draft} onInput={(e) => setDraft((e.target as HTMLInputElement).value)} required />
+          <input name="page" aria-label={t('tr_dim_page')} value={draft} onInput={(e) => setDraft((e.target as HTMLInputElement).value)} required />
         </label>
         <label>
           <span>{t('tr_depth')}</span>
-          <select value={depth} onChange={(e) => set(direction, page, (e.target as HTMLSelectElement).value)}>
+          <select aria-label={t('tr_depth')} value={depth} onChange={(e) => set(direction, page, (e.target as HTMLSelectElement).value)}>
             {DEPTHS.map((d) => (
               <option key={d} value={d}>{d}</option>
             ))}

@@ -26,6 +26,8 @@ export interface FunnelAnswer {
   steps: FunnelStep[]
   breakdown_dimension: string | null
   breakdown: { value: string; steps: FunnelStep[] }[] | null
+  /** With `drop_off=k` in the request: the identified customers who reached step k and not k+1. */
+  drop_off: DropOffAnswer | null
 }
 
 export interface DropOffAnswer {
