@@ -7,8 +7,8 @@ import { FILTER_DIMENSIONS, serializeState, withParams, type ViewState } from '.
 import { Problem } from '../Problem'
 import type { ViewProps } from '../registry'
 import { Chart } from './Chart'
-import { formatStep, funnelBody, funnelOption, funnelParams, STEP_TYPES, WINDOWS, type FunnelParams } from './model'
-import type { DropOffAnswer, FunnelAnswer, FunnelStep, FunnelStepSpec } from './types'
+import { formatStep, funnelBody, funnelOption, funnelParams, STEP_TYPES, WINDOWS, windowText, type FunnelParams } from './model'
+import type { FunnelAnswer, FunnelStep, FunnelStepSpec } from './types'
 import { useAnswer } from './useAnswer'
 
 /**
@@ -127,7 +127,7 @@ function Builder({ params, onApply }: { params: FunnelParams; onApply: (p: Pick<
           <select aria-label={t('tr_window')} value={String(windowSeconds ?? '')} onChange={(e) => setWindow(Number((e.target as HTMLSelectElement).value) || null)}>
             <option value="">{t('tr_windowDefault')}</option>
             {WINDOWS.map((w) => (
-              <option key={w} value={String(w)}>{formatDuration(w).replace(/ 0m$/, '')}</option>
+              <option key={w} value={String(w)}>{windowText(w)}</option>
             ))}
           </select>
         </label>

@@ -2,6 +2,7 @@
 // (plain objects for ECharts; src/charts/traffic.ts only draws them). Nothing here computes a number: the charts
 // show the API's answers as they are.
 import type { BreakdownRow } from '../../api'
+import { locale, type Lang } from '../../i18n'
 import { FILTER_DIMENSIONS, formatFilter, param, params, type ViewState } from '../../state'
 import type { FunnelStep, FunnelStepSpec, PathsAnswer } from './types'
 
@@ -87,6 +88,12 @@ export function funnelBody(state: ViewState, f: FunnelParams, dropOff?: number) 
 
 /** The windows offered (seconds); the API's default is an hour. */
 export const WINDOWS = [300, 1800, 3600, 86400, 604800, 2592000] as const
+
+/** A window in the largest whole unit, in the app's language ("1 hour", "7 Tage"). */
+export function windowText(seconds: number, l?: Lang) {
+  const [unit, size] = seconds % 86400 === 0 ? ['day', 86400] : seconds % 3600 === 0 ? ['hour', 3600] : ['minute', 60]
+  return new Intl.NumberFormat(locale(l), { style: 'unit', unit, unitDisplay: 'long' }).format(Math.round(seconds / (size as number)))
+}
 
 const ACCENT = '#1f5fbf'
 const tooltip = { trigger: 'item', confine: true }
