@@ -153,7 +153,6 @@ export function sankeyOption(p: PathsAnswer) {
         top: 8,
         bottom: 8,
         nodeAlign: p.direction === 'to' ? 'right' : 'left',
-        layoutIterations: 0, // keep the API's order of the nodes in each step
         emphasis: { focus: 'adjacency' },
         lineStyle: { color: 'source', opacity: 0.35 },
         itemStyle: { color: ACCENT },
