@@ -65,6 +65,15 @@ async function postEvents(key) {
   await waitFor(async () => (await admin(`/api/events/recent?site=${key}&limit=200`)).length >= n, `${n} stored events`, 30000)
 }
 
+/** The same view at 390 px: a screenshot and axe, then back to 1280 px. */
+async function onPhone(page, file, what) {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.waitForTimeout(300) // the charts resize on the window's resize event
+  await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true })
+  await assertAccessible(page, what)
+  await page.setViewportSize({ width: 1280, height: 900 })
+}
+
 const funnelApi = (body) => post('/api/reports/funnel', { site: site.key, ...body })
 
 /** The rows of a breakdown table as the API's rows: value and the five numbers from data-value. */
@@ -122,6 +131,7 @@ test('sources and campaigns: every breakdown as the API answers it; a click filt
   await assertBreakdown(page, 'utm_campaign', '', 20)
   await page.screenshot({ path: join(ARTIFACTS, 'sources.png'), fullPage: true })
   await assertAccessible(page, 'sources and campaigns')
+  await onPhone(page, 'sources-phone.png', 'sources and campaigns on a phone')
 
   // A click on a campaign filters by it; the view keeps its dimension, the numbers are the filtered report's.
   await page.locator('table[data-dimension="utm_campaign"]').getByRole('button', { name: 'spring', exact: true }).click()
@@ -156,6 +166,7 @@ test('pages, entry and exit pages; a page opens its transitions', async () => {
   assert.ok(transitions.next.length > 0)
   await page.screenshot({ path: join(ARTIFACTS, 'pages.png'), fullPage: true })
   await assertAccessible(page, 'pages with transitions')
+  await onPhone(page, 'pages-phone.png', 'pages on a phone')
   // A neighbour opens its own transitions.
   await page.locator('table[data-transitions="next"]').getByRole('button', { name: '/cart', exact: true }).click()
   await page.waitForURL(/page=\/cart/)
@@ -292,6 +303,7 @@ test('paths from and to a page as a Sankey chart with its table, and the transit
   await page.waitForSelector('.traffic-chart canvas', { timeout: 30000 })
   await page.screenshot({ path: join(ARTIFACTS, 'paths.png'), fullPage: true })
   await assertAccessible(page, 'paths')
+  await onPhone(page, 'paths-phone.png', 'paths on a phone')
 
   assert.deepEqual(errors, [])
   await context.close()
