@@ -25,8 +25,11 @@ export interface ViewState {
   from?: string
   to?: string
   filters: Filter[]
+  /** The view's own parameters (any other query parameter: a funnel's steps, a page), kept in order. */
+  params?: [string, string][]
 }
 
+const SHARED = ['site', 'from', 'to', 'filter']
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 /** `country:is:DE` → a filter; the value is everything after the second colon (`page:is:/a:b`). */
@@ -55,6 +58,8 @@ export function parseState(search: string): ViewState {
     const f = parseFilter(raw)
     if (f && !state.filters.some((g) => sameFilter(f, g))) state.filters.push(f)
   }
+  const own = [...q].filter(([k]) => !SHARED.includes(k))
+  if (own.length) state.params = own
   return state
 }
 
@@ -65,6 +70,7 @@ export function serializeState(state: ViewState): string {
   if (state.from) q.set('from', state.from)
   if (state.to) q.set('to', state.to)
   for (const f of state.filters) q.append('filter', formatFilter(f))
+  for (const [k, v] of state.params ?? []) q.append(k, v)
   const s = q.toString().replace(/%3A/gi, ':').replace(/%7C/gi, '|').replace(/%2F/gi, '/')
   return s ? '?' + s : ''
 }
@@ -134,4 +140,18 @@ export function presetOf(state: ViewState, today: Date): Preset | undefined {
     const r = presetRange(p, today)
     return r.from === state.from && r.to === state.to
   })
+}
+
+/** The view's own parameter `name` (the first), or undefined. */
+export const param = (state: ViewState, name: string) => state.params?.find(([k]) => k === name)?.[1]
+
+/** Every value of the view's own parameter `name`. */
+export const params = (state: ViewState, name: string) => (state.params ?? []).filter(([k]) => k === name).map(([, v]) => v)
+
+/** The state with the view's own parameters replaced by `own` (undefined or [] drops a name; other names stay). */
+export function withParams(state: ViewState, own: Record<string, string | string[] | undefined>): ViewState {
+  const kept = (state.params ?? []).filter(([k]) => !(k in own))
+  const added = Object.entries(own).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])))
+  const all = [...kept, ...added]
+  return { ...state, params: all.length ? all : undefined }
 }

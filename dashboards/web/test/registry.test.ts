@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { findView, homeFor, mayOpen, VIEWS, type ViewDef } from '../src/views/registry'
 

@@ -33,6 +33,8 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
       navigate(loc.path + serializeState({ ...state, site: sites[0].key }), { replace: true })
   }, [sites, state.site])
 
+  // Another view gets the shared state (site, range, filters), not this view's own parameters.
+  const shared = serializeState({ ...state, params: undefined })
   const site = sites?.find((s) => s.key === state.site)
   const view = findView(loc.path)
   const home = homeFor(me.role)
@@ -56,10 +58,10 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
               <ul key={g} aria-label={t(('nav_' + g) as Key)}>
                 {views.map((v) => (
                   <li key={v.path}>
-                    <a href={v.path + serializeState(state)} aria-current={view === v ? 'page' : undefined}
+                    <a href={v.path + shared} aria-current={view === v ? 'page' : undefined}
                       onClick={(e) => {
                         e.preventDefault()
-                        navigate(v.path + serializeState(state))
+                        navigate(v.path + shared)
                       }}>
                       {t(v.label)}
                     </a>
@@ -103,7 +105,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
           <view.component site={site} sites={sites} me={me} path={loc.path} state={state} onChange={update} />
         ) : (
           <p role="alert">
-            {t(view ? 'forbidden' : 'notFound')} <a href={home + serializeState(state)}>{t(findView(home)?.label ?? 'overview')}</a>
+            {t(view ? 'forbidden' : 'notFound')} <a href={home + shared}>{t(findView(home)?.label ?? 'overview')}</a>
           </p>
         )}
       </main>

@@ -7,6 +7,10 @@ import type { Me, Site } from '../api'
 import type { Key } from '../i18n'
 import type { ViewState } from '../state'
 import { Overview } from './Overview'
+import { Funnel } from './traffic/Funnel'
+import { Pages } from './traffic/Pages'
+import { Paths } from './traffic/Paths'
+import { Sources } from './traffic/Sources'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -40,6 +44,10 @@ export const ADMIN: readonly Role[] = ['admin']
 
 export const VIEWS: ViewDef[] = [
   { path: '/overview', label: 'overview', group: 'marketing', roles: MARKETING, component: Overview },
+  { path: '/sources', label: 'tr_sources', group: 'marketing', roles: MARKETING, component: Sources },
+  { path: '/pages', label: 'tr_pages', group: 'marketing', roles: MARKETING, component: Pages },
+  { path: '/funnel', label: 'tr_funnel', group: 'marketing', roles: MARKETING, component: Funnel },
+  { path: '/paths', label: 'tr_paths', group: 'marketing', roles: MARKETING, component: Paths },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */
