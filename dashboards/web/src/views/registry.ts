@@ -7,6 +7,7 @@ import type { Me, Site } from '../api'
 import type { Key } from '../i18n'
 import type { ViewState } from '../state'
 import { Overview } from './Overview'
+import { Forms, Goals, Journeys, Realtime, Retention } from './behaviour'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -40,6 +41,11 @@ export const ADMIN: readonly Role[] = ['admin']
 
 export const VIEWS: ViewDef[] = [
   { path: '/overview', label: 'overview', group: 'marketing', roles: MARKETING, component: Overview },
+  { path: '/journeys', label: 'journeys', group: 'marketing', roles: MARKETING, component: Journeys },
+  { path: '/forms', label: 'forms', group: 'marketing', roles: MARKETING, component: Forms },
+  { path: '/retention', label: 'retention', group: 'marketing', roles: MARKETING, component: Retention },
+  { path: '/goals', label: 'goals', group: 'marketing', roles: MARKETING, component: Goals },
+  { path: '/realtime', label: 'realtime', group: 'marketing', roles: MARKETING, component: Realtime },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */
