@@ -3,6 +3,7 @@ import { navigate, route } from '../../router'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
 import { Problem } from '../Problem'
+import { Scroll } from './Scroll'
 import type { ViewProps } from '../registry'
 import { Bars } from './Bars'
 import { formatSeconds } from './format'
@@ -37,7 +38,7 @@ export function Forms({ site, path, state }: ViewProps) {
         <>
           <section class="card" aria-labelledby="forms-title">
             <h2 id="forms-title">{t('formsTable')}</h2>
-            <div class="scroll">
+            <Scroll label={t('formsTable')}>
               <table data-dimension="form">
                 <thead>
                   <tr>
@@ -68,7 +69,7 @@ export function Forms({ site, path, state }: ViewProps) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </Scroll>
           </section>
           {form && <Fields form={form} />}
         </>
@@ -85,7 +86,7 @@ function Fields({ form }: { form: FormRow }) {
     format: (v: number) => formatNumber(v),
   }
   const table = (
-    <div class="scroll">
+    <Scroll label={title}>
       <table data-dimension="field" data-form={form.form}>
         <caption class="visually-hidden">{title}</caption>
         <thead>
@@ -107,7 +108,7 @@ function Fields({ form }: { form: FormRow }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   )
   return (
     <section class="card" aria-labelledby="fields-title">

@@ -4,6 +4,7 @@ import { formatNumber, formatPercent, lang, t } from '../../i18n'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
 import { Problem } from '../Problem'
+import { Scroll } from './Scroll'
 import type { ViewProps } from '../registry'
 import { formatAmount } from './format'
 import type { Goal, Goals as GoalsData } from './types'
@@ -66,7 +67,7 @@ export function Goals({ site, state }: ViewProps) {
             {data.goals.length === 0 ? (
               <p>{t('goalsEmpty')}</p>
             ) : (
-              <div class="scroll">
+              <Scroll label={t('savedGoals')}>
                 <table data-dimension="goal">
                   <thead>
                     <tr>
@@ -97,7 +98,7 @@ export function Goals({ site, state }: ViewProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </Scroll>
             )}
             {actionError != null && <Problem error={actionError} />}
             <p class="visually-hidden" role="status">{notice}</p>

@@ -3,6 +3,7 @@ import { navigate, route } from '../../router'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
 import { Problem } from '../Problem'
+import { Scroll } from './Scroll'
 import type { ViewProps } from '../registry'
 import { Bars } from './Bars'
 import { channelLabel, formatAmount } from './format'
@@ -64,6 +65,7 @@ export function Journeys({ site, path, state }: ViewProps) {
                 rows={data.campaigns.map((a) => ({ ...a, name: a.campaign, label: a.campaign }))} />
               <section class="card" aria-labelledby="sequences-title">
                 <h2 id="sequences-title">{t('sequences')}</h2>
+                <Scroll label={t('sequences')}>
                 <table data-dimension="sequence">
                   <thead>
                     <tr>
@@ -88,6 +90,7 @@ export function Journeys({ site, path, state }: ViewProps) {
                     ))}
                   </tbody>
                 </table>
+                </Scroll>
               </section>
             </>
           )}
@@ -115,6 +118,7 @@ function AttributionCard({ id, title, dimension, model, rows }: { id: string; ti
         <p>{t('noRows')}</p>
       ) : (
         <Bars spec={spec} label={`${title}: ${t(('model_' + model) as Key)}`}>
+          <Scroll label={title}>
           <table data-dimension={dimension}>
             <caption class="visually-hidden">{title}</caption>
             <thead>
@@ -136,6 +140,7 @@ function AttributionCard({ id, title, dimension, model, rows }: { id: string; ti
               ))}
             </tbody>
           </table>
+          </Scroll>
         </Bars>
       )}
     </section>

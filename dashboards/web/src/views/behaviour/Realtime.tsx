@@ -4,6 +4,7 @@ import { formatDate, formatNumber, lang, t } from '../../i18n'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
 import { Problem } from '../Problem'
+import { Scroll } from './Scroll'
 import type { ViewProps } from '../registry'
 import { poll } from './poll'
 import type { Realtime as RealtimeData, RecentEvent } from './types'
@@ -94,7 +95,7 @@ export function Realtime({ site, state }: ViewProps) {
                 </p>
               </div>
             ) : (
-              <div class="scroll">
+              <Scroll label={t('recentEvents')}>
                 <table class="recent" data-dimension="event">
                   <thead>
                     <tr>
@@ -117,7 +118,7 @@ export function Realtime({ site, state }: ViewProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </Scroll>
             )}
           </section>
         </>

@@ -3,6 +3,7 @@ import { navigate, route } from '../../router'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
 import { Problem } from '../Problem'
+import { Scroll } from './Scroll'
 import type { ViewProps } from '../registry'
 import { choice, COHORTS, PERIODS, viewUrl, type CohortKind, type Period } from './params'
 import type { Retention as RetentionData } from './types'
@@ -74,7 +75,7 @@ export function Retention({ site, path, state }: ViewProps) {
         <section class="card" aria-labelledby="grid-title">
           <h2 id="grid-title">{t('cohortGrid')}</h2>
           <p class="hint">{t(cohort === 'first_purchase' ? 'retentionHintPurchase' : 'retentionHint')}</p>
-          <div class="scroll" tabIndex={0} role="region" aria-labelledby="grid-title">
+          <Scroll label={t('cohortGrid')}>
             <table class="cohorts" data-cohort={data.cohort} data-period={data.period}>
               <caption class="visually-hidden">{`${t('cohortGrid')}: ${t(('cohort_' + data.cohort) as Key)}, ${t(('period_' + data.period) as Key)}`}</caption>
               <thead>
@@ -107,7 +108,7 @@ export function Retention({ site, path, state }: ViewProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
         </section>
       )}
     </div>
