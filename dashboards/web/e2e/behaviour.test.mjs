@@ -15,7 +15,7 @@ const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML,
 const MIN = 60000
 const HOUR = 60 * MIN
 const DAY = 24 * HOUR
-let browser, site, session
+let browser, site, newSite, session
 
 /** An event of visitor `vid` at `ts` (ms), the way the tracker sends it. */
 const ev = (vid, sid, ts, type, path, extra = {}) => ({
@@ -23,11 +23,11 @@ const ev = (vid, sid, ts, type, path, extra = {}) => ({
   consent: { analytics: true, marketing: true }, screen: '1920x1080', lang: 'en-US', ...extra,
 })
 
-async function collect(events) {
+async function collect(events, key = site.key, origin = HOST) {
   const r = await fetch(URL_ + '/api/collect', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: HOST, 'User-Agent': UA },
-    body: JSON.stringify({ site: site.key, events }),
+    headers: { 'Content-Type': 'application/json', Origin: origin, 'User-Agent': UA },
+    body: JSON.stringify({ site: key, events }),
   })
   assert.equal(r.status, 202, await r.text())
 }
@@ -101,8 +101,9 @@ before(async () => {
   assert.ok(URL_ && TOKEN, 'ANALYTICS_E2E_URL and ANALYTICS_E2E_TOKEN (npm run e2e sets them)')
   browser = await launch()
   site = await post('/api/sites', { name: 'Behaviour shop', domains: ['behaviour.example'] })
+  newSite = await post('/api/sites', { name: 'Behaviour new shop', domains: ['behaviour-new.example'] })
   await seed()
-  session = await signInAs(browser, 'marketer', [site], { login: `behaviour-${Date.now()}@e2e.example` })
+  session = await signInAs(browser, 'marketer', [site, newSite], { login: `behaviour-${Date.now()}@e2e.example` })
   session.page.on('dialog', (d) => d.accept()) // the goal's delete asks first
 })
 
@@ -205,7 +206,7 @@ test('a goal created in the UI shows its conversions, the revenue is the API ans
   await page.getByLabel('Name', { exact: true }).fill('Thank-you page')
   await page.getByLabel('Path').fill('/thanks')
   await page.getByRole('button', { name: 'Add goal' }).click()
-  await page.waitForSelector('table[data-dimension="goal"] tr[data-value="Thank-you page"]', { timeout: 30000 })
+  await page.waitForSelector('table[data-dimension="goal"] tr[data-value="Thank-you page"] td[data-key="persons"]', { timeout: 30000 })
 
   const goals = await admin(`/api/sites/${site.key}/goals`)
   assert.deepEqual(goals.map((g) => [g.name, g.type, g.path]), [['Thank-you page', 'pageview', '/thanks']])
@@ -222,7 +223,7 @@ test('a goal created in the UI shows its conversions, the revenue is the API ans
   await page.getByLabel('Name', { exact: true }).fill('Bought')
   await page.getByLabel('Event name').fill('purchase')
   await page.getByRole('button', { name: 'Add goal' }).click()
-  await page.waitForSelector('table[data-dimension="goal"] tr[data-value="Bought"]', { timeout: 30000 })
+  await page.waitForSelector('table[data-dimension="goal"] tr[data-value="Bought"] td[data-key="persons"]', { timeout: 30000 })
   const withEvent = await admin(`/api/reports/goals?site=${site.key}`)
   assert.deepEqual(await rowsOf(page, 'table[data-dimension="goal"]'), withEvent.goals.map((g) => [g.name, g.persons, g.sessions, g.conversion_rate]))
 
@@ -250,6 +251,15 @@ test('realtime shows the last minutes as the API does, and a just-posted event w
   assert.equal(await kpi(page, 'persons'), before + 1)
   await page.screenshot({ path: join(ARTIFACTS, 'realtime.png'), fullPage: true })
   await assertAccessible(page, 'realtime')
+
+  // A new site verifies its snippet here: no events yet shows the snippet, and the first one appears by itself.
+  await open(`/realtime?site=${newSite.key}`)
+  await page.waitForSelector('.realtime .empty code', { timeout: 30000 })
+  assert.match(await page.textContent('.realtime .empty code'), new RegExp(`data-site="${newSite.key}"`))
+  await assertAccessible(page, 'realtime of a new site')
+  await collect([{ ...ev('bh-first', 'first1', Date.now(), 'pageview', '/hello'), url: 'https://behaviour-new.example/hello' }], newSite.key, 'https://behaviour-new.example')
+  await page.locator('table.recent tbody tr', { hasText: '/hello' }).waitFor({ timeout: 30000 })
+  await page.screenshot({ path: join(ARTIFACTS, 'realtime-new-site.png'), fullPage: true })
 
   // Leaving the view stops the polling: no more realtime requests.
   await page.getByRole('link', { name: 'Journeys' }).click()

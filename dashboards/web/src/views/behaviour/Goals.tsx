@@ -16,16 +16,20 @@ export function goalBody(name: string, type: 'pageview' | 'event', target: strin
 }
 
 /**
- * Goals and revenue: the site's saved goals with their conversions in the range (persons, sessions, conversion rate),
- * the orders, revenue and average order value; a form to add a goal and a button to delete one.
+ * Goals and revenue: the site's saved goals (GET /api/sites/{key}/goals) with their conversions in the range from the
+ * goals report (persons, sessions, conversion rate), the orders, revenue and average order value; a form to add a goal
+ * and a button to delete one. The list stands on its own, so goals can be managed while the report loads or fails.
  */
 export function Goals({ site, state }: ViewProps) {
   useSignal(lang)
   const [version, setVersion] = useState(0)
-  const { data, error, retry } = useReport<GoalsData>('/api/reports/goals?' + reportQuery(state), version)
+  const list = useReport<Goal[]>(`/api/sites/${encodeURIComponent(site.key)}/goals`, version)
+  const report = useReport<GoalsData>('/api/reports/goals?' + reportQuery(state), version)
   const [busy, setBusy] = useState<string | null>(null)
   const [actionError, setActionError] = useState<unknown>(null)
   const [notice, setNotice] = useState('')
+  const data = report.data
+  const numbers = (id: string) => data?.goals.find((g) => g.id === id)
 
   const remove = async (g: Goal) => {
     if (!confirm(`${t('deleteGoalConfirm')} ${g.name}`)) return
@@ -42,69 +46,81 @@ export function Goals({ site, state }: ViewProps) {
     }
   }
 
+  const cell = (id: string, key: 'persons' | 'sessions' | 'conversion_rate') => {
+    const n = numbers(id)
+    if (!n) return <td class="num">{report.error != null ? '–' : '…'}</td>
+    return (
+      <td class="num" data-key={key} data-value={String(n[key])}>
+        {key === 'conversion_rate' ? formatPercent(n[key]) : formatNumber(n[key])}
+      </td>
+    )
+  }
+
   return (
     <div class="behaviour goals">
       <h1>
         {t('goals')} <small>{site.name}</small>
       </h1>
       <p class="intro">{t('goalsIntro')}</p>
-      {error != null ? (
-        <Problem error={error} onRetry={retry} />
+      {report.error != null ? (
+        <Problem error={report.error} onRetry={report.retry} />
       ) : !data ? (
         <p class="loading" aria-busy="true" role="status">{t('loading')}</p>
       ) : (
-        <>
-          <dl class="kpis">
-            {(['visitors', 'orders', 'revenue', 'average_order_value'] as const).map((k) => (
-              <div key={k} class="kpi">
-                <dt>{t(k === 'average_order_value' ? 'aov' : k)}</dt>
-                <dd data-kpi={k} data-value={String(data[k])}>{k === 'visitors' || k === 'orders' ? formatNumber(data[k]) : formatAmount(data[k])}</dd>
-              </div>
-            ))}
-          </dl>
-          <section class="card" aria-labelledby="goals-title">
-            <h2 id="goals-title">{t('savedGoals')}</h2>
-            {data.goals.length === 0 ? (
-              <p>{t('goalsEmpty')}</p>
-            ) : (
-              <Scroll label={t('savedGoals')}>
-                <table data-dimension="goal">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('goalName')}</th>
-                      <th scope="col">{t('goalTarget')}</th>
-                      <th scope="col" class="num">{t('conversionsPersons')}</th>
-                      <th scope="col" class="num">{t('sessions')}</th>
-                      <th scope="col" class="num">{t('conversionRate')}</th>
-                      <th scope="col"><span class="visually-hidden">{t('actions')}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.goals.map((g) => (
-                      <tr key={g.id} data-value={g.name} data-id={g.id}>
-                        <th scope="row">{g.name}</th>
-                        <td>
-                          {g.type === 'pageview' ? t('goalPageview') : t('goalEvent')} <code>{g.type === 'pageview' ? g.path : g.event_name}</code>
-                        </td>
-                        <td class="num" data-key="persons" data-value={String(g.persons)}>{formatNumber(g.persons)}</td>
-                        <td class="num" data-key="sessions" data-value={String(g.sessions)}>{formatNumber(g.sessions)}</td>
-                        <td class="num" data-key="conversion_rate" data-value={String(g.conversion_rate)}>{formatPercent(g.conversion_rate)}</td>
-                        <td>
-                          <button type="button" disabled={busy === g.id} aria-label={`${t('deleteGoal')}: ${g.name}`} onClick={() => remove(g)}>
-                            {t('deleteGoal')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </Scroll>
-            )}
-            {actionError != null && <Problem error={actionError} />}
-            <p class="visually-hidden" role="status">{notice}</p>
-          </section>
-        </>
+        <dl class="kpis">
+          {(['visitors', 'orders', 'revenue', 'average_order_value'] as const).map((k) => (
+            <div key={k} class="kpi">
+              <dt>{t(k === 'average_order_value' ? 'aov' : k)}</dt>
+              <dd data-kpi={k} data-value={String(data[k])}>{k === 'visitors' || k === 'orders' ? formatNumber(data[k]) : formatAmount(data[k])}</dd>
+            </div>
+          ))}
+        </dl>
       )}
+      <section class="card" aria-labelledby="goals-title">
+        <h2 id="goals-title">{t('savedGoals')}</h2>
+        {list.error != null ? (
+          <Problem error={list.error} onRetry={list.retry} />
+        ) : !list.data ? (
+          <p class="loading" aria-busy="true" role="status">{t('loading')}</p>
+        ) : list.data.length === 0 ? (
+          <p>{t('goalsEmpty')}</p>
+        ) : (
+          <Scroll label={t('savedGoals')}>
+            <table data-dimension="goal">
+              <thead>
+                <tr>
+                  <th scope="col">{t('goalName')}</th>
+                  <th scope="col">{t('goalTarget')}</th>
+                  <th scope="col" class="num">{t('conversionsPersons')}</th>
+                  <th scope="col" class="num">{t('sessions')}</th>
+                  <th scope="col" class="num">{t('conversionRate')}</th>
+                  <th scope="col"><span class="visually-hidden">{t('actions')}</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((g) => (
+                  <tr key={g.id} data-value={g.name} data-id={g.id}>
+                    <th scope="row">{g.name}</th>
+                    <td>
+                      {g.type === 'pageview' ? t('goalPageview') : t('goalEvent')} <code>{g.type === 'pageview' ? g.path : g.event_name}</code>
+                    </td>
+                    {cell(g.id, 'persons')}
+                    {cell(g.id, 'sessions')}
+                    {cell(g.id, 'conversion_rate')}
+                    <td>
+                      <button type="button" disabled={busy === g.id} aria-label={`${t('deleteGoal')}: ${g.name}`} onClick={() => remove(g)}>
+                        {t('deleteGoal')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
+        )}
+        {actionError != null && <Problem error={actionError} />}
+        <p class="visually-hidden" role="status">{notice}</p>
+      </section>
       <NewGoal siteKey={site.key} onCreated={(g) => {
         setNotice(`${t('goalCreated')}: ${g.name}`)
         setVersion(version + 1)
