@@ -84,6 +84,7 @@ function Fields({ form }: { form: FormRow }) {
     labels: form.fields.map((f) => f.field),
     series: [{ name: t('lastBeforeAbandon'), values: form.fields.map((f) => f.last_before_abandon), color: '#b42318' }],
     format: (v: number) => formatNumber(v),
+    integer: true,
   }
   const table = (
     <Scroll label={title}>

@@ -1,4 +1,4 @@
-import { lang, formatNumber, t, type Key } from '../../i18n'
+import { lang, formatNumber, locale, t, type Key } from '../../i18n'
 import { navigate, route } from '../../router'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
@@ -110,6 +110,7 @@ function AttributionCard({ id, title, dimension, model, rows }: { id: string; ti
     labels: rows.map((r) => r.label),
     series: order.map((m) => ({ name: t(('model_' + m) as Key), values: rows.map((r) => r[m]), color: m === model ? COLORS[m] : COLORS[m] + '66' })),
     format: (v: number) => formatAmount(v),
+    axisFormat: (v: number) => new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(v),
   }
   return (
     <section class="card" aria-labelledby={id}>
