@@ -133,6 +133,14 @@ test('journeys show the purchases, the attribution of each model and the sequenc
   await page.waitForSelector('[data-kpi="conversions"]', { timeout: 30000 })
   assert.equal(await page.isChecked('input[value="linear"]'), true)
   assert.match(await page.textContent('th.chosen'), /Linear/)
+  // Another range keeps the model; the numbers are that range's.
+  await page.getByLabel('Date range').selectOption('7d')
+  await page.waitForURL((u) => u.searchParams.has('from') && u.searchParams.get('model') == 'linear')
+  const week = new URL(page.url()).searchParams
+  await page.waitForSelector('[data-kpi="conversions"]', { timeout: 30000 })
+  const weekApi = await admin(`/api/reports/journeys?site=${site.key}&limit=10&from=${week.get('from')}&to=${week.get('to')}`)
+  assert.equal(await kpi(page, 'revenue'), weekApi.revenue)
+  assert.equal(await page.isChecked('input[value="linear"]'), true)
   await page.screenshot({ path: join(ARTIFACTS, 'journeys.png'), fullPage: true })
   await assertAccessible(page, 'journeys')
 })

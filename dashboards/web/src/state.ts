@@ -69,6 +69,18 @@ export function serializeState(state: ViewState): string {
   return s ? '?' + s : ''
 }
 
+/**
+ * The shell's state with the view's own parameters of `search` after it (those this module does not read: a journey's
+ * model, a chosen form, a funnel's steps), so that changing the range or the filters keeps the view's own choices.
+ */
+export function withViewParams(state: ViewState, search: string): string {
+  const own = [...new URLSearchParams(search)].filter(([k]) => !['site', 'from', 'to', 'filter'].includes(k))
+  if (own.length === 0) return serializeState(state)
+  const q = new URLSearchParams(serializeState(state))
+  for (const [k, v] of own) q.append(k, v)
+  return '?' + q.toString().replace(/%3A/gi, ':').replace(/%7C/gi, '|').replace(/%2F/gi, '/')
+}
+
 const sameFilter = (a: Filter, b: Filter) => a.dimension === b.dimension && a.operator === b.operator && a.value === b.value
 
 /** Adds a filter; an `is` filter on a dimension replaces the dimension's other `is` filter (a click narrows). */

@@ -149,3 +149,14 @@ describe('polling', () => {
     stop()
   })
 })
+
+describe("the shell keeps a view's own parameters", () => {
+  it('when the range or the filters change', async () => {
+    const { withViewParams } = await import('../src/state')
+    const next = { site: 'shop', from: '2026-03-01', to: '2026-03-31', filters: [{ dimension: 'device', operator: 'is' as const, value: 'mobile' }] }
+    expect(withViewParams(next, '?site=shop&from=2026-02-01&model=linear&filter=page:is:/a')).toBe(
+      '?site=shop&from=2026-03-01&to=2026-03-31&filter=device:is:mobile&model=linear')
+    expect(withViewParams(next, '?site=shop')).toBe('?site=shop&from=2026-03-01&to=2026-03-31&filter=device:is:mobile')
+    expect(withViewParams({ filters: [] }, '?form=a%26b')).toBe('?form=a%26b')
+  })
+})

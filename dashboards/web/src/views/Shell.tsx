@@ -3,7 +3,7 @@ import { api, type Me, type Site } from '../api'
 import { lang, t, type Key } from '../i18n'
 import { navigate, route } from '../router'
 import { useSignal } from '../signal'
-import { parseState, serializeState, type ViewState } from '../state'
+import { parseState, serializeState, withViewParams, type ViewState } from '../state'
 import { FilterBar } from './FilterBar'
 import { LangSwitch } from './LangSwitch'
 import { Problem } from './Problem'
@@ -25,7 +25,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
   useEffect(loadSites, [])
 
   // The state changes by replacing the URL's query: reload and share keep it, Back goes to the state before.
-  const update = (next: ViewState) => navigate(loc.path + serializeState(next))
+  const update = (next: ViewState) => navigate(loc.path + withViewParams(next, loc.search))
 
   // No site chosen (or one that is not the user's): the first of the user's sites.
   useEffect(() => {
