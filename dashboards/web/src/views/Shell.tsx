@@ -25,7 +25,7 @@ export function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) 
   useEffect(loadSites, [])
 
   // The state changes by replacing the URL's query: reload and share keep it, Back goes to the state before.
-  const update = (next: ViewState) => navigate(loc.path + serializeState(next))
+  const update = (next: ViewState) => navigate(loc.path + serializeState(next)) // the view's own parameters are in next.params
 
   // No site chosen (or one that is not the user's): the first of the user's sites.
   useEffect(() => {

@@ -11,6 +11,7 @@ import { Funnel } from './traffic/Funnel'
 import { Pages } from './traffic/Pages'
 import { Paths } from './traffic/Paths'
 import { Sources } from './traffic/Sources'
+import { Forms, Goals, Journeys, Realtime, Retention } from './behaviour'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -48,6 +49,11 @@ export const VIEWS: ViewDef[] = [
   { path: '/pages', label: 'tr_pages', group: 'marketing', roles: MARKETING, component: Pages },
   { path: '/funnel', label: 'tr_funnel', group: 'marketing', roles: MARKETING, component: Funnel },
   { path: '/paths', label: 'tr_paths', group: 'marketing', roles: MARKETING, component: Paths },
+  { path: '/journeys', label: 'journeys', group: 'marketing', roles: MARKETING, component: Journeys },
+  { path: '/forms', label: 'forms', group: 'marketing', roles: MARKETING, component: Forms },
+  { path: '/retention', label: 'retention', group: 'marketing', roles: MARKETING, component: Retention },
+  { path: '/goals', label: 'goals', group: 'marketing', roles: MARKETING, component: Goals },
+  { path: '/realtime', label: 'realtime', group: 'marketing', roles: MARKETING, component: Realtime },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */
