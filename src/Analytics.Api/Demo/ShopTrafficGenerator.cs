@@ -100,8 +100,9 @@ sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed 
             secondDeviceOf = null;
             for (var s = 0; s < sessions && written < total; s++)
             {
-                if (s > 0) t += random.Next(1, 5) * Day / random.Next(1, 4) + random.Next(3_600_000);
-                if (t >= startMs + days * Day - 3_600_000) break;
+                var next = s > 0 ? t + random.Next(1, 5) * Day / random.Next(1, 4) + random.Next(3_600_000) : t;
+                if (next >= startMs + days * Day - 3_600_000) break; // t stays the last event's time: the link is made then
+                t = next;
                 var (channel, source, medium, campaigns, _) = PickChannel();
                 string campaign = campaigns.Length > 0 ? campaigns[random.Next(campaigns.Length)] : "";
                 (row.Channel, row.Source, row.UtmSource, row.UtmMedium, row.UtmCampaign) =
