@@ -57,6 +57,7 @@ sealed class DemoEvents(PipeWriter lines, Spool consents, string siteId, long en
 
     public void Link(string visitor, string customerId, long tsMs)
     {
+        if (visitor != vid) return; // a device the generator ran out of events for: nothing of it to link
         Begin("identify", tsMs + 1_000, "/account", "");
         json.WriteString("customer_id", customerId);
         End("", "");
