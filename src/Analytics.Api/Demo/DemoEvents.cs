@@ -161,7 +161,7 @@ sealed class DemoEvents(PipeWriter lines, Spool consents, string siteId, long en
         Lines++;
     }
 
-    /// <summary>The page a session lands on carries its campaign's UTM parameters; later ones do not.</summary>
+    /// <summary>A landing page comes from where its session's channel says; the later pages of a session are internal navigation.</summary>
     static string Referrer(EventRow row) => row.Channel switch
     {
         "organic_search" or "paid_search" => "https://www.google.com/",

@@ -25,7 +25,9 @@ public sealed class DemoSeed(IOptions<DemoOptions> options, IOptions<StorageOpti
         await Task.Yield(); // the start goes on
         try
         {
-            done.TrySetResult(await SeedAsync(stop));
+            var result = await SeedAsync(stop);
+            if (!result.Seeded && options.Value.Seed) logger.LogInformation("The demo site is not seeded: {Reason}", result.Detail);
+            done.TrySetResult(result);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
