@@ -57,5 +57,6 @@ cat <<TXT
 
 TXT
 export Sites__CreateDemoSite=true
+export Demo__Seed="${Demo__Seed:-true}" # 30 days of generated history for the demo site, once (a marker in the data directory)
 export Auth__SignInLinkAtStart=true # prints a one-time sign-in link for the admin once the schema is ready
 exec dotnet "$app"

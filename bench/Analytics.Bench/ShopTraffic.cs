@@ -1,3 +1,4 @@
+using Analytics.Demo;
 using Analytics.Ingestion;
 using Analytics.Storage;
 
@@ -53,14 +54,11 @@ sealed class ShopTraffic(Random random)
     }
 
     /// <summary>The number of products (skus S0 … S4999) of the shop, in orders and product views alike.</summary>
-    public const int Products = 5000;
-
-    /// <summary>A product's category and list price, the same wherever it appears.</summary>
-    public static (string Category, double Price) Catalogue(int sku) => ($"Cat {sku % 40}", 9.99 + sku * 37 % 120);
+    public const int Products = ShopCatalogue.Products;
 
     static void Product(EventRow row, int sku)
     {
-        var (category, price) = Catalogue(sku);
+        var (category, price) = ShopCatalogue.Catalogue(sku);
         row.PropsKeys.AddRange(["id", "price", "category"]);
         row.PropsValues.AddRange([$"S{sku}", price.ToString(System.Globalization.CultureInfo.InvariantCulture), category]);
     }

@@ -3,6 +3,7 @@ using Analytics.Consent;
 using Analytics.Crm;
 using Analytics.Crm.Surveys;
 using Analytics.Customers;
+using Analytics.Demo;
 using Analytics.Enrichment;
 using Analytics.Identity;
 using Analytics.Import;
@@ -37,6 +38,7 @@ builder.AddCrm();
 builder.AddCustomers();
 builder.AddReports();
 builder.AddPrivacy();
+builder.AddDemo();
 
 var app = builder.Build();
 app.UseHosting();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Analytics.Bench.Customers;
+using Analytics.Demo;
 using Analytics.Tests.Infrastructure;
 using static Analytics.Bench.BenchSupport;
 

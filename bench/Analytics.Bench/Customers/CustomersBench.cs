@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
+using Analytics.Demo;
 using Analytics.Tests.Infrastructure;
 using static Analytics.Bench.BenchSupport;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Analytics.Demo;
 using Analytics.Storage;
 using Analytics.Storage.Embedded;
 using Analytics.Storage.Server;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Analytics.Demo;
 
 namespace Analytics.Bench.Customers;
 

@@ -1,3 +1,4 @@
+using Analytics.Demo;
 using Analytics.Identity;
 using Analytics.Ingestion;
 using Analytics.Storage;

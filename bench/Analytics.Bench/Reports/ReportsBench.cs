@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Analytics.Demo;
 using Analytics.Sessions;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -100,7 +101,11 @@ public static class ReportsBench
             var range = new ReportRange(Site, site.Id, FirstDay, days);
             var clock = Stopwatch.StartNew();
             var traffic = new ShopTrafficGenerator(site.Id, new DateTimeOffset(FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds(), days);
-            await traffic.InsertAsync(clickHouse, events);
+            using (var rows = new TrafficRows(clickHouse, site.Id))
+            {
+                await traffic.GenerateAsync(rows, events);
+                await rows.FlushAsync();
+            }
             Console.WriteLine($"  inserted {events:N0} events of {traffic.Visitors:N0} visitors ({traffic.Linked:N0} customers linked, {traffic.Purchases:N0} purchases) in {clock.Elapsed.TotalSeconds:F1} s");
             clock.Restart();
             var refresh = new SessionRefresh(clickHouse, Options.Create(new SessionOptions()), SessionMetrics.Unregistered(), NullLogger<SessionRefresh>.Instance);

@@ -87,6 +87,16 @@ public sealed class CrmImport(IClickHouse clickHouse, SiteStore sites, CrmLinkSi
         return TypedResults.Json(run.Report(), CrmJson.Default.CrmImportReport);
     }
 
+    /// <summary>Imports a JSON array of rows into <paramref name="site"/>: the endpoint's work without HTTP (the demo seed's).</summary>
+    public async Task<CrmImportReport> ImportJsonAsync<TRow>(Site site, CrmEntity<TRow> entity, Stream json, CancellationToken ct)
+    {
+        using var run = new Run<TRow>(entity, site.Id, clickHouse, () => links.Open(ImportRequest.MaxSpoolWait(options.Value)));
+        await ReadJsonAsync(json, run, ct);
+        logger.LogInformation("Imported CRM {Kind} for site {SiteKey}: {Rows} rows, {Upserted} upserted, {Rejected} rejected",
+            entity.Table, site.Key, run.RowsRead, run.Upserted, run.RejectedTotal);
+        return run.Report();
+    }
+
     static async Task ReadJsonAsync<TRow>(Stream stream, Run<TRow> run, CancellationToken ct)
     {
         // A top-level array, deserialised one element at a time (topLevelValues: false).

@@ -26,7 +26,12 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
     {
         if (ImportRequest.FindSite(http.Request, sites, out var site) is { } noSite) return noSite;
         if (ImportRequest.OpenBody(http.Request, MediaTypes, out var body) is { } refused) return refused;
+        return await ImportRequest.RunAsync(http, site, "events", options.Value, logger, () => ImportAsync(site, body, http.RequestAborted));
+    }
 
+    /// <summary>Imports the NDJSON lines of <paramref name="body"/> into <paramref name="site"/> (the endpoint's work, also the demo seed's).</summary>
+    public async Task<(ImportReport Report, Exception? BodyError)> ImportAsync(Site site, System.IO.Pipelines.PipeReader body, CancellationToken ct)
+    {
         var now = DateTimeOffset.UtcNow;
         var window = new TimeWindow(now.AddDays(-site.RetentionDays).ToUnixTimeMilliseconds(), (now + ImportRequest.FutureTolerance).ToUnixTimeMilliseconds());
         var maxLineBytes = options.Value.MaxBodyBytes; // one event may be as large as a collect body
@@ -87,13 +92,10 @@ public sealed class EventsImport(SiteStore sites, EventPipeline pipeline, Spool 
             }
         }
 
-        return await ImportRequest.RunAsync(http, site, "events", options.Value, logger, async () =>
-        {
-            var result = await ImportRunner.RunAsync(body, maxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted);
-            await identifyLinks.AppendAsync(links.ToList(), ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted); // before the answer, as the events
-            await surveyTexts.AppendAsync(texts.ToList(), ImportRequest.MaxSpoolWait(options.Value), http.RequestAborted);
-            return result;
-        });
+        var result = await ImportRunner.RunAsync(body, maxLineBytes, OnLine, spool, ImportRequest.MaxSpoolWait(options.Value), ct);
+        await identifyLinks.AppendAsync(links.ToList(), ImportRequest.MaxSpoolWait(options.Value), ct); // before the answer, as the events
+        await surveyTexts.AppendAsync(texts.ToList(), ImportRequest.MaxSpoolWait(options.Value), ct);
+        return result;
     }
 
     static IPAddress? ReadIp(JsonElement json, List<FieldError> errors)

@@ -1,17 +1,29 @@
-using Analytics.Identity;
 using Analytics.Ingestion;
-using Analytics.Storage;
 
-namespace Analytics.Bench.Reports;
+namespace Analytics.Demo;
+
+/// <summary>Where <see cref="ShopTrafficGenerator"/> puts what it generates: the reports bench inserts rows, the demo imports events.</summary>
+interface IShopTrafficSink
+{
+    /// <summary>One event; <paramref name="row"/> is reused for the next one, so take what is needed now.</summary>
+    void Event(EventRow row);
+
+    /// <summary>The shop identified <paramref name="vid"/> as <paramref name="customerId"/> (after its last session, at <paramref name="tsMs"/>).</summary>
+    void Link(string vid, string customerId, long tsMs);
+
+    /// <summary>A visitor's session ended: a place to hand over what was gathered.</summary>
+    ValueTask SessionEndedAsync();
+}
 
 /// <summary>
-/// A shop's traffic for the reports bench, inserted with RowBinary in 100 000-row inserts: ~2 000 paths (home, 20
+/// A shop's traffic for the reports bench and the demo site: ~2 000 paths (home, 20
 /// categories, products by a Zipf law, cart, checkout, thank-you, search, a few pages), visitors with 1–6 sessions
 /// over the days (returning ones), each session from a channel (campaigns for paid, email and social), walking the
 /// funnel home → category → product → cart → checkout → purchase with drop-offs, forms at checkout and newsletter,
 /// and buyers identified as customers (a customer id per buyer, some with a second device). 1 % bots.
+/// A buyer's customer id comes from <paramref name="customerIds"/> when given (the demo's CRM customers).
 /// </summary>
-sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed = 17)
+sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed = 17, Func<Random, string>? customerIds = null)
 {
     const long Day = 86_400_000;
     public const int Products = 1_950;
@@ -51,13 +63,11 @@ sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed 
         return $"/p/{(i < 0 ? ~i : i) + 1}";
     }
 
-    /// <summary>Inserts visitors until <paramref name="total"/> events are written; identity links go in at the end.</summary>
-    public async Task InsertAsync(IClickHouse clickHouse, long total)
+    /// <summary>Generates visitors until <paramref name="total"/> events are written to <paramref name="sink"/>.</summary>
+    public async Task GenerateAsync(IShopTrafficSink sink, long total)
     {
-        using var writer = new RowBinaryWriter(64 << 20);
-        using var links = new RowBinaryWriter(4 << 20);
         row.SiteId = site;
-        long written = 0, pending = 0;
+        long written = 0;
         void Emit(string type, string path, long ts, string name = "", string[]? keys = null, string[]? values = null)
         {
             row.EventId = Guid.NewGuid();
@@ -69,9 +79,8 @@ sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed 
             row.Name = name;
             row.PropsKeys = keys is null ? [] : [.. keys];
             row.PropsValues = values is null ? [] : [.. values];
-            row.Write(writer);
+            sink.Event(row);
             written++;
-            pending++;
         }
         while (written < total)
         {
@@ -91,8 +100,9 @@ sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed 
             secondDeviceOf = null;
             for (var s = 0; s < sessions && written < total; s++)
             {
-                if (s > 0) t += random.Next(1, 5) * Day / random.Next(1, 4) + random.Next(3_600_000);
-                if (t >= startMs + days * Day - 3_600_000) break;
+                var next = s > 0 ? t + random.Next(1, 5) * Day / random.Next(1, 4) + random.Next(3_600_000) : t;
+                if (next >= startMs + days * Day - 3_600_000) break; // t stays the last event's time: the link is made then
+                t = next;
                 var (channel, source, medium, campaigns, _) = PickChannel();
                 string campaign = campaigns.Length > 0 ? campaigns[random.Next(campaigns.Length)] : "";
                 (row.Channel, row.Source, row.UtmSource, row.UtmMedium, row.UtmCampaign) =
@@ -102,33 +112,20 @@ sealed class ShopTrafficGenerator(string site, long startMs, int days, int seed 
                 if (bought)
                 {
                     Purchases++;
-                    customer ??= $"C{random.Next(1_000_000):D7}";
+                    customer ??= customerIds is null ? $"C{random.Next(1_000_000):D7}" : customerIds(random);
                     row.CustomerId = customer; // the shop identifies a buyer: later events carry the customer
                 }
-                if (pending >= 100_000)
-                {
-                    await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, writer.Written);
-                    writer.Clear();
-                    pending = 0;
-                }
+                await sink.SessionEndedAsync();
             }
             row.CustomerId = "";
             if (customer is not null)
             {
                 Linked++;
-                Link(links, vid, customer, t);
+                sink.Link(vid, customer, t);
                 if (random.Next(5) == 0) secondDeviceOf = customer;
             }
         }
-        if (writer.Length > 0) await clickHouse.InsertRowBinaryAsync(EventRow.Table, EventRow.Columns, writer.Written);
-        if (links.Length > 0) await clickHouse.InsertRowBinaryAsync(IdentityLinks.Definition.Name, IdentityLinks.Definition.ColumnNames, links.Written);
     }
-
-    void Link(RowBinaryWriter links, string vid, string customer, long ts) => IdentityLinks.Definition.Write(new IdentityLinkRow
-    {
-        LinkId = Guid.CreateVersion7(), SiteId = site, VisitorId = vid, CustomerId = customer,
-        LinkedAt = DateTimeOffset.FromUnixTimeMilliseconds(ts), Source = IdentityLinks.FromIdentify,
-    }, links);
 
     (string, string, string, string[], int) PickChannel()
     {

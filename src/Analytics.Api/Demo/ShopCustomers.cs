@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Analytics.Bench.Customers;
+namespace Analytics.Demo;
 
 /// <summary>A CRM order: who, when, how much; its items are drawn again from its own seed when it is written.</summary>
 readonly record struct ShopOrder(int Customer, long TsMs, double Revenue, bool Returned, bool HasCost, int Items);
@@ -26,7 +26,7 @@ sealed class ShopCustomer(int index, string id, string name, string email, strin
 }
 
 /// <summary>
-/// The CRM side of the <c>customers</c> bench, drawn from a fixed seed so that the loader (a child process) and the
+/// The CRM side of the <c>customers</c> bench and of the demo site, drawn from a fixed seed so that the loader (a child process) and the
 /// bench see the same customers: 1–5 devices each (most 1–2), 1.5 % sharing a device with another customer,
 /// orders over the last 3 years (most customers 1–3, a Zipf-like tail of heavy buyers, 4 % returned, 60 % with
 /// cost of goods), and contacts (service, sales, complaints, campaigns).
@@ -108,15 +108,15 @@ sealed class ShopCustomers
         var random = new Random(Seed ^ o);
         var items = new List<string>();
         var left = order.Revenue;
-        var sku = random.Next(ShopTraffic.Products);
+        var sku = random.Next(ShopCatalogue.Products);
         for (var k = 0; k < order.Items; k++)
         {
             var price = k == order.Items - 1 ? Math.Round(left, 2) : Math.Round(order.Revenue / order.Items, 2);
             left -= price;
             // Neighbouring skus are bought together now and then: the affinity report has pairs to find.
-            if (k > 0) sku = random.Next(10) < 4 ? (sku + 1) % ShopTraffic.Products : random.Next(ShopTraffic.Products);
+            if (k > 0) sku = random.Next(10) < 4 ? (sku + 1) % ShopCatalogue.Products : random.Next(ShopCatalogue.Products);
             items.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"sku\":\"S{sku}\",\"name\":\"Product {sku}\",\"category\":\"{ShopTraffic.Catalogue(sku).Category}\",\"quantity\":1,\"price\":{price}}}"));
+                $"{{\"sku\":\"S{sku}\",\"name\":\"Product {sku}\",\"category\":\"{ShopCatalogue.Catalogue(sku).Category}\",\"quantity\":1,\"price\":{price}}}"));
         }
         var cost = order.HasCost ? string.Create(CultureInfo.InvariantCulture, $",\"cost_of_goods\":{Math.Round(order.Revenue * 0.55, 2)}") : "";
         text.Write(string.Create(CultureInfo.InvariantCulture,
