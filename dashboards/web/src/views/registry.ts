@@ -7,6 +7,12 @@ import type { Me, Site } from '../api'
 import type { Key } from '../i18n'
 import type { ViewState } from '../state'
 import { Overview } from './Overview'
+import { Abc } from './crm/Abc'
+import { Customers } from './crm/Customers'
+import { Rfm } from './crm/Rfm'
+import { Segments } from './crm/Segments'
+import { Surveys } from './crm/Surveys'
+import { Value } from './crm/Value'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -40,6 +46,12 @@ export const ADMIN: readonly Role[] = ['admin']
 
 export const VIEWS: ViewDef[] = [
   { path: '/overview', label: 'overview', group: 'marketing', roles: MARKETING, component: Overview },
+  { path: '/customers', label: 'crm_customers', group: 'crm', roles: CUSTOMERS, component: Customers },
+  { path: '/abc', label: 'crm_abc', group: 'crm', roles: MARKETING, component: Abc },
+  { path: '/rfm', label: 'crm_rfm', group: 'crm', roles: MARKETING, component: Rfm },
+  { path: '/value', label: 'crm_valueTitle', group: 'crm', roles: MARKETING, component: Value },
+  { path: '/surveys', label: 'crm_surveys', group: 'crm', roles: MARKETING, component: Surveys },
+  { path: '/segments', label: 'crm_segmentsTitle', group: 'crm', roles: MARKETING, component: Segments },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */
