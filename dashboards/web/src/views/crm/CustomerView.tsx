@@ -64,7 +64,7 @@ export function CustomerView({ site, state, customerId }: ViewProps & { customer
               {c.sessions.items.length === 0 ? (
                 <p>{t('crm_none')}</p>
               ) : (
-                <div class="scroll">
+                <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
                   <table data-dimension="sessions">
                     <thead>
                       <tr>
@@ -469,7 +469,7 @@ function Surveys({ c, zone }: { c: View; zone: string }) {
             ) : (
               <>
                 {a.survey} / {a.question}: <strong>{a.score ?? a.choice}</strong>
-                {a.text && <q>{a.text}</q>}
+                {a.text && <> <q>{a.text}</q></>}
               </>
             )}
           </li>

@@ -55,6 +55,7 @@ function CustomerListView({ site, state }: ViewProps) {
           {t('crm_find')}
         </button>
       </form>
+      <p class="muted">{t(state.from || state.to ? 'crm_classOfRange' : 'crm_classOf12Months')}</p>
       <Answer loaded={loaded}>
         {(data) => (
           <section class="card" aria-labelledby="customers-title">
@@ -64,7 +65,7 @@ function CustomerListView({ site, state }: ViewProps) {
             {data.customers.length === 0 ? (
               <p class="empty">{t('crm_noCustomers')}</p>
             ) : (
-              <div class="scroll">
+              <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
                 <table data-dimension="customers">
                   <thead>
                     <tr>

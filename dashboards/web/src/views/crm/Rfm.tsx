@@ -43,7 +43,7 @@ export function Rfm({ site, state }: ViewProps) {
               <section class="card" aria-labelledby="rfm-grid">
                 <h2 id="rfm-grid">{t('crm_rfmGrid')}</h2>
                 <p class="muted">{t('crm_rfmGridHelp')}</p>
-                <div class="scroll">
+                <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
                   <table class="rfm-grid">
                     <thead>
                       <tr>

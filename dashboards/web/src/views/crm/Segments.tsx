@@ -52,7 +52,7 @@ export function Segments({ site, state, me }: ViewProps) {
           ) : (
             <section class="card" aria-labelledby="segments-title">
               <h2 id="segments-title">{t('crm_savedSegments')}</h2>
-              <div class="scroll">
+              <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
                 <table data-dimension="segments">
                   <thead>
                     <tr>

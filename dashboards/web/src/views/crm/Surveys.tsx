@@ -52,7 +52,7 @@ export function Surveys({ site, state }: ViewProps) {
                     {nps.length === 0 ? (
                       <p>{t('crm_none')}</p>
                     ) : (
-                      <div class="scroll">
+                      <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
                         <table data-dimension="nps">
                           <thead>
                             <tr>

@@ -80,7 +80,7 @@ export function Value({ site, state }: ViewProps) {
                 {a.customers.length === 0 ? (
                   <p class="empty">{t('crm_noValueRows')}</p>
                 ) : (
-                  <div class="scroll">
+                  <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
                     <table data-dimension="value_customers">
                       <thead>
                         <tr>
@@ -135,7 +135,7 @@ function Groups({ a }: { a: ValueAnswer }) {
       {a.groups!.length === 0 ? (
         <p class="empty">{t('crm_noValueRows')}</p>
       ) : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_scrollTable')}>
           <table data-dimension={'value_' + by}>
             <thead>
               <tr>
