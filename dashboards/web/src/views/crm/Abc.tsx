@@ -1,6 +1,6 @@
-// /abc: the A/B/C classes of the range (GET /api/reports/abc): customers and revenue per class, as bars and as a
-// table. The revenue share is each class's revenue over the three classes' sum, as the answer gives them.
-import { formatDate, formatNumber, formatPercent, lang, t } from '../../i18n'
+// /abc: the A/B/C classes of the range (GET /api/reports/abc): customers, revenue and revenue share per class, as
+// bars and as a table, and the thresholds the ranking used.
+import { formatDate, formatPercent, lang, t } from '../../i18n'
 import { useSignal } from '../../signal'
 import { reportQuery } from '../../state'
 import type { ViewProps } from '../registry'
@@ -17,15 +17,16 @@ export function Abc({ site, state }: ViewProps) {
       </h1>
       <Answer loaded={loaded}>
         {(a) => {
-          const total = a.classes.reduce((s, c) => s + c.revenue, 0)
-          const customers = a.classes.reduce((s, c) => s + c.customers, 0)
+          const customers = a.classes.some((c) => c.customers > 0)
           return (
             <>
               <p class="range-text">
                 {formatDate(a.from, site.time_zone)} – {formatDate(new Date(Date.parse(a.to) - 1).toISOString(), site.time_zone)}
               </p>
-              <p>{t('crm_abcRule')}</p>
-              {customers === 0 ? (
+              <p data-thresholds={`${a.thresholds.a} ${a.thresholds.b}`}>
+                {t('crm_abcRule').replace('{a}', formatPercent(a.thresholds.a)).replace('{b}', formatPercent(a.thresholds.b))}
+              </p>
+              {!customers ? (
                 <p class="empty">{t('crm_noOrders')}</p>
               ) : (
                 <section class="card chart" aria-labelledby="abc-chart">
@@ -63,18 +64,10 @@ export function Abc({ site, state }: ViewProps) {
                         </th>
                         <td class="num" data-col="customers"><Fig value={c.customers} /></td>
                         <td class="num" data-col="revenue"><Fig value={c.revenue} money /></td>
-                        <td class="num">{total > 0 ? formatPercent(c.revenue / total) : '–'}</td>
+                        <td class="num" data-col="share"><span data-value={String(c.share)}>{formatPercent(c.share)}</span></td>
                       </tr>
                     ))}
                   </tbody>
-                  <tfoot>
-                    <tr>
-                      <th scope="row">{t('crm_total')}</th>
-                      <td class="num">{formatNumber(customers)}</td>
-                      <td class="num"><Fig value={total} money /></td>
-                      <td class="num">{total > 0 ? formatPercent(1) : '–'}</td>
-                    </tr>
-                  </tfoot>
                 </table>
               </section>
             </>

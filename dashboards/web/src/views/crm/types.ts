@@ -185,7 +185,9 @@ export interface CustomerView {
 export interface AbcAnswer {
   from: string
   to: string
-  classes: { class: AbcClassName; customers: number; revenue: number }[]
+  classes: { class: AbcClassName; customers: number; revenue: number; share: number }[]
+  /** The ranking's settings: A while the revenue above is below `a` of the total, B below `b`. */
+  thresholds: { a: number; b: number }
 }
 
 export interface RfmAnswer {
