@@ -8,7 +8,9 @@ export interface Location {
   hash: string
 }
 
-const read = (): Location => ({ path: location.pathname, search: location.search, hash: location.hash })
+// Outside a browser (vitest's node environment importing the view registry) there is no location: the root.
+const read = (): Location =>
+  typeof location === 'undefined' ? { path: '/', search: '', hash: '' } : { path: location.pathname, search: location.search, hash: location.hash }
 
 export const route = signal<Location>(read())
 
@@ -19,4 +21,4 @@ export function navigate(url: string, { replace = false } = {}) {
   route.set(read())
 }
 
-addEventListener('popstate', () => route.set(read()))
+if (typeof window !== 'undefined') addEventListener('popstate', () => route.set(read()))

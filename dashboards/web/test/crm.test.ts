@@ -116,3 +116,18 @@ describe('the segment form', () => {
     expect(parseStep('event sign up')).toEqual({ type: 'event', name: 'sign up' })
   })
 })
+
+describe('who opens the customer and CRM views', async () => {
+  const { VIEWS, findView, mayOpen } = await import('../src/views/registry')
+  it('gives customer service the customers and the 360-degree page only, marketers and admins all', () => {
+    const crm = VIEWS.filter((v) => v.group === 'crm')
+    expect(crm.map((v) => v.path)).toEqual(['/customers', '/abc', '/rfm', '/value', '/surveys', '/segments'])
+    expect(crm.filter((v) => mayOpen(v, 'service')).map((v) => v.path)).toEqual(['/customers'])
+    expect(mayOpen(findView('/customers/C-1')!, 'service')).toBe(true)
+    for (const v of crm) {
+      expect(mayOpen(v, 'marketer')).toBe(true)
+      expect(mayOpen(v, 'admin')).toBe(true)
+      expect(mayOpen(v, 'privacy_officer')).toBe(false)
+    }
+  })
+})
