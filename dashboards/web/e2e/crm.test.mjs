@@ -229,6 +229,10 @@ test('a marketer sees the numbers of the customers and CRM APIs in every view an
   await page.getByRole('button', { name: 'A customers', exact: true }).waitFor()
   await waitFor(async () => (await page.getAttribute('[data-kpi="total"]', 'data-value').catch(() => null)) === String((await admin(`/api/segments/${segmentId}/customers`)).total), 'the edited preview')
   assert.deepEqual((await admin(`/api/sites/${site.key}/segments/${segmentId}`)).filters.class, ['A'])
+  page.once('dialog', (d) => d.accept())
+  await page.getByRole('button', { name: 'Delete: A customers' }).click()
+  await page.getByText(/No segments yet/).waitFor()
+  assert.deepEqual(await admin(`/api/sites/${site.key}/segments`), [])
 
   assert.deepEqual(errors, [])
   await context.close()

@@ -20,11 +20,17 @@ export function Segments({ site, state, me }: ViewProps) {
   const [editing, setEditing] = useState<Segment | 'new' | null>(null)
   const choose = (id: string) => navigate(viewUrl('/segments', state, { segment: id || undefined }))
 
+  const [removeError, setRemoveError] = useState<unknown>(null)
   const remove = async (s: Segment) => {
     if (!confirm(t('crm_confirmDelete').replace('{name}', s.name))) return
-    await api.send('DELETE', `/api/sites/${encodeURIComponent(site.key)}/segments/${encodeURIComponent(s.id)}`)
-    if (chosen === s.id) choose('')
-    list.reload()
+    setRemoveError(null)
+    try {
+      await api.send('DELETE', `/api/sites/${encodeURIComponent(site.key)}/segments/${encodeURIComponent(s.id)}`)
+      if (chosen === s.id) choose('')
+      list.reload()
+    } catch (e) {
+      setRemoveError(e)
+    }
   }
 
   return (
@@ -45,6 +51,7 @@ export function Segments({ site, state, me }: ViewProps) {
             choose(s.id)
           }} />
       )}
+      {removeError != null && <Problem error={removeError} />}
       <Answer loaded={list}>
         {(segments) =>
           segments.length === 0 ? (
