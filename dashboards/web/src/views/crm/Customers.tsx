@@ -84,7 +84,7 @@ function CustomerListView({ site, state }: ViewProps) {
                     {data.customers.map((c) => (
                       <tr key={c.customer_id} data-customer={c.customer_id}>
                         <th scope="row">
-                          <a href={customerPath(c.customer_id) + location.search}
+                          <a href={viewUrl(customerPath(c.customer_id), state, {})}
                             onClick={(e) => (e.preventDefault(), navigate(viewUrl(customerPath(c.customer_id), state, {})))}>
                             {c.name || c.customer_id}
                           </a>
