@@ -30,10 +30,19 @@ public sealed class AbcValidator : AbstractValidator<AbcReport>
     public AbcValidator() => Include(new ReportInputValidator());
 }
 
-public sealed record AbcClass(string Class, long Customers, double Revenue);
+public sealed record AbcClass(string Class, long Customers, double Revenue)
+{
+    /// <summary>The class's share of the revenue of the customers counted (0 when they have none), 4 decimals.</summary>
+    public double Share { get; init; }
+}
+
+/// <summary>The ranking's thresholds: A while the revenue above is below <see cref="A"/> of the total, B below <see cref="B"/>.</summary>
+public sealed record AbcThresholds(double A, double B);
 
 public sealed record AbcAnswer(string From, string To, IReadOnlyList<AbcClass> Classes) : IReportAnswer
 {
+    public AbcThresholds? Thresholds { get; init; }
+
     public CsvTable ToCsv() => new(["class", "customers", "revenue"], Classes.Select(c => (IReadOnlyList<object>)[c.Class, c.Customers, c.Revenue]).ToList());
 }
 
@@ -51,7 +60,12 @@ public sealed class AbcHandler(IClickHouse clickHouse, IOptions<CustomerOptions>
             """), AbcRows.Default.AbcClassRow, ct)).ToDictionary(r => r.Class);
         var classes = AbcReport.Classes.Select(c => rows.GetValueOrDefault(c) is { } r
             ? new AbcClass(c, r.Customers, Math.Round(r.Revenue, 2)) : new AbcClass(c, 0, 0)).ToList();
-        return new AbcAnswer(OverviewHandler.Iso(scope.From, scope.Zone), OverviewHandler.Iso(scope.To, scope.Zone), classes);
+        var total = classes.Sum(c => c.Revenue);
+        classes = classes.Select(c => c with { Share = total > 0 ? Math.Round(c.Revenue / total, 4) : 0 }).ToList();
+        return new AbcAnswer(OverviewHandler.Iso(scope.From, scope.Zone), OverviewHandler.Iso(scope.To, scope.Zone), classes)
+        {
+            Thresholds = new AbcThresholds(options.Value.AbcA, options.Value.AbcB),
+        };
     }
 }
 

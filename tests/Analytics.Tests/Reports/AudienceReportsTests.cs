@@ -221,14 +221,19 @@ public abstract class AudienceReportsTests(ApiFactory api)
 
         foreach (var (filter, counted) in new (string, Func<string, bool>)[] { ("", _ => true), ("&filter=device:is:mobile", k => int.Parse(k[1..], CultureInfo.InvariantCulture) % 2 == 0) })
         {
-            var answer = (await GetAsync(api, $"/api/reports/abc?site={key}&{Range}{filter}")).GetProperty("classes").EnumerateArray().ToList();
+            var whole = await GetAsync(api, $"/api/reports/abc?site={key}&{Range}{filter}");
+            var answer = whole.GetProperty("classes").EnumerateArray().ToList();
             Assert.Equal(["A", "B", "C"], answer.Select(c => c.GetProperty("class").GetString()));
+            var countedTotal = classes.Where(c => counted(c.Key)).Sum(c => revenue[c.Key]);
             foreach (var row in answer)
             {
                 var mine = classes.Where(c => c.Value == row.GetProperty("class").GetString() && counted(c.Key)).Select(c => c.Key).ToList();
                 Assert.True(mine.Count == row.GetProperty("customers").GetInt64(), $"{filter} {row}");
                 Assert.Equal(mine.Sum(k => revenue[k]), row.GetProperty("revenue").GetDouble(), 2);
+                Assert.Equal(mine.Sum(k => revenue[k]) / countedTotal, row.GetProperty("share").GetDouble(), 0.00005); // 4 decimals
             }
+            Assert.Equal(0.8, whole.GetProperty("thresholds").GetProperty("a").GetDouble());
+            Assert.Equal(0.95, whole.GetProperty("thresholds").GetProperty("b").GetDouble());
         }
         var csv = await api.Admin().GetStringAsync($"/api/reports/abc?site={key}&{Range}&format=csv");
         Assert.StartsWith("class,customers,revenue\r\nA,", csv);

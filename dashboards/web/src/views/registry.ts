@@ -12,6 +12,12 @@ import { Pages } from './traffic/Pages'
 import { Paths } from './traffic/Paths'
 import { Sources } from './traffic/Sources'
 import { Forms, Goals, Journeys, Realtime, Retention } from './behaviour'
+import { Abc } from './crm/Abc'
+import { Customers } from './crm/Customers'
+import { Rfm } from './crm/Rfm'
+import { Segments } from './crm/Segments'
+import { Surveys } from './crm/Surveys'
+import { Value } from './crm/Value'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -54,6 +60,12 @@ export const VIEWS: ViewDef[] = [
   { path: '/retention', label: 'retention', group: 'marketing', roles: MARKETING, component: Retention },
   { path: '/goals', label: 'goals', group: 'marketing', roles: MARKETING, component: Goals },
   { path: '/realtime', label: 'realtime', group: 'marketing', roles: MARKETING, component: Realtime },
+  { path: '/customers', label: 'crm_customers', group: 'crm', roles: CUSTOMERS, component: Customers },
+  { path: '/abc', label: 'crm_abc', group: 'crm', roles: MARKETING, component: Abc },
+  { path: '/rfm', label: 'crm_rfm', group: 'crm', roles: MARKETING, component: Rfm },
+  { path: '/value', label: 'crm_valueTitle', group: 'crm', roles: MARKETING, component: Value },
+  { path: '/surveys', label: 'crm_surveys', group: 'crm', roles: MARKETING, component: Surveys },
+  { path: '/segments', label: 'crm_segmentsTitle', group: 'crm', roles: MARKETING, component: Segments },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */

@@ -1,0 +1,105 @@
+// What the customer and CRM views share: loading an answer (with abort, retry and the problem), the pager, the
+// figures (a number with its raw value in data-value for the e2e), and a lazily drawn chart with its table.
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api } from '../../api'
+import { formatNumber, lang, locale, t } from '../../i18n'
+import { useSignal } from '../../signal'
+import type { ChartSpec } from '../../charts/crm'
+import { Problem } from '../Problem'
+import { pageCount } from './logic'
+
+export interface Loaded<T> {
+  data: T | null
+  error: unknown
+  reload: () => void
+}
+
+/** GET url (null: nothing to load yet); the answer, the error, and a reload. A new url drops the old answer. */
+export function useAnswer<T>(url: string | null): Loaded<T> {
+  const [data, setData] = useState<T | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [attempt, setAttempt] = useState(0)
+  useEffect(() => {
+    if (url === null) return
+    const abort = new AbortController()
+    setData(null)
+    setError(null)
+    api.get<T>(url, abort.signal).then(setData, (e) => abort.signal.aborted || setError(e))
+    return () => abort.abort()
+  }, [url, attempt])
+  return { data, error, reload: () => setAttempt((a) => a + 1) }
+}
+
+/** The answer's state as the page shows it: the problem, the loading note, or the content. */
+export function Answer<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  useSignal(lang)
+  if (loaded.error != null) return <Problem error={loaded.error} onRetry={loaded.reload} />
+  if (loaded.data === null) return <p class="loading" aria-busy="true" role="status">{t('loading')}</p>
+  return <>{children(loaded.data)}</>
+}
+
+export const formatMoney = (n: number) => new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)
+export const formatDecimal = (n: number, digits = 2) => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n)
+
+/** A figure the e2e compares: its raw value in data-value, shown formatted. */
+export function Fig({ name, value, money }: { name?: string; value: number | null | undefined; money?: boolean }) {
+  if (value === null || value === undefined) return <span data-value="">–</span>
+  return (
+    <span data-fig={name} data-value={String(value)}>
+      {money ? formatMoney(value) : formatNumber(value)}
+    </span>
+  )
+}
+
+/** Previous / next and "page x of y", for a paged list. */
+export function Pager({ page, total, size, label, onPage }: { page: number; total: number; size: number; label: string; onPage: (p: number) => void }) {
+  const pages = pageCount(total, size)
+  if (pages <= 1 && page === 1) return null
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        {t('crm_prev')}
+      </button>
+      <span aria-live="polite">{t('crm_pageOf').replace('{page}', String(page)).replace('{pages}', String(pages))}</span>
+      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        {t('crm_next')}
+      </button>
+    </nav>
+  )
+}
+
+/** A chart drawn by charts/crm.ts (loaded on demand) with the same numbers as a table under it. */
+export function Chart({ title, spec, table }: { title: string; spec: ChartSpec; table: ComponentChildren }) {
+  const l = useSignal(lang)
+  const el = useRef<HTMLDivElement>(null)
+  const [ready, setReady] = useState(false)
+  const [failed, setFailed] = useState<string | null>(null)
+  const key = JSON.stringify(spec)
+  useEffect(() => {
+    let disposed = false
+    let dispose = () => {}
+    import('../../charts/crm')
+      .then(({ draw }) => {
+        if (disposed || !el.current) return
+        dispose = draw(el.current, spec)
+        setReady(true)
+      })
+      .catch((e) => setFailed(String(e)))
+    return () => {
+      disposed = true
+      dispose()
+    }
+  }, [key, l])
+  return (
+    <>
+      <div ref={el} class="plot" role="img" aria-label={title} />
+      {!ready && !failed && <p class="loading">{t('chartLoading')}</p>}
+      {failed && <p class="problem">{failed}</p>}
+      <details>
+        <summary>{t('chartAsTable')}</summary>
+        {table}
+      </details>
+    </>
+  )
+}
