@@ -17,6 +17,8 @@ public sealed record CustomerView(
     public IReadOnlyList<Crm.Surveys.SurveyAnswerItem> SurveyAnswers { get; init; } = [];
     /// <summary>The customer's RFM scores and segment in the A/B/C period (docs/crm-analytics.md "RFM").</summary>
     public Analytics.Crm.Rfm.CustomerRfm? Rfm { get; init; }
+    /// <summary>Every order of the customer, newest first, with the CRM's figures where it has them (<c>orders</c> counts those not returned).</summary>
+    public IReadOnlyList<OrderItem> OrderHistory { get; init; } = [];
     /// <summary>Cross- and up-selling for the customer (docs/crm-analytics.md "Recommendations for one customer").</summary>
     public Analytics.Crm.Affinity.Recommendations? Recommendations { get; init; }
 }
@@ -26,6 +28,8 @@ public sealed record CustomerProfile(string Email, string Name, string Segment, 
 public sealed record MarketingConsent(bool Granted, DateTimeOffset? At);
 public sealed record AbcStanding(DateTimeOffset From, DateTimeOffset To, double Revenue, double RevenueAbove, double Total);
 public sealed record ClvAnswer(double Historic, double Predicted, double? PredictedMargin, double OrdersPerYear, double LifetimeYears);
+/// <summary>One order of the 360-degree view: <c>source</c> crm or tracker; the visitor of its first purchase event, if any.</summary>
+public sealed record OrderItem(string OrderId, DateTimeOffset Ts, double Revenue, string Currency, double? CostOfGoods, bool Returned, string Source, string? VisitorId);
 public sealed record ContactItem(string ContactId, DateTimeOffset Ts, string Channel, string Direction, string Kind, string Subject, string Outcome, double Cost);
 public sealed record LinkedVisitor(string VisitorId, string Source, DateTimeOffset LinkedAt, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen);
 public sealed record ConsentState(ConsentPurpose? Analytics, ConsentPurpose? Marketing);

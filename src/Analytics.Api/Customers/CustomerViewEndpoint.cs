@@ -106,7 +106,7 @@ public static class CustomerViewEndpoint
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
             Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
-            journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm, Recommendations = recommendations, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
+            journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm, OrderHistory = OrderHistory(orders), Recommendations = recommendations, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
     }
 
     /// <summary>Every session of the customer's devices, whoever's person it is (the caller keeps the customer's).</summary>
@@ -156,6 +156,12 @@ public static class CustomerViewEndpoint
             .ThenByDescending(i => i.EventId ?? i.OrderId ?? i.ContactId, StringComparer.Ordinal);
         return new Paged<TimelineItem>(page, size, eventCount + orders.Count + contacts.Count, items.Skip((page - 1) * size).Take(size).ToList());
     }
+
+    static List<OrderItem> OrderHistory(List<CustomerOrderRow> orders) => orders
+        .OrderByDescending(o => o.TsS).ThenBy(o => o.OrderId, StringComparer.Ordinal)
+        .Select(o => new OrderItem(o.OrderId, Seconds(o.TsS), o.Revenue, o.Currency, o.HasCostOfGoods == 1 ? o.CostOfGoods : null, o.Returned == 1, o.Source,
+            o.Vid.Length > 0 ? o.Vid : null))
+        .ToList();
 
     static LinkedVisitor Visitor(LinkRow link, List<SessionRow> deviceSessions)
     {

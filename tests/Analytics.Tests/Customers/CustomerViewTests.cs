@@ -115,6 +115,13 @@ public abstract class CustomerViewTests(ApiFactory api)
         Assert.Equal(200, view.GetProperty("lifetime_revenue").GetDouble());
         Assert.Equal(2, view.GetProperty("orders").GetInt64());
         Assert.Equal(100, view.GetProperty("average_order_value").GetDouble());
+        var history = view.GetProperty("order_history").EnumerateArray().ToList();
+        Assert.Equal(["O2", "O1"], history.Select(o => o.GetProperty("order_id").GetString()));
+        Assert.Equal([150.0, 50.0], history.Select(o => o.GetProperty("revenue").GetDouble()));
+        Assert.Equal(30.0, history[1].GetProperty("cost_of_goods").GetDouble());
+        Assert.Equal(JsonValueKind.Null, history[0].GetProperty("cost_of_goods").ValueKind);
+        Assert.Equal("laptop", history[1].GetProperty("visitor_id").GetString()); // the tracker's purchase event named the device
+        Assert.All(history, o => Assert.Equal("crm", o.GetProperty("source").GetString()));
         var years = Math.Max(1, (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(o1 - 6 * Minute + 20_000)).TotalDays / 365.25);
         Assert.Equal(200 * 3 / years, view.GetProperty("clv").GetProperty("predicted").GetDouble(), 3);
         Assert.Equal(200 * 3 / years * (20.0 / 50), view.GetProperty("clv").GetProperty("predicted_margin").GetDouble(), 3);
