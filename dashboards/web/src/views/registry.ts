@@ -7,6 +7,13 @@ import type { Me, Site } from '../api'
 import type { Key } from '../i18n'
 import type { ViewState } from '../state'
 import { Overview } from './Overview'
+import { Audit } from './privacy/Audit'
+import { Consent } from './privacy/Consent'
+import { Requests } from './privacy/Requests'
+import { Retention } from './privacy/Retention'
+import { Sites } from './admin/Sites'
+import { System } from './admin/System'
+import { Users } from './admin/Users'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -40,6 +47,13 @@ export const ADMIN: readonly Role[] = ['admin']
 
 export const VIEWS: ViewDef[] = [
   { path: '/overview', label: 'overview', group: 'marketing', roles: MARKETING, component: Overview },
+  { path: '/privacy/requests', label: 'pv_requests', group: 'privacy', roles: PRIVACY, component: Requests },
+  { path: '/privacy/consent', label: 'pv_consent', group: 'privacy', roles: PRIVACY, component: Consent },
+  { path: '/privacy/audit', label: 'pv_audit', group: 'privacy', roles: PRIVACY, component: Audit },
+  { path: '/privacy/retention', label: 'pv_retention', group: 'privacy', roles: PRIVACY, component: Retention },
+  { path: '/admin/sites', label: 'ad_sites', group: 'admin', roles: ADMIN, component: Sites },
+  { path: '/admin/users', label: 'ad_users', group: 'admin', roles: ADMIN, component: Users },
+  { path: '/admin/system', label: 'ad_system', group: 'admin', roles: ADMIN, component: System },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */
