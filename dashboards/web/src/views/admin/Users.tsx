@@ -128,7 +128,7 @@ function NewUser({ onCreated }: { onCreated: (u: CreatedUser) => void }) {
         </label>
         <label>
           <span>{t('ad_role')}</span>
-          <select name="role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
+          <select name="role" aria-label={t('ad_role')} value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
             {ROLES.map((r) => <option key={r} value={r}>{roleName(r)}</option>)}
           </select>
         </label>
@@ -188,7 +188,7 @@ function UserDetail({ state, site, userId }: ViewProps & { userId: string }) {
             <h2 id="role-title">{t('ad_role')}</h2>
             <label>
               <span class="visually-hidden">{t('ad_role')}</span>
-              <select name="role" value={u.role} disabled={action.busy} data-role={u.role}
+              <select name="role" aria-label={t('ad_role')} value={u.role} disabled={action.busy} data-role={u.role}
                 onChange={(e) => after(api.send('PUT', `${base}/role`, { role: (e.target as HTMLSelectElement).value }))}>
                 {ROLES.map((r) => <option key={r} value={r}>{roleName(r)}</option>)}
               </select>

@@ -48,14 +48,14 @@ export function Audit({ site, state }: ViewProps) {
       ) : (
         <section class="card" aria-labelledby="audit-title">
           <div class="section-head">
-            <h2 id="audit-title">
+            <h2 id="audit-title" data-from={log.data.from} data-to={log.data.to}>
               {formatDate(log.data.from, site.time_zone, { dateStyle: 'medium', timeStyle: 'short' })} –{' '}
               {formatDate(log.data.to, site.time_zone, { dateStyle: 'medium', timeStyle: 'short' })}:{' '}
               <span data-total={log.data.total}>{formatNumber(log.data.total)}</span> {t('pv_entries')}
             </h2>
             <label>
               <span>{t('pv_pageSize')}</span>
-              <select value={String(size)} onChange={(e) => go(1, Number((e.target as HTMLSelectElement).value))}>
+              <select aria-label={t('pv_pageSize')} value={String(size)} onChange={(e) => go(1, Number((e.target as HTMLSelectElement).value))}>
                 {(PAGE_SIZES.includes(size as never) ? PAGE_SIZES : [...PAGE_SIZES, size]).map((s) => (
                   <option key={s} value={String(s)}>{s}</option>
                 ))}

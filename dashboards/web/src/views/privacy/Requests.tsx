@@ -49,7 +49,7 @@ function RequestList({ site, state }: ViewProps) {
           <h2 id="requests-title">{t('pv_requestList')}</h2>
           <label>
             <span>{t('pv_status')}</span>
-            <select value={status ?? ''} onChange={(e) => navigate(viewUrl(REQUESTS_PATH, state, { status: (e.target as HTMLSelectElement).value }))}>
+            <select aria-label={t('pv_status')} value={status ?? ''} onChange={(e) => navigate(viewUrl(REQUESTS_PATH, state, { status: (e.target as HTMLSelectElement).value }))}>
               <option value="">{t('pv_anyStatus')}</option>
               {REQUEST_STATUSES.map((s) => (
                 <option key={s} value={s}>
