@@ -97,7 +97,7 @@ test('an admin creates a site and sees its snippet, and manages a user from crea
   // The user's page: membership of a site, an invitation whose link works.
   await page.getByRole('link', { name: 'Invite them, set their sites' }).click()
   await page.waitForURL(new RegExp(`/admin/users/${me.id}`))
-  await page.locator(`[data-member-of="${site.key}"]`).check()
+  await page.locator(`[data-member-of="${site.key}"]`).click()
   await page.waitForFunction((k) => document.querySelector(`[data-member-of="${k}"]`)?.checked && !document.querySelector(`[data-member-of="${k}"]`)?.disabled, site.key)
   assert.ok((await admin(`/api/sites/${site.key}/members`)).some((m) => m.user_id == me.id))
   await page.getByLabel('Login').fill('invited-marketer@e2e.example')
@@ -124,7 +124,7 @@ test('an admin creates a site and sees its snippet, and manages a user from crea
   await page.getByRole('button', { name: 'Issue an API token' }).click()
   await page.waitForSelector('[data-copy="token"]')
   await page.waitForSelector('[data-tokens="2"]')
-  await page.getByLabel('Role', { exact: true }).selectOption('privacy_officer')
+  await page.locator('select[name="role"]').selectOption('privacy_officer')
   await page.waitForSelector('select[data-role="privacy_officer"]')
   const updated = (await admin('/api/users')).find((u) => u.id == me.id)
   assert.equal(updated.role, 'privacy_officer')
