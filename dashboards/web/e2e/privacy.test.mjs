@@ -131,6 +131,10 @@ test('a privacy officer files an erasure and sees it complete, with the API\'s n
   assert.ok(erasure.tables.every((x) => x.remaining === 0), 'nothing remains')
   assert.equal(await page.getAttribute('[data-field="updated_at"]', 'data-value'), erasure.updated_at)
   assert.equal(await page.getAttribute('[data-field="due"]', 'data-value'), erasure.due)
+  // Its tombstones: one per id of the subject (a visitor id alone: one), at the erasure's time.
+  assert.deepEqual(erasure.tombstones?.count, 1)
+  assert.equal(Number(await page.getAttribute('[data-tombstones]', 'data-tombstones')), erasure.tombstones.count)
+  assert.equal(await page.getAttribute('[data-tombstones]', 'data-erased-at'), erasure.tombstones.erased_at)
   await page.screenshot({ path: join(ARTIFACTS, 'privacy-request-detail.png'), fullPage: true })
   await assertAccessible(page, 'the erasure\'s page')
   assert.equal((await consents('pv-visitor-1')).proofs.length, 0, 'the erased visitor has no consent proofs left')

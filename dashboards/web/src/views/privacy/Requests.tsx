@@ -286,7 +286,19 @@ function RequestDetail({ site, state, id }: ViewProps & { id: string }) {
             </table>
           </div>
         )}
-        {r.type === 'erasure' && <p class="note">{t('pv_tombstonesNote')}</p>}
+        {r.type === 'erasure' && (
+          <>
+            <h3>{t('pv_tombstones')}</h3>
+            {r.tombstones ? (
+              <p data-tombstones={r.tombstones.count} data-erased-at={r.tombstones.erased_at}>
+                {t('pv_tombstonesWritten')} {formatNumber(r.tombstones.count)} · {when(r.tombstones.erased_at, zone)}
+              </p>
+            ) : (
+              <p class="empty-note">{t('pv_noTombstones')}</p>
+            )}
+            <p class="note">{t('pv_tombstonesNote')}</p>
+          </>
+        )}
       </section>
     </div>
   )

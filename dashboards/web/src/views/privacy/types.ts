@@ -30,6 +30,8 @@ export interface PrivacyRequest {
   overdue: boolean
   tables: TableResult[]
   error?: string
+  /** An erasure's tombstones (GET of one request only): one per id of the subject, at the erasure's time. */
+  tombstones?: { count: number; erased_at: string }
 }
 
 /** POST /api/privacy/requests → 202. */
