@@ -8,7 +8,9 @@ export interface Location {
   hash: string
 }
 
-const read = (): Location => ({ path: location.pathname, search: location.search, hash: location.hash })
+// Outside a browser (vitest's node environment, importing a view): the root, no listener.
+const browser = typeof location !== 'undefined'
+const read = (): Location => (browser ? { path: location.pathname, search: location.search, hash: location.hash } : { path: '/', search: '', hash: '' })
 
 export const route = signal<Location>(read())
 
@@ -19,4 +21,4 @@ export function navigate(url: string, { replace = false } = {}) {
   route.set(read())
 }
 
-addEventListener('popstate', () => route.set(read()))
+if (browser) addEventListener('popstate', () => route.set(read()))

@@ -1,4 +1,3 @@
-// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { intParam, ownParams, subPath, viewUrl } from '../src/views/privacy/load'
 import { auditQuery, pageCount } from '../src/views/privacy/Audit'
