@@ -42,7 +42,7 @@ public abstract class PrivacyRequestTests(ApiFactory api)
         var id = created.GetProperty("id").GetString()!;
         var done = await WaitDoneAsync(officer, id);
         Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.False(done.TryGetProperty("tombstones", out _), "an access request has no tombstones");
+        Assert.True(!done.TryGetProperty("tombstones", out var tombstones) || tombstones.ValueKind == JsonValueKind.Null, "an access request has no tombstones");
         var found = Tables(done);
         Assert.Equal(PersonalDataRegistry.PersonalTables.Select(t => t.Table).Order(), found.Keys.Order());
         Assert.Equal(Events[AnnPhone] + Events[AnnLaptop], found["events"].GetProperty("found").GetInt64());

@@ -34,7 +34,7 @@ export function Audit({ site, state }: ViewProps) {
   const { page, size, query } = auditQuery(site.key, state.from, state.to, loc.search)
   const log = useLoad((signal) => api.get<AuditPage>('/api/privacy/audit?' + query, signal), query)
   const go = (p: number, s = size) => navigate(viewUrl(AUDIT_PATH, state, { page: p > 1 ? String(p) : undefined, page_size: s !== 100 ? String(s) : undefined }))
-  const when = (iso: string) => formatDate(iso, site.time_zone, { dateStyle: 'medium', timeStyle: 'medium' })
+  const when = (iso: string) => formatDate(iso, site.time_zone, { dateStyle: 'short', timeStyle: 'medium' })
 
   return (
     <div class="privacy">
