@@ -64,6 +64,17 @@ test('an admin creates a site and sees its snippet, and manages a user from crea
   assert.equal(await page.getAttribute('[data-field="identify_signed"]', 'data-value'), 'true')
   await page.screenshot({ path: join(ARTIFACTS, 'admin-site.png'), fullPage: true })
   await assertAccessible(page, 'the new site\'s page')
+  // Changing the settings: stored as the API answers them afterwards.
+  await page.getByText('Change the settings').click()
+  await page.locator('input[name="edit_domains"]').fill('created.example, shop.created.example')
+  await page.locator('input[name="edit_retention_days"]').fill('60')
+  await page.locator('input[name="edit_time_zone"]').fill('Europe/Vienna')
+  await page.getByRole('button', { name: 'Save', exact: true }).click() // a shorter retention asks first (accepted)
+  await page.waitForSelector('[data-field="retention_days"][data-value="60"]')
+  const changed = await admin(`/api/sites/${key}`)
+  assert.deepEqual([changed.domains, changed.retention_days, changed.time_zone, changed.identify_signed], [['created.example', 'shop.created.example'], 60, 'Europe/Vienna', true])
+  assert.equal(await page.textContent('[data-field="domains"]'), changed.domains.join(', '))
+  assert.equal(await page.textContent('[data-field="time_zone"]'), 'Europe/Vienna')
   // Rotating shows a new secret; removing it makes identify unsigned (as the API says).
   await page.getByRole('button', { name: 'Rotate the secret' }).click()
   await page.waitForFunction((old) => document.querySelector('[data-copy="identify-secret"]')?.value !== old, secret)

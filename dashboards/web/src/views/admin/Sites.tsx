@@ -247,7 +247,7 @@ function SiteDetail({ state, siteKey }: ViewProps & { siteKey: string }) {
             <dd>{formatDate(s.created_at, s.time_zone)}</dd>
           </div>
         </dl>
-        <p class="note">{t('ad_settingsFixed')}</p>
+        <EditSite site={s} onSaved={site.reload} />
       </section>
       <section class="card" aria-labelledby="secret-title">
         <h2 id="secret-title">{t('ad_identifySecret')}</h2>
@@ -267,5 +267,79 @@ function SiteDetail({ state, siteKey }: ViewProps & { siteKey: string }) {
         </p>
       </section>
     </div>
+  )
+}
+
+/** The site's settings as a form (PUT /api/sites/{key}): name, domains, time zone, retention, query parameters. */
+function EditSite({ site, onSaved }: { site: SiteRecord; onSaved: () => void }) {
+  const [name, setName] = useState(site.name)
+  const [domains, setDomains] = useState(site.domains.join(', '))
+  const [zone, setZone] = useState(site.time_zone)
+  const [retention, setRetention] = useState(String(site.retention_days))
+  const [params, setParams] = useState(site.query_params.join(', '))
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const [saved, setSaved] = useState(false)
+  const input = (set: (v: string) => void) => (e: Event) => {
+    setSaved(false)
+    set((e.target as HTMLInputElement).value)
+  }
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (Number(retention) < site.retention_days && !confirm(t('ad_confirmShorter'))) return
+    setBusy(true)
+    setError(null)
+    try {
+      await api.send('PUT', `/api/sites/${encodeURIComponent(site.key)}`, {
+        name: name.trim(),
+        domains: splitList(domains),
+        time_zone: zone.trim() || 'UTC',
+        retention_days: Number(retention),
+        query_params: splitList(params),
+      })
+      setSaved(true)
+      onSaved()
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <details class="edit-site">
+      <summary>{t('ad_editSettings')}</summary>
+      <form class="form-grid" onSubmit={submit}>
+        <label>
+          <span>{t('ad_name')}</span>
+          <input name="edit_name" required maxLength={200} value={name} onInput={input(setName)} />
+        </label>
+        <label>
+          <span>{t('ad_domains')}</span>
+          <input name="edit_domains" required value={domains} onInput={input(setDomains)} />
+        </label>
+        <label>
+          <span>{t('pv_timeZone')}</span>
+          <input name="edit_time_zone" list="edit-time-zones" value={zone} onInput={input(setZone)} />
+          <datalist id="edit-time-zones">
+            {timeZones().map((z) => <option key={z} value={z} />)}
+          </datalist>
+        </label>
+        <label>
+          <span>{t('pv_retentionDays')}</span>
+          <input name="edit_retention_days" type="number" min={1} max={3650} required value={retention} onInput={input(setRetention)} />
+        </label>
+        <label>
+          <span>{t('ad_queryParams')}</span>
+          <input name="edit_query_params" value={params} onInput={input(setParams)} />
+        </label>
+        {error != null && <Problem error={error} />}
+        <div>
+          <button type="submit" class="primary" disabled={busy}>{t('ad_save')}</button>
+          {saved && <span role="status" class="note"> {t('ad_saved')}</span>}
+        </div>
+      </form>
+    </details>
   )
 }
