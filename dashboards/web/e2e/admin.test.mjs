@@ -162,7 +162,7 @@ test('an admin creates a site and sees its snippet, and manages a user from crea
   await page.getByLabel('Language', { exact: true }).selectOption('de')
   await page.goto(`${URL_}/admin/sites/${key}?site=${site.key}`)
   await page.getByRole('heading', { name: 'Snippet' }).waitFor()
-  await page.getByText('Einstellungen').waitFor()
+  await page.getByRole('heading', { name: 'Einstellungen', exact: true }).waitFor()
   await page.screenshot({ path: join(ARTIFACTS, 'admin-site-phone-de.png'), fullPage: true })
   await assertAccessible(page, 'the site\'s page on a phone, in German')
 
