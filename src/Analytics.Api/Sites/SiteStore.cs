@@ -62,6 +62,20 @@ public sealed class SiteStore(IClickHouse clickHouse, Microsoft.Extensions.Optio
     }
 
     /// <summary>Sets, rotates (a new secret) or clears ("") the identify secret; null when no site has the key.</summary>
+    /// <summary>New settings of a site (its key, id, creation time and identify secret stay); null for an unknown key.</summary>
+    public async Task<Site?> UpdateAsync(string key, string name, IReadOnlyList<string> domains, string timeZone, int retentionDays,
+        IReadOnlyList<string> queryParams, CancellationToken ct)
+    {
+        if (FindByKey(key) is not { } site) return null;
+        var updated = site with { Name = name, Domains = domains, TimeZone = timeZone, RetentionDays = retentionDays, QueryParams = queryParams };
+        await InsertAsync(updated, DateTimeOffset.UtcNow, ct); // a new version of the row, as for the identify secret
+        byKey[key] = updated;
+        SaveSnapshot();
+        logger.LogInformation("Site {SiteKey} updated: domains {Domains}, time zone {TimeZone}, retention {RetentionDays} days", key,
+            string.Join(",", domains), timeZone, retentionDays);
+        return updated;
+    }
+
     public async Task<Site?> SetIdentifySecretAsync(string key, string identifySecret, CancellationToken ct)
     {
         if (FindByKey(key) is not { } site) return null;

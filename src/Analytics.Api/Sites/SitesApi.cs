@@ -25,6 +25,7 @@ public static class SitesApi
         sites.MapGet("/{key}", async (HttpContext http, Privacy.Retention.RetentionRuns retention, CancellationToken ct) =>
                 TypedResults.Ok(ToResponse(http.SiteOf(), http) with { RetentionLastRun = await retention.LastRunAsync(http.SiteOf().Id, ct) }))
             .RequireAuthorization(Roles.AnyUser).RequireSiteAccess();
+        sites.MapPut("/{key}", Update).RequireAuthorization(Roles.Admin).RequireSiteAccess();
         sites.MapSiteMembers();
         sites.MapPut("/{key}/identify-secret", IdentifySecretApi.SetAsync).RequireAuthorization(Roles.Admin).RequireSiteAccess();
     }
@@ -38,6 +39,24 @@ public static class SitesApi
         var queryParams = (request.QueryParams ?? []).Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var site = await store.CreateAsync(request.Name!.Trim(), domains, request.TimeZone ?? "UTC", request.RetentionDays ?? 395, queryParams, null, ct, request.IdentifySecret ?? "");
         return TypedResults.Created($"/api/sites/{site.Key}", ToResponse(site, http));
+    }
+
+    /// <summary>
+    /// PUT /api/sites/{key} (admin): new name and domains, and the time zone, retention and query parameters when given
+    /// (null keeps them). The identify secret has its own endpoint; the key, id and creation time never change.
+    /// </summary>
+    static async Task<IResult> Update(string key, CreateSiteRequest request, IValidator<CreateSiteRequest> validator, SiteStore store,
+        HttpContext http, CancellationToken ct)
+    {
+        if (request.IdentifySecret is not null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["identify_secret"] = ["is set with PUT /api/sites/{key}/identify-secret"] });
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.ToDictionary());
+        var site = http.SiteOf();
+        var updated = await store.UpdateAsync(site.Key, request.Name!.Trim(), request.Domains!.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList(),
+            request.TimeZone ?? site.TimeZone, request.RetentionDays ?? site.RetentionDays,
+            request.QueryParams is null ? site.QueryParams : request.QueryParams.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), ct);
+        return updated is null ? SiteAccess.NotFound(key) : TypedResults.Ok(ToResponse(updated, http));
     }
 
     static async Task<Ok<List<SiteResponse>>> List(SiteAccess access, HttpContext http, CancellationToken ct) =>

@@ -42,6 +42,7 @@ public abstract class PrivacyRequestTests(ApiFactory api)
         var id = created.GetProperty("id").GetString()!;
         var done = await WaitDoneAsync(officer, id);
         Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.True(!done.TryGetProperty("tombstones", out var tombstones) || tombstones.ValueKind == JsonValueKind.Null, "an access request has no tombstones");
         var found = Tables(done);
         Assert.Equal(PersonalDataRegistry.PersonalTables.Select(t => t.Table).Order(), found.Keys.Order());
         Assert.Equal(Events[AnnPhone] + Events[AnnLaptop], found["events"].GetProperty("found").GetInt64());
@@ -106,6 +107,10 @@ public abstract class PrivacyRequestTests(ApiFactory api)
         Assert.Equal(Events[AnnPhone] + Events[AnnLaptop], tables["events"].GetProperty("deleted").GetInt64());
         Assert.All(tables.Values, t => Assert.Equal(0, t.GetProperty("remaining").GetInt64()));
         Assert.All(tables.Values, t => Assert.Equal(t.GetProperty("found").GetInt64(), t.GetProperty("deleted").GetInt64()));
+        // Its tombstones: one per id of the subject, written before the deletes, so at or before the completion.
+        var tombstones = done.GetProperty("tombstones");
+        Assert.Equal(AnnIds.Length, tombstones.GetProperty("count").GetInt64());
+        Assert.True(tombstones.GetProperty("erased_at").GetDateTimeOffset() <= done.GetProperty("updated_at").GetDateTimeOffset(), done.ToString());
 
         var after = await AllRowsAsync(api, site);
         foreach (var (table, rows) in after)

@@ -64,6 +64,44 @@ public abstract class SitesTests(ApiFactory api)
         Assert.Equal(["id", "page"], store.FindByKey(key)!.QueryParams);
     }
 
+    [Fact]
+    public async Task An_admin_changes_a_sites_name_domains_time_zone_retention_and_query_params_and_the_change_is_stored()
+    {
+        var created = await (await api.Admin().PostAsJsonAsync("/api/sites",
+            new { name = "Before", domains = new[] { "before.example" }, retention_days = 395, query_params = new[] { "id" }, identify_secret = "0123456789abcdef0123" })).Content.ReadFromJsonAsync<JsonElement>();
+        var key = created.GetProperty("key").GetString()!;
+
+        var response = await api.Admin().PutAsJsonAsync($"/api/sites/{key}",
+            new { name = "After", domains = new[] { "After.example", "www.after.example" }, time_zone = "Europe/Berlin", retention_days = 30, query_params = new[] { "variant" } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var site = await api.Admin().GetFromJsonAsync<JsonElement>($"/api/sites/{key}");
+        Assert.Equal("After", site.GetProperty("name").GetString());
+        Assert.Equal(["after.example", "www.after.example"], site.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("Europe/Berlin", site.GetProperty("time_zone").GetString());
+        Assert.Equal(30, site.GetProperty("retention_days").GetInt32());
+        Assert.Equal(["variant"], site.GetProperty("query_params").EnumerateArray().Select(d => d.GetString()));
+        Assert.True(site.GetProperty("identify_signed").GetBoolean()); // the secret stays
+        Assert.Equal(created.GetProperty("id").GetString(), site.GetProperty("id").GetString());
+
+        // Stored as the latest version of the row, and so after a reload from ClickHouse.
+        var store = api.Services.GetRequiredService<Analytics.Sites.SiteStore>();
+        await store.LoadAsync(CancellationToken.None);
+        var reloaded = store.FindByKey(key)!;
+        Assert.Equal(("After", "Europe/Berlin", 30), (reloaded.Name, reloaded.TimeZone, reloaded.RetentionDays));
+        Assert.Equal("0123456789abcdef0123", reloaded.IdentifySecret);
+
+        // Left out, the time zone, retention and query parameters stay; a bad value names its field; the secret has its own endpoint.
+        Assert.Equal(HttpStatusCode.OK, (await api.Admin().PutAsJsonAsync($"/api/sites/{key}", new { name = "Again", domains = new[] { "after.example" } })).StatusCode);
+        site = await api.Admin().GetFromJsonAsync<JsonElement>($"/api/sites/{key}");
+        Assert.Equal((30, "Europe/Berlin"), (site.GetProperty("retention_days").GetInt32(), site.GetProperty("time_zone").GetString()));
+        var bad = await api.Admin().PutAsJsonAsync($"/api/sites/{key}", new { name = "x", domains = new[] { "after.example" }, retention_days = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("RetentionDays", out _));
+        var secret = await api.Admin().PutAsJsonAsync($"/api/sites/{key}", new { name = "x", domains = new[] { "after.example" }, identify_secret = "0123456789abcdef0123" });
+        Assert.Equal(HttpStatusCode.BadRequest, secret.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Admin().PutAsJsonAsync("/api/sites/nosuchsite", new { name = "x", domains = new[] { "a.example" } })).StatusCode);
+    }
+
     [Theory]
     [InlineData("[\"token\"]")]
     [InlineData("[\"user_email\"]")]

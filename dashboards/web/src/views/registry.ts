@@ -18,6 +18,13 @@ import { Rfm } from './crm/Rfm'
 import { Segments } from './crm/Segments'
 import { Surveys } from './crm/Surveys'
 import { Value } from './crm/Value'
+import { Audit } from './privacy/Audit'
+import { Consent } from './privacy/Consent'
+import { Requests } from './privacy/Requests'
+import { Retention } from './privacy/Retention'
+import { Sites } from './admin/Sites'
+import { System } from './admin/System'
+import { Users } from './admin/Users'
 
 export type Role = 'admin' | 'marketer' | 'privacy_officer' | 'service'
 export type Group = 'marketing' | 'crm' | 'privacy' | 'admin'
@@ -66,6 +73,13 @@ export const VIEWS: ViewDef[] = [
   { path: '/value', label: 'crm_valueTitle', group: 'crm', roles: MARKETING, component: Value },
   { path: '/surveys', label: 'crm_surveys', group: 'crm', roles: MARKETING, component: Surveys },
   { path: '/segments', label: 'crm_segmentsTitle', group: 'crm', roles: MARKETING, component: Segments },
+  { path: '/privacy/requests', label: 'pv_requests', group: 'privacy', roles: PRIVACY, component: Requests },
+  { path: '/privacy/consent', label: 'pv_consent', group: 'privacy', roles: PRIVACY, component: Consent },
+  { path: '/privacy/audit', label: 'pv_audit', group: 'privacy', roles: PRIVACY, component: Audit },
+  { path: '/privacy/retention', label: 'pv_retention', group: 'privacy', roles: PRIVACY, component: Retention },
+  { path: '/admin/sites', label: 'ad_sites', group: 'admin', roles: ADMIN, component: Sites },
+  { path: '/admin/users', label: 'ad_users', group: 'admin', roles: ADMIN, component: Users },
+  { path: '/admin/system', label: 'ad_system', group: 'admin', roles: ADMIN, component: System },
 ]
 
 /** The view of a path (its own or a parent's), or undefined. */

@@ -47,7 +47,16 @@ public sealed record RequestSubjectRow(string RequestId, string SiteId, List<str
 /// <summary>A request as the API shows it: no subject id, only which kind of id was given.</summary>
 public sealed record RequestView(
     string Id, string Site, string Type, string Status, string SubjectKey, string Reference, DateTimeOffset ReceivedAt, DateTimeOffset Due,
-    DateTimeOffset UpdatedAt, bool Overdue, IReadOnlyList<TableResult> Tables, string? Error);
+    DateTimeOffset UpdatedAt, bool Overdue, IReadOnlyList<TableResult> Tables, string? Error)
+{
+    /// <summary>An erasure's tombstones (GET /api/privacy/requests/{id} only): how many ids it wrote one for, and when.</summary>
+    public RequestTombstones? Tombstones { get; init; }
+}
+
+/// <summary>The tombstones an erasure wrote: one per id of the subject, all at the time of the erasure.</summary>
+public sealed record RequestTombstones(long Count, DateTimeOffset ErasedAt);
+
+public sealed record TombstoneCountRow(long N, long ErasedS);
 
 /// <summary>The answer to POST /api/privacy/requests.</summary>
 public sealed record CreatedRequest(string Id, string Status, DateTimeOffset Due);
@@ -64,5 +73,6 @@ public sealed record TombstoneRow(string SiteId, string Subject, long ErasedAt);
 [JsonSerializable(typeof(RequestSubjectRow))]
 [JsonSerializable(typeof(MutationsRow))]
 [JsonSerializable(typeof(TombstoneRow))]
+[JsonSerializable(typeof(TombstoneCountRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 public sealed partial class PrivacyRequestsJson : JsonSerializerContext;

@@ -5,6 +5,7 @@ using Analytics.Privacy.Audit;
 using Analytics.Privacy.Registry;
 using Analytics.Shared;
 using Analytics.Sites;
+using Analytics.Storage;
 
 namespace Analytics.Privacy.Requests;
 
@@ -94,11 +95,18 @@ public static class PrivacyRequestsApi
     }
 
     static async Task<IResult> GetAsync(string id, HttpContext http, PrivacyRequestStore store, SiteAccess access, Sites.SiteStore sites,
-        PrivacyAudit audit, TimeProvider time, CancellationToken ct)
+        PrivacyAudit audit, TimeProvider time, IClickHouse clickHouse, CancellationToken ct)
     {
         if (await VisibleAsync(id, http.User, store, access, sites, ct) is not var (request, site)) return UnknownRequest(id);
         await audit.RecordAsync(http.User, new AuditEntry(site.Id, "request.read", request.Status, request.RequestId, SubjectPseudonym: request.Subject), ct);
-        return TypedResults.Ok(View(request, site.Key, time.GetUtcNow().ToUnixTimeSeconds()));
+        var view = View(request, site.Key, time.GetUtcNow().ToUnixTimeSeconds());
+        if (request.Type != RequestTypes.Erasure) return TypedResults.Ok(view);
+        // The erasure's evidence includes its tombstones (written before the deletes; none yet while it is queued).
+        var tombstones = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+            SELECT count() AS n, toInt64(toUnixTimestamp(max(erased_at))) AS erased_s
+            FROM privacy_tombstones WHERE site_id = {request.SiteId} AND request_id = {request.RequestId}
+            """), PrivacyRequestsJson.Default.TombstoneCountRow, ct);
+        return TypedResults.Ok(tombstones is { N: > 0 } t ? view with { Tombstones = new(t.N, DateTimeOffset.FromUnixTimeSeconds(t.ErasedS)) } : view);
     }
 
     static async Task<IResult> ExportAsync(string id, string? format, HttpContext http, PrivacyRequestStore store, SiteAccess access,
