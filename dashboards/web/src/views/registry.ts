@@ -21,7 +21,7 @@ import { Value } from './crm/Value'
 import { Audit } from './privacy/Audit'
 import { Consent } from './privacy/Consent'
 import { Requests } from './privacy/Requests'
-import { Retention } from './privacy/Retention'
+import { Retention as DataRetention } from './privacy/Retention'
 import { Sites } from './admin/Sites'
 import { System } from './admin/System'
 import { Users } from './admin/Users'
@@ -76,7 +76,7 @@ export const VIEWS: ViewDef[] = [
   { path: '/privacy/requests', label: 'pv_requests', group: 'privacy', roles: PRIVACY, component: Requests },
   { path: '/privacy/consent', label: 'pv_consent', group: 'privacy', roles: PRIVACY, component: Consent },
   { path: '/privacy/audit', label: 'pv_audit', group: 'privacy', roles: PRIVACY, component: Audit },
-  { path: '/privacy/retention', label: 'pv_retention', group: 'privacy', roles: PRIVACY, component: Retention },
+  { path: '/privacy/retention', label: 'pv_retention', group: 'privacy', roles: PRIVACY, component: DataRetention },
   { path: '/admin/sites', label: 'ad_sites', group: 'admin', roles: ADMIN, component: Sites },
   { path: '/admin/users', label: 'ad_users', group: 'admin', roles: ADMIN, component: Users },
   { path: '/admin/system', label: 'ad_system', group: 'admin', roles: ADMIN, component: System },
