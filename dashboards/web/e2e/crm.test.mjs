@@ -138,6 +138,10 @@ test('a marketer sees the numbers of the customers and CRM APIs in every view an
   assert.equal(await page.getAttribute('[data-consent="marketing"]', 'data-value'), view.consent.marketing ? String(view.consent.marketing.granted) : '')
   assert.equal(await page.getAttribute('[data-fig="sessions_total"]', 'data-value'), String(view.sessions.total))
   assert.equal(await page.getAttribute('[data-fig="timeline_total"]', 'data-value'), String(view.timeline.total))
+  // Every order, newest first, with the API's revenue.
+  const shownOrders = await page.$$eval('table[data-dimension="order_history"] tbody tr', (rows) => rows.map((r) => [r.dataset.order, Number(r.dataset.revenue)]))
+  assert.ok(view.order_history.length > 0)
+  assert.deepEqual(shownOrders, view.order_history.map((o) => [o.order_id, o.revenue]))
   assert.deepEqual(await page.$$eval('.journey [data-phase]', (els) => els.map((e) => [e.getAttribute('data-phase'), e.getAttribute('data-order')])),
     view.journey.map((p) => [p.phase, p.order_id ?? '']))
   assert.ok(view.journey.some((p) => p.phase === 'transaction'))

@@ -247,6 +247,12 @@ test('the funnel builder: steps from the picker, the numbers of POST /api/report
   await page.waitForURL((u) => u.pathname == '/customers/C-HOME')
   assert.equal(new URL(page.url()).searchParams.get('site'), site.key)
   assert.equal(new URL(page.url()).searchParams.get('step'), null, "the funnel's own parameters stay behind")
+  // The page opens: the customer's 360-degree view, its lifetime figures those of the API.
+  await page.waitForSelector('[data-kpi="lifetime_revenue"]', { timeout: 30000 })
+  assert.match(await page.textContent('h1'), /C-HOME/)
+  const customer = await admin(`/api/customers/C-HOME?site=${site.key}`)
+  assert.equal(await page.getAttribute('[data-kpi="orders"]', 'data-value'), String(customer.orders))
+  await page.screenshot({ path: join(ARTIFACTS, 'funnel-drop-off-customer.png'), fullPage: true })
 
   assert.deepEqual(errors, [])
   await context.close()

@@ -56,6 +56,7 @@ export function CustomerView({ site, state, customerId }: ViewProps & { customer
               <Recommendations c={c} />
             </div>
             <Journey phases={c.journey} zone={zone} />
+            <Orders c={c} zone={zone} />
             <Surveys c={c} zone={zone} />
             <section class="card" aria-labelledby="sessions-title">
               <h2 id="sessions-title">
@@ -448,6 +449,46 @@ function Journey({ phases, zone }: { phases: JourneyPhase[]; zone: string }) {
             </li>
           ))}
         </ol>
+      )}
+    </section>
+  )
+}
+
+/** Every order of the customer, newest first (`order_history`): the CRM's figures where it has them. */
+function Orders({ c, zone }: { c: View; zone: string }) {
+  return (
+    <section class="card" aria-labelledby="orders-title">
+      <h2 id="orders-title">{t('crm_orderHistory')}</h2>
+      {c.order_history.length === 0 ? (
+        <p>{t('crm_none')}</p>
+      ) : (
+        <div class="scroll" tabIndex={0} role="region" aria-label={t('crm_orderHistory')}>
+          <table data-dimension="order_history">
+            <thead>
+              <tr>
+                <th scope="col">{t('crm_order')}</th>
+                <th scope="col">{t('crm_orderTime')}</th>
+                <th scope="col" class="num">{t('crm_revenue')}</th>
+                <th scope="col" class="num">{t('crm_costOfGoods')}</th>
+                <th scope="col">{t('crm_orderSource')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.order_history.map((o) => (
+                <tr key={o.order_id} data-order={o.order_id} data-revenue={o.revenue}>
+                  <th scope="row">
+                    {o.order_id}
+                    {o.returned ? ` (${t('crm_returned')})` : ''}
+                  </th>
+                  <td>{when(o.ts, zone)}</td>
+                  <td class="num">{formatMoney(o.revenue)} {o.currency}</td>
+                  <td class="num">{o.cost_of_goods == null ? '–' : formatMoney(o.cost_of_goods)}</td>
+                  <td>{o.source}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   )

@@ -163,6 +163,7 @@ export interface CustomerView {
   lifetime_revenue: number
   orders: number
   average_order_value: number
+  order_history: { order_id: string; ts: string; revenue: number; currency: string; cost_of_goods: number | null; returned: boolean; source: string; visitor_id: string | null }[]
   first_seen: string | null
   last_seen: string | null
   clv: { historic: number; predicted: number; predicted_margin: number | null; orders_per_year: number; lifetime_years: number }
