@@ -4,6 +4,7 @@ import { LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
+import { mount } from './charts/mount'
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
@@ -14,31 +15,21 @@ export interface SeriesSpec {
 
 /** Draws lines into el; answers the function that disposes the chart. */
 export function drawSeries(el: HTMLElement, spec: SeriesSpec): () => void {
-  const chart = echarts.getInstanceByDom(el) ?? echarts.init(el, undefined, { renderer: 'canvas' })
-  chart.setOption(
-    {
-      animation: false,
-      grid: { left: 48, right: 16, top: 36, bottom: 32 },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      xAxis: { type: 'category', data: spec.labels, boundaryGap: false },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: spec.series.map((s, i) => ({
-        name: s.name,
-        type: 'line',
-        data: s.values,
-        showSymbol: spec.labels.length < 40,
-        lineStyle: s.dashed ? { type: 'dashed' } : undefined,
-        color: i === 0 ? '#1f5fbf' : '#8a8f98',
-        areaStyle: i === 0 ? { opacity: 0.08 } : undefined,
-      })),
-    },
-    true,
-  )
-  const resize = () => chart.resize()
-  addEventListener('resize', resize)
-  return () => {
-    removeEventListener('resize', resize)
-    chart.dispose()
-  }
+  return mount(el, {
+    animation: false,
+    grid: { left: 48, right: 16, top: 36, bottom: 32 },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: spec.labels, boundaryGap: false },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: spec.series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      data: s.values,
+      showSymbol: spec.labels.length < 40,
+      lineStyle: s.dashed ? { type: 'dashed' } : undefined,
+      color: i === 0 ? '#1f5fbf' : '#8a8f98',
+      areaStyle: i === 0 ? { opacity: 0.08 } : undefined,
+    })),
+  })
 }

@@ -155,3 +155,17 @@ export function withParams(state: ViewState, own: Record<string, string | string
   const all = [...kept, ...added]
   return { ...state, params: all.length ? all : undefined }
 }
+
+/**
+ * The URL of a view: `path`, the shell's state, then the view's own parameters `own` — all of them: those of the URL
+ * (state.params) are replaced, so a link to another view or a changed switch never repeats or keeps a stale one.
+ * Undefined, empty and default values (`defaults`) are left out, so the canonical URL stays short.
+ */
+export function viewUrl(path: string, state: ViewState, own: Record<string, string | number | undefined> = {}, defaults: Record<string, string | number> = {}): string {
+  const base = serializeState({ ...state, params: undefined })
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(own))
+    if (v !== undefined && v !== '' && !(k in defaults && String(defaults[k]) === String(v))) q.set(k, String(v))
+  const extra = q.toString()
+  return path + (extra ? (base ? base + '&' : '?') + extra : base)
+}

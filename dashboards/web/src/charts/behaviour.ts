@@ -4,6 +4,7 @@ import { BarChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
+import { mount } from './mount'
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
@@ -21,24 +22,14 @@ export interface BarSpec {
 
 /** Horizontal bars, grouped per category when there are several series; answers the function that disposes the chart. */
 export function drawBars(el: HTMLElement, spec: BarSpec): () => void {
-  const chart = echarts.getInstanceByDom(el) ?? echarts.init(el, undefined, { renderer: 'canvas' })
   const format = spec.format ?? ((v: number) => String(v))
-  chart.setOption(
-    {
-      animation: false,
-      grid: { left: 8, right: 24, top: spec.series.length > 1 ? 32 : 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => format(Number(v)) },
-      legend: { show: spec.series.length > 1, top: 0 },
-      xAxis: { type: 'value', minInterval: spec.integer ? 1 : undefined, axisLabel: { formatter: (v: number) => (spec.axisFormat ?? format)(v), hideOverlap: true } },
-      yAxis: { type: 'category', data: spec.labels, inverse: true, axisLabel: { width: 140, overflow: 'truncate' } },
-      series: spec.series.map((s) => ({ name: s.name, type: 'bar', data: s.values, itemStyle: { color: s.color } })),
-    },
-    true,
-  )
-  const resize = () => chart.resize()
-  addEventListener('resize', resize)
-  return () => {
-    removeEventListener('resize', resize)
-    chart.dispose()
-  }
+  return mount(el, {
+    animation: false,
+    grid: { left: 8, right: 24, top: spec.series.length > 1 ? 32 : 8, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => format(Number(v)) },
+    legend: { show: spec.series.length > 1, top: 0 },
+    xAxis: { type: 'value', minInterval: spec.integer ? 1 : undefined, axisLabel: { formatter: (v: number) => (spec.axisFormat ?? format)(v), hideOverlap: true } },
+    yAxis: { type: 'category', data: spec.labels, inverse: true, axisLabel: { width: 140, overflow: 'truncate' } },
+    series: spec.series.map((s) => ({ name: s.name, type: 'bar', data: s.values, itemStyle: { color: s.color } })),
+  })
 }

@@ -4,6 +4,7 @@ import { BarChart, LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
+import { mount } from './mount'
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
@@ -20,33 +21,23 @@ const COLORS = ['#1f5fbf', '#b45309', '#1a7f37', '#7c3aed', '#b42318']
 
 /** Draws the spec into el; answers the function that disposes the chart. */
 export function draw(el: HTMLElement, spec: ChartSpec): () => void {
-  const chart = echarts.getInstanceByDom(el) ?? echarts.init(el, undefined, { renderer: 'canvas' })
   const twoAxes = spec.series.some((s) => s.axis === 1)
-  chart.setOption(
-    {
-      animation: false,
-      grid: { left: 56, right: twoAxes ? 56 : 16, top: 36, bottom: 32 },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      xAxis: { type: 'category', data: spec.labels },
-      yAxis: twoAxes
-        ? [{ type: 'value' }, { type: 'value', minInterval: 1 }]
-        : { type: 'value', min: spec.min, max: spec.max },
-      series: spec.series.map((s, i) => ({
-        name: s.name,
-        type: spec.kind,
-        data: s.values,
-        yAxisIndex: s.axis ?? 0,
-        connectNulls: false,
-        color: COLORS[i % COLORS.length],
-      })),
-    },
-    true,
-  )
-  const resize = () => chart.resize()
-  addEventListener('resize', resize)
-  return () => {
-    removeEventListener('resize', resize)
-    chart.dispose()
-  }
+  return mount(el, {
+    animation: false,
+    grid: { left: 56, right: twoAxes ? 56 : 16, top: 36, bottom: 32 },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: spec.labels },
+    yAxis: twoAxes
+      ? [{ type: 'value' }, { type: 'value', minInterval: 1 }]
+      : { type: 'value', min: spec.min, max: spec.max },
+    series: spec.series.map((s, i) => ({
+      name: s.name,
+      type: spec.kind,
+      data: s.values,
+      yAxisIndex: s.axis ?? 0,
+      connectNulls: false,
+      color: COLORS[i % COLORS.length],
+    })),
+  })
 }

@@ -1,7 +1,6 @@
 // Each behaviour view's own state in the URL, beside the shell's (site, range, filters: state.ts):
 //   /journeys?site=demo&model=linear   /forms?site=demo&form=checkout   /retention?site=demo&cohort=first_purchase&period=month
 // Pure functions over the query string; a value that is not one of a switch's choices is read as its default.
-import { serializeState, type ViewState } from '../../state'
 
 export const MODELS = ['first_touch', 'last_touch', 'linear'] as const
 export type Model = (typeof MODELS)[number]
@@ -21,16 +20,5 @@ export function choice<T extends string>(search: string, name: string, choices: 
 /** A free-text parameter (a form's name), or undefined. */
 export const param = (search: string, name: string) => new URLSearchParams(search).get(name) ?? undefined
 
-/**
- * The URL of a view with the shell's state and the view's own parameters after it (a default or empty value is
- * left out, so the canonical URL stays short).
- */
-export function viewUrl(path: string, state: ViewState, own: Record<string, string | undefined>, defaults: Record<string, string> = {}): string {
-  const q = new URLSearchParams(serializeState(state))
-  for (const [k, v] of Object.entries(own)) {
-    q.delete(k) // the state's own parameters are in it already (state.params)
-    if (v && v !== defaults[k]) q.set(k, v)
-  }
-  const s = q.toString().replace(/%3A/gi, ':').replace(/%7C/gi, '|').replace(/%2F/gi, '/')
-  return path + (s ? '?' + s : '')
-}
+/** The URL of a view (state.ts): the shell's state, then the view's own switches, defaults left out. */
+export { viewUrl } from '../../state'

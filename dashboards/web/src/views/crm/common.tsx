@@ -1,7 +1,8 @@
 // What the customer and CRM views share: loading an answer (with abort, retry and the problem), the pager, the
 // figures (a number with its raw value in data-value for the e2e), and a lazily drawn chart with its table.
 import type { ComponentChildren } from 'preact'
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { LazyChart } from '../LazyChart'
+import { useLoaded, type Loaded } from '../../load'
 import { api } from '../../api'
 import { formatNumber, lang, locale, t } from '../../i18n'
 import { useSignal } from '../../signal'
@@ -9,27 +10,10 @@ import type { ChartSpec } from '../../charts/crm'
 import { Problem } from '../Problem'
 import { pageCount } from './logic'
 
-export interface Loaded<T> {
-  data: T | null
-  error: unknown
-  reload: () => void
-}
+export type { Loaded }
 
 /** GET url (null: nothing to load yet); the answer, the error, and a reload. A new url drops the old answer. */
-export function useAnswer<T>(url: string | null): Loaded<T> {
-  const [data, setData] = useState<T | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [attempt, setAttempt] = useState(0)
-  useEffect(() => {
-    if (url === null) return
-    const abort = new AbortController()
-    setData(null)
-    setError(null)
-    api.get<T>(url, abort.signal).then(setData, (e) => abort.signal.aborted || setError(e))
-    return () => abort.abort()
-  }, [url, attempt])
-  return { data, error, reload: () => setAttempt((a) => a + 1) }
-}
+export const useAnswer = <T,>(url: string | null): Loaded<T> => useLoaded<T>(url, (signal) => api.get<T>(url as string, signal))
 
 /** The answer's state as the page shows it: the problem, the loading note, or the content. */
 export function Answer<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
@@ -71,35 +55,9 @@ export function Pager({ page, total, size, label, onPage }: { page: number; tota
 
 /** A chart drawn by charts/crm.ts (loaded on demand) with the same numbers as a table under it. */
 export function Chart({ title, spec, table }: { title: string; spec: ChartSpec; table: ComponentChildren }) {
-  const l = useSignal(lang)
-  const el = useRef<HTMLDivElement>(null)
-  const [ready, setReady] = useState(false)
-  const [failed, setFailed] = useState<string | null>(null)
-  const key = JSON.stringify(spec)
-  useEffect(() => {
-    let disposed = false
-    let dispose = () => {}
-    import('../../charts/crm')
-      .then(({ draw }) => {
-        if (disposed || !el.current) return
-        dispose = draw(el.current, spec)
-        setReady(true)
-      })
-      .catch((e) => setFailed(String(e)))
-    return () => {
-      disposed = true
-      dispose()
-    }
-  }, [key, l])
   return (
-    <>
-      <div ref={el} class="plot" role="img" aria-label={title} />
-      {!ready && !failed && <p class="loading">{t('chartLoading')}</p>}
-      {failed && <p class="problem">{failed}</p>}
-      <details>
-        <summary>{t('chartAsTable')}</summary>
-        {table}
-      </details>
-    </>
+    <LazyChart load={() => import('../../charts/crm').then((m) => m.draw)} spec={spec} label={title}>
+      {table}
+    </LazyChart>
   )
 }

@@ -1,17 +1,11 @@
 // The pure part of the customer and CRM views: their own URL state (beside the shell's site, range and filters),
 // the queries they send, the RFM segment table, and the segment form's body. No fetching, no DOM: tested in
 // test/crm.test.ts.
-import { serializeState, type ViewState } from '../../state'
+import { viewUrl as sharedViewUrl, type ViewState } from '../../state'
 import type { SegmentFilters } from './types'
 
-/** A view's own parameters (page, q, class, …: all of them, they replace those in the URL) after the shell's canonical query. */
-export function viewUrl(path: string, state: ViewState, own: Record<string, string | number | undefined>): string {
-  const base = serializeState({ ...state, params: undefined })
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(own)) if (v !== undefined && v !== '' && !(k === 'page' && Number(v) === 1)) q.set(k, String(v))
-  const extra = q.toString()
-  return path + (extra ? (base ? base + '&' : '?') + extra : base)
-}
+/** A view's own parameters (page, q, class, …: all of them) after the shell's query (state.ts); page 1 is the default. */
+export const viewUrl = (path: string, state: ViewState, own: Record<string, string | number | undefined>) => sharedViewUrl(path, state, own, { page: 1 })
 
 /** A whole number ≥ 1 from the URL, else the fallback. */
 export const positive = (raw: string | null, fallback = 1) => {

@@ -1,31 +1,11 @@
 // What the privacy and admin views share: loading one or more answers of the API with a retry, and the views' own
 // state in the URL next to the shell's (site, range, filters), so that a view can be reloaded and shared.
-import { useEffect, useState } from 'preact/hooks'
-import { serializeState, type ViewState } from '../../state'
+import { useLoaded, type Loaded } from '../../load'
 
-export interface Loaded<T> {
-  data: T | null
-  error: unknown
-  /** Loads again (after a change, or on "Try again"). */
-  reload: () => void
-}
+export type { Loaded }
 
-/** Runs `load` whenever `key` changes (or on reload); an earlier load still running is aborted. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
-  const [data, setData] = useState<T | null>(null)
-  const [error, setError] = useState<unknown>(null)
-  const [attempt, setAttempt] = useState(0)
-  useEffect(() => {
-    const abort = new AbortController()
-    setError(null)
-    load(abort.signal).then(
-      (d) => abort.signal.aborted || setData(d),
-      (e) => abort.signal.aborted || setError(e),
-    )
-    return () => abort.abort()
-  }, [key, attempt])
-  return { data, error, reload: () => setAttempt((a) => a + 1) }
-}
+/** Runs `load` whenever `key` changes (or on reload), keeping the last answer while the next is read (pages that poll). */
+export const useLoad = <T,>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> => useLoaded(key, load, true)
 
 /** The view's own parameters of a query string (those named), empty ones left out. */
 export function ownParams<K extends string>(search: string, names: readonly K[]): Partial<Record<K, string>> {
@@ -38,14 +18,8 @@ export function ownParams<K extends string>(search: string, names: readonly K[])
   return out
 }
 
-/** A URL of `path` with the shell's state and the view's own parameters (undefined or empty ones left out). */
-export function viewUrl(path: string, state: ViewState, own: Record<string, string | undefined> = {}): string {
-  const base = serializeState(state)
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(own)) if (v) q.set(k, v)
-  const extra = q.toString()
-  return path + (extra ? (base ? base + '&' : '?') + extra : base)
-}
+/** A URL of `path` with the shell's state and the view's own parameters (state.ts). */
+export { viewUrl } from '../../state'
 
 /** A whole number from the URL within [min, max], else the fallback. */
 export function intParam(value: string | undefined, fallback: number, min: number, max: number): number {
