@@ -42,10 +42,19 @@ public sealed class BasketIndex
     public IReadOnlyDictionary<string, long> Items() => basketsWith.ToDictionary(p => p.Key, p => (long)p.Value.Length, StringComparer.Ordinal);
 
     /// <summary>For each product of <paramref name="products"/>, each other SKU bought with it and in how many baskets.</summary>
-    public IEnumerable<(string Product, string Other, long Both)> PairsOf(IEnumerable<string> products) =>
-        products.Distinct(StringComparer.Ordinal).SelectMany(product =>
-            (basketsWith.GetValueOrDefault(product) ?? []).SelectMany(i => skusOf[i]).Where(other => other != product)
-                .GroupBy(other => other, StringComparer.Ordinal).Select(g => (product, g.Key, (long)g.Count())));
+    public IEnumerable<(string Product, string Other, long Both)> PairsOf(IEnumerable<string> products)
+    {
+        // One counter per product: a heavy buyer's products reach most baskets, so no LINQ grouping per basket item.
+        foreach (var product in products.Distinct(StringComparer.Ordinal))
+        {
+            if (!basketsWith.TryGetValue(product, out var baskets)) continue;
+            var together = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var i in baskets)
+                foreach (var other in skusOf[i])
+                    if (other != product) together[other] = together.GetValueOrDefault(other) + 1;
+            foreach (var (other, both) in together) yield return (product, other, both);
+        }
+    }
 }
 
 /// <summary>What a customer's recommendations read of the whole site for a period: its baskets and its catalog.</summary>
