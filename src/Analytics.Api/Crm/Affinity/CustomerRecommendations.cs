@@ -88,7 +88,7 @@ public sealed class CustomerRecommendations
         DateTimeOffset from, DateTimeOffset to, bool defaultPeriod, CancellationToken ct)
     {
         var boughtTask = orderIds.Count == 0 ? Task.FromResult(new List<SkuRow>())
-            : clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site.Id, orderIds), RecommendationRows.Default.SkuRow, ct);
+            : clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site.Id, orderIds, visitors, days), RecommendationRows.Default.SkuRow, ct);
         var viewedTask = visitors.Count == 0 || days.Count == 0 ? Task.FromResult(new List<SkuRow>())
             : clickHouse.QueryListAsync(RecommendationSql.ViewedSkus(site.Id, visitors, days), RecommendationRows.Default.SkuRow, ct);
         await Task.WhenAll(boughtTask, viewedTask);

@@ -9,24 +9,32 @@ public static class RecommendationSql
 {
     /// <summary>
     /// The distinct SKUs (<c>sku</c>) of the given orders: the CRM's items of those it knows and has not returned, the
-    /// first purchase event's items of the others.
+    /// first purchase event's items of the others. A tracker order of the view was found among the purchases of the
+    /// customer's devices on the days of their sessions (<see cref="CustomerViewSql.DevicePurchases"/>), so only those
+    /// events are read (not the site's whole order_id column); without devices, only the CRM's.
     /// </summary>
-    public static Sql OrderSkus(string site, IReadOnlyList<string> orderIds) => Sql.Query($"""
-        SELECT DISTINCT sku
-        FROM
-        (
+    public static Sql OrderSkus(string site, IReadOnlyList<string> orderIds, IReadOnlyList<string> visitors, IReadOnlyList<CustomerViewSql.Window> days)
+    {
+        var crm = Sql.Query($"""
             SELECT item_sku AS order_skus FROM orders FINAL
             WHERE site_id = {site} AND order_id IN {SqlInList.Of(orderIds)} AND status != 'returned'
+            """);
+        var tracker = visitors.Count == 0 || days.Count == 0 ? Sql.Query($"") : Sql.Query($"""
             UNION ALL
             SELECT extractAll(argMin(props_values[indexOf(props_keys, 'items')], ts_ms), {AffinitySql.ItemSkuPattern}) AS order_skus
             FROM events
-            WHERE site_id = {site} AND type = 'purchase' AND order_id IN {SqlInList.Of(orderIds)}
+            WHERE site_id = {site} AND type = 'purchase' AND vid IN {SqlInList.Of(visitors)} AND ({CustomerViewSql.InWindows(days)})
+              AND order_id IN {SqlInList.Of(orderIds)}
               AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {site} AND order_id IN {SqlInList.Of(orderIds)})
             GROUP BY order_id
-        ) AS customer_orders
-        ARRAY JOIN order_skus AS sku
-        WHERE sku != ''
-        """);
+            """);
+        return Sql.Query($"""
+            SELECT DISTINCT sku
+            FROM ({crm} {tracker}) AS customer_orders
+            ARRAY JOIN order_skus AS sku
+            WHERE sku != ''
+            """);
+    }
 
     /// <summary>
     /// The products (<c>sku</c>) the devices viewed (non-bot product_view events), the latest viewed first. The days of
