@@ -36,11 +36,21 @@ public sealed class SiteFiguresTests
         pending = new TaskCompletionSource<int>();
         Assert.Equal(1, await figures.GetAsync("a", default)); // stale, answered without waiting
         Assert.Equal(1, await figures.GetAsync("a", default)); // the read runs already: no second one
-        Assert.Equal(2, reads);
+        await Eventually(() => reads == 2); // the new read starts on the thread pool
         pending.SetResult(42);
-        await Task.Yield();
-        Assert.Equal(42, await figures.GetAsync("a", default));
+        await Eventually(async () => await figures.GetAsync("a", default) == 42);
         Assert.Equal(2, reads);
+    }
+
+    static async Task Eventually(Func<bool> condition) => await Eventually(() => Task.FromResult(condition()));
+
+    static async Task Eventually(Func<Task<bool>> condition)
+    {
+        for (var waited = 0; !await condition(); waited += 10)
+        {
+            Assert.True(waited < 5000, "the condition did not come true within 5 s");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
