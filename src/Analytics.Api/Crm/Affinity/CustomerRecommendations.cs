@@ -39,7 +39,8 @@ public sealed class BasketIndex
     public long Baskets => skusOf.Length;
 
     /// <summary>The number of baskets holding each SKU.</summary>
-    public IReadOnlyDictionary<string, long> Items() => basketsWith.ToDictionary(p => p.Key, p => (long)p.Value.Length, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Items => items ??= basketsWith.ToDictionary(p => p.Key, p => (long)p.Value.Length, StringComparer.Ordinal);
+    IReadOnlyDictionary<string, long>? items;
 
     /// <summary>For each product of <paramref name="products"/>, each other SKU bought with it and in how many baskets.</summary>
     public IEnumerable<(string Product, string Other, long Both)> PairsOf(IEnumerable<string> products)
@@ -97,7 +98,7 @@ public sealed class CustomerRecommendations
         if (bought.Count == 0 && viewed.Count == 0) return new Recommendations([], []);
         var shopping = await figures.GetAsync(defaultPeriod ? (site.Id, null, null) : (site.Id, from, to), ct);
         var baskets = shopping.Baskets;
-        return new Recommendations(Recommend.CrossSell(bought, baskets.Baskets, baskets.Items(), baskets.PairsOf(bought), MaxCrossSell),
+        return new Recommendations(Recommend.CrossSell(bought, baskets.Baskets, baskets.Items, baskets.PairsOf(bought), MaxCrossSell),
             Recommend.UpSell(viewed, Recommend.CategoriesOf(viewed, shopping.Catalog)));
     }
 
