@@ -7,6 +7,7 @@ import { formatDate, formatNumber, lang, t } from '../../i18n'
 import { navigate } from '../../router'
 import { useSignal } from '../../signal'
 import { Problem } from '../Problem'
+import { Answer } from '../Answer'
 import type { ViewProps } from '../registry'
 import { subPath, useLoad, viewUrl } from '../privacy/load'
 import { CopyValue } from './Copy'
@@ -34,48 +35,44 @@ function SiteList({ state }: ViewProps) {
       <NewSite onCreated={(s) => navigate(siteUrl(s.key, state))} />
       <section class="card" aria-labelledby="sites-title">
         <h2 id="sites-title">{t('ad_siteList')}</h2>
-        {list.error != null ? (
-          <Problem error={list.error} onRetry={list.reload} />
-        ) : !list.data ? (
-          <p class="loading" role="status">{t('loading')}</p>
-        ) : list.data.length === 0 ? (
-          <p class="empty-note">{t('ad_noSites')}</p>
-        ) : (
-          <div class="scroll">
-            <table class="sites" data-count={list.data.length}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ad_name')}</th>
-                  <th scope="col">{t('ad_key')}</th>
-                  <th scope="col">{t('ad_domains')}</th>
-                  <th scope="col">{t('pv_timeZone')}</th>
-                  <th scope="col" class="num">{t('pv_retentionDays')}</th>
-                  <th scope="col">{t('ad_identifySigned')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((s) => (
-                  <tr key={s.key} data-site={s.key}>
-                    <th scope="row">
-                      <a href={siteUrl(s.key, state)}
-                        onClick={(e) => {
-                          e.preventDefault()
-                          navigate(siteUrl(s.key, state))
-                        }}>
-                        {s.name}
-                      </a>
-                    </th>
-                    <td><code>{s.key}</code></td>
-                    <td>{s.domains.join(', ')}</td>
-                    <td>{s.time_zone}</td>
-                    <td class="num" data-retention-days={s.retention_days}>{formatNumber(s.retention_days)}</td>
-                    <td>{s.identify_signed ? t('ad_yes') : t('ad_no')}</td>
+        <Answer loaded={list} empty={(d) => d.length === 0} emptyText={t('ad_noSites')}>
+          {(data) => (
+            <div class="scroll">
+              <table class="sites" data-count={data.length}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('ad_name')}</th>
+                    <th scope="col">{t('ad_key')}</th>
+                    <th scope="col">{t('ad_domains')}</th>
+                    <th scope="col">{t('pv_timeZone')}</th>
+                    <th scope="col" class="num">{t('pv_retentionDays')}</th>
+                    <th scope="col">{t('ad_identifySigned')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {data.map((s) => (
+                    <tr key={s.key} data-site={s.key}>
+                      <th scope="row">
+                        <a href={siteUrl(s.key, state)}
+                          onClick={(e) => {
+                            e.preventDefault()
+                            navigate(siteUrl(s.key, state))
+                          }}>
+                          {s.name}
+                        </a>
+                      </th>
+                      <td><code>{s.key}</code></td>
+                      <td>{s.domains.join(', ')}</td>
+                      <td>{s.time_zone}</td>
+                      <td class="num" data-retention-days={s.retention_days}>{formatNumber(s.retention_days)}</td>
+                      <td>{s.identify_signed ? t('ad_yes') : t('ad_no')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Answer>
       </section>
     </div>
   )

@@ -7,6 +7,7 @@ import { formatDate, formatNumber, lang, t, type Key } from '../../i18n'
 import { navigate } from '../../router'
 import { useSignal } from '../../signal'
 import { Problem } from '../Problem'
+import { Answer } from '../Answer'
 import type { ViewProps } from '../registry'
 import { subPath, useLoad, viewUrl } from '../privacy/load'
 import { CopyValue } from './Copy'
@@ -66,41 +67,39 @@ function UserList({ state, site }: ViewProps) {
       )}
       <section class="card" aria-labelledby="users-title">
         <h2 id="users-title">{t('ad_userList')}</h2>
-        {list.error != null ? (
-          <Problem error={list.error} onRetry={list.reload} />
-        ) : !list.data ? (
-          <p class="loading" role="status">{t('loading')}</p>
-        ) : (
-          <div class="scroll">
-            <table class="users" data-count={list.data.length}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ad_name')}</th>
-                  <th scope="col">{t('ad_role')}</th>
-                  <th scope="col">{t('ad_state')}</th>
-                  <th scope="col" class="num">{t('ad_tokens')}</th>
-                  <th scope="col">{t('ad_created')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((u) => (
-                  <tr key={u.id} data-user={u.id} class={u.deactivated ? 'inactive' : ''}>
-                    <th scope="row">
-                      <a href={userUrl(u.id, state)} onClick={(e) => {
-                        e.preventDefault()
-                        navigate(userUrl(u.id, state))
-                      }}>{u.name || u.id}</a>
-                    </th>
-                    <td data-role={u.role}>{roleName(u.role)}</td>
-                    <td>{u.deactivated ? t('ad_deactivated') : t('ad_active')}</td>
-                    <td class="num" data-tokens={u.tokens.length}>{formatNumber(u.tokens.length)}</td>
-                    <td>{formatDate(u.created_at, site.time_zone)}</td>
+        <Answer loaded={list}>
+          {(data) => (
+            <div class="scroll">
+              <table class="users" data-count={data.length}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('ad_name')}</th>
+                    <th scope="col">{t('ad_role')}</th>
+                    <th scope="col">{t('ad_state')}</th>
+                    <th scope="col" class="num">{t('ad_tokens')}</th>
+                    <th scope="col">{t('ad_created')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {data.map((u) => (
+                    <tr key={u.id} data-user={u.id} class={u.deactivated ? 'inactive' : ''}>
+                      <th scope="row">
+                        <a href={userUrl(u.id, state)} onClick={(e) => {
+                          e.preventDefault()
+                          navigate(userUrl(u.id, state))
+                        }}>{u.name || u.id}</a>
+                      </th>
+                      <td data-role={u.role}>{roleName(u.role)}</td>
+                      <td>{u.deactivated ? t('ad_deactivated') : t('ad_active')}</td>
+                      <td class="num" data-tokens={u.tokens.length}>{formatNumber(u.tokens.length)}</td>
+                      <td>{formatDate(u.created_at, site.time_zone)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Answer>
       </section>
     </div>
   )

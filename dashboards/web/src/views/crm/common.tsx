@@ -4,10 +4,8 @@ import type { ComponentChildren } from 'preact'
 import { LazyChart } from '../LazyChart'
 import { useLoaded, type Loaded } from '../../load'
 import { api } from '../../api'
-import { formatNumber, lang, locale, t } from '../../i18n'
-import { useSignal } from '../../signal'
+import { formatNumber, locale, t } from '../../i18n'
 import type { ChartSpec } from '../../charts/crm'
-import { Problem } from '../Problem'
 import { pageCount } from './logic'
 
 export type { Loaded }
@@ -15,13 +13,7 @@ export type { Loaded }
 /** GET url (null: nothing to load yet); the answer, the error, and a reload. A new url drops the old answer. */
 export const useAnswer = <T,>(url: string | null): Loaded<T> => useLoaded<T>(url, (signal) => api.get<T>(url as string, signal))
 
-/** The answer's state as the page shows it: the problem, the loading note, or the content. */
-export function Answer<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
-  useSignal(lang)
-  if (loaded.error != null) return <Problem error={loaded.error} onRetry={loaded.reload} />
-  if (loaded.data === null) return <p class="loading" aria-busy="true" role="status">{t('loading')}</p>
-  return <>{children(loaded.data)}</>
-}
+export { Answer } from '../Answer'
 
 export const formatMoney = (n: number) => new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)
 export const formatDecimal = (n: number, digits = 2) => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n)

@@ -4,7 +4,7 @@ import { api } from '../../api'
 import { formatDate, formatNumber, lang, t } from '../../i18n'
 import { navigate, route } from '../../router'
 import { useSignal } from '../../signal'
-import { Problem } from '../Problem'
+import { Answer } from '../Answer'
 import type { ViewProps } from '../registry'
 import { intParam, ownParams, useLoad, viewUrl } from './load'
 import type { AuditPage } from './types'
@@ -41,74 +41,72 @@ export function Audit({ site, state }: ViewProps) {
       <h1>
         {t('pv_audit')} <small>{site.name}</small>
       </h1>
-      {log.error != null ? (
-        <Problem error={log.error} onRetry={log.reload} />
-      ) : !log.data ? (
-        <p class="loading" role="status">{t('loading')}</p>
-      ) : (
-        <section class="card" aria-labelledby="audit-title">
-          <div class="section-head">
-            <h2 id="audit-title" data-from={log.data.from} data-to={log.data.to}>
-              {formatDate(log.data.from, site.time_zone, { dateStyle: 'medium', timeStyle: 'short' })} –{' '}
-              {formatDate(log.data.to, site.time_zone, { dateStyle: 'medium', timeStyle: 'short' })}:{' '}
-              <span data-total={log.data.total}>{formatNumber(log.data.total)}</span> {t('pv_entries')}
-            </h2>
-            <label>
-              <span>{t('pv_pageSize')}</span>
-              <select aria-label={t('pv_pageSize')} value={String(size)} onChange={(e) => go(1, Number((e.target as HTMLSelectElement).value))}>
-                {(PAGE_SIZES.includes(size as never) ? PAGE_SIZES : [...PAGE_SIZES, size]).map((s) => (
-                  <option key={s} value={String(s)}>{s}</option>
-                ))}
-              </select>
-            </label>
-          </div>
-          {log.data.entries.length === 0 ? (
-            <p class="empty-note">{t('pv_noEntries')}</p>
-          ) : (
-            <div class="scroll">
-              <table class="audit" data-count={log.data.entries.length}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('pv_at')}</th>
-                    <th scope="col">{t('pv_who')}</th>
-                    <th scope="col">{t('pv_action')}</th>
-                    <th scope="col">{t('pv_result')}</th>
-                    <th scope="col">{t('pv_request')}</th>
-                    <th scope="col">{t('pv_subject')}</th>
-                    <th scope="col">{t('pv_detail')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {log.data.entries.map((e) => (
-                    <tr key={e.id} data-id={e.id} data-action={e.what.action}>
-                      <th scope="row">{when(e.at)}</th>
-                      <td>
-                        {e.who.user_id} <small>({e.who.role})</small>
-                      </td>
-                      <td><code>{e.what.action}</code></td>
-                      <td>{e.result}</td>
-                      <td>{e.what.request_id ? <code>{e.what.request_id.slice(0, 8)}</code> : '–'}</td>
-                      <td>{e.what.subject ? <code title={e.what.subject}>{e.what.subject.slice(0, 12)}…</code> : '–'}</td>
-                      <td class="detail">{e.detail}</td>
-                    </tr>
+      <Answer loaded={log}>
+        {(data) => (
+          <section class="card" aria-labelledby="audit-title">
+            <div class="section-head">
+              <h2 id="audit-title" data-from={data.from} data-to={data.to}>
+                {formatDate(data.from, site.time_zone, { dateStyle: 'medium', timeStyle: 'short' })} –{' '}
+                {formatDate(data.to, site.time_zone, { dateStyle: 'medium', timeStyle: 'short' })}:{' '}
+                <span data-total={data.total}>{formatNumber(data.total)}</span> {t('pv_entries')}
+              </h2>
+              <label>
+                <span>{t('pv_pageSize')}</span>
+                <select aria-label={t('pv_pageSize')} value={String(size)} onChange={(e) => go(1, Number((e.target as HTMLSelectElement).value))}>
+                  {(PAGE_SIZES.includes(size as never) ? PAGE_SIZES : [...PAGE_SIZES, size]).map((s) => (
+                    <option key={s} value={String(s)}>{s}</option>
                   ))}
-                </tbody>
-              </table>
+                </select>
+              </label>
             </div>
-          )}
-          <nav class="pager" aria-label={t('pv_pages')}>
-            <button type="button" disabled={page <= 1} onClick={() => go(page - 1)}>
-              ← {t('pv_newer')}
-            </button>
-            <span data-page={page}>
-              {t('pv_page')} {formatNumber(page)} / {formatNumber(pageCount(log.data.total, size))}
-            </span>
-            <button type="button" disabled={page >= pageCount(log.data.total, size)} onClick={() => go(page + 1)}>
-              {t('pv_older')} →
-            </button>
-          </nav>
-        </section>
-      )}
+            {data.entries.length === 0 ? (
+              <p class="empty-note">{t('pv_noEntries')}</p>
+            ) : (
+              <div class="scroll">
+                <table class="audit" data-count={data.entries.length}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('pv_at')}</th>
+                      <th scope="col">{t('pv_who')}</th>
+                      <th scope="col">{t('pv_action')}</th>
+                      <th scope="col">{t('pv_result')}</th>
+                      <th scope="col">{t('pv_request')}</th>
+                      <th scope="col">{t('pv_subject')}</th>
+                      <th scope="col">{t('pv_detail')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.entries.map((e) => (
+                      <tr key={e.id} data-id={e.id} data-action={e.what.action}>
+                        <th scope="row">{when(e.at)}</th>
+                        <td>
+                          {e.who.user_id} <small>({e.who.role})</small>
+                        </td>
+                        <td><code>{e.what.action}</code></td>
+                        <td>{e.result}</td>
+                        <td>{e.what.request_id ? <code>{e.what.request_id.slice(0, 8)}</code> : '–'}</td>
+                        <td>{e.what.subject ? <code title={e.what.subject}>{e.what.subject.slice(0, 12)}…</code> : '–'}</td>
+                        <td class="detail">{e.detail}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <nav class="pager" aria-label={t('pv_pages')}>
+              <button type="button" disabled={page <= 1} onClick={() => go(page - 1)}>
+                ← {t('pv_newer')}
+              </button>
+              <span data-page={page}>
+                {t('pv_page')} {formatNumber(page)} / {formatNumber(pageCount(data.total, size))}
+              </span>
+              <button type="button" disabled={page >= pageCount(data.total, size)} onClick={() => go(page + 1)}>
+                {t('pv_older')} →
+              </button>
+            </nav>
+          </section>
+        )}
+      </Answer>
     </div>
   )
 }

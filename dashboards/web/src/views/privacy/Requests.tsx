@@ -6,6 +6,7 @@ import { formatDate, formatNumber, lang, t, type Key } from '../../i18n'
 import { navigate, route } from '../../router'
 import { useSignal } from '../../signal'
 import { Problem } from '../Problem'
+import { Answer } from '../Answer'
 import type { ViewProps } from '../registry'
 import { ownParams, subPath, useLoad, viewUrl } from './load'
 import { REQUEST_STATUSES, REQUEST_TYPES, SUBJECT_KEYS, type CreatedRequest, type PrivacyRequest, type RequestStatus } from './types'
@@ -59,53 +60,49 @@ function RequestList({ site, state }: ViewProps) {
             </select>
           </label>
         </div>
-        {list.error != null ? (
-          <Problem error={list.error} onRetry={list.reload} />
-        ) : !list.data ? (
-          <p class="loading" role="status">{t('loading')}</p>
-        ) : list.data.length === 0 ? (
-          <p class="empty-note">{t('pv_noRequests')}</p>
-        ) : (
-          <div class="scroll">
-            <table class="requests" data-count={list.data.length}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('pv_request')}</th>
-                  <th scope="col">{t('pv_type')}</th>
-                  <th scope="col">{t('pv_status')}</th>
-                  <th scope="col">{t('pv_subjectKey')}</th>
-                  <th scope="col">{t('pv_reference')}</th>
-                  <th scope="col">{t('pv_received')}</th>
-                  <th scope="col">{t('pv_due')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((r) => (
-                  <tr key={r.id} data-id={r.id}>
-                    <th scope="row">
-                      <a href={viewUrl(`${REQUESTS_PATH}/${encodeURIComponent(r.id)}`, state)}
-                        onClick={(e) => {
-                          e.preventDefault()
-                          navigate(viewUrl(`${REQUESTS_PATH}/${encodeURIComponent(r.id)}`, state))
-                        }}>
-                        <code>{r.id.slice(0, 8)}</code>
-                        <span class="visually-hidden"> {t(`pv_type_${r.type}` as Key)}</span>
-                      </a>
-                    </th>
-                    <td>{t(`pv_type_${r.type}` as Key)}</td>
-                    <td>
-                      <StatusBadge status={r.status} overdue={r.overdue} />
-                    </td>
-                    <td>{r.subject_key}</td>
-                    <td>{r.reference}</td>
-                    <td>{when(r.received_at, site.time_zone)}</td>
-                    <td data-due={r.due}>{formatDate(r.due, site.time_zone)}</td>
+        <Answer loaded={list} empty={(d) => d.length === 0} emptyText={t('pv_noRequests')}>
+          {(data) => (
+            <div class="scroll">
+              <table class="requests" data-count={data.length}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('pv_request')}</th>
+                    <th scope="col">{t('pv_type')}</th>
+                    <th scope="col">{t('pv_status')}</th>
+                    <th scope="col">{t('pv_subjectKey')}</th>
+                    <th scope="col">{t('pv_reference')}</th>
+                    <th scope="col">{t('pv_received')}</th>
+                    <th scope="col">{t('pv_due')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {data.map((r) => (
+                    <tr key={r.id} data-id={r.id}>
+                      <th scope="row">
+                        <a href={viewUrl(`${REQUESTS_PATH}/${encodeURIComponent(r.id)}`, state)}
+                          onClick={(e) => {
+                            e.preventDefault()
+                            navigate(viewUrl(`${REQUESTS_PATH}/${encodeURIComponent(r.id)}`, state))
+                          }}>
+                          <code>{r.id.slice(0, 8)}</code>
+                          <span class="visually-hidden"> {t(`pv_type_${r.type}` as Key)}</span>
+                        </a>
+                      </th>
+                      <td>{t(`pv_type_${r.type}` as Key)}</td>
+                      <td>
+                        <StatusBadge status={r.status} overdue={r.overdue} />
+                      </td>
+                      <td>{r.subject_key}</td>
+                      <td>{r.reference}</td>
+                      <td>{when(r.received_at, site.time_zone)}</td>
+                      <td data-due={r.due}>{formatDate(r.due, site.time_zone)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Answer>
       </section>
     </div>
   )

@@ -3,7 +3,7 @@
 import { api } from '../../api'
 import { formatDate, formatNumber, lang, t } from '../../i18n'
 import { useSignal } from '../../signal'
-import { Problem } from '../Problem'
+import { Answer } from '../Answer'
 import type { ViewProps } from '../registry'
 import { useLoad } from './load'
 import type { SiteRecord } from './types'
@@ -19,40 +19,38 @@ export function Retention({ sites }: ViewProps) {
     <div class="privacy">
       <h1>{t('pv_retention')}</h1>
       <p>{t('pv_retentionIntro')}</p>
-      {records.error != null ? (
-        <Problem error={records.error} onRetry={records.reload} />
-      ) : !records.data ? (
-        <p class="loading" role="status">{t('loading')}</p>
-      ) : (
-        <section class="card">
-          <div class="scroll">
-            <table class="retention">
-              <thead>
-                <tr>
-                  <th scope="col">{t('site')}</th>
-                  <th scope="col" class="num">{t('pv_retentionDays')}</th>
-                  <th scope="col">{t('pv_lastRun')}</th>
-                  <th scope="col">{t('pv_timeZone')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.data.map((s) => (
-                  <tr key={s.key} data-site={s.key}>
-                    <th scope="row">
-                      {s.name} <small><code>{s.key}</code></small>
-                    </th>
-                    <td class="num" data-retention-days={s.retention_days}>{formatNumber(s.retention_days)}</td>
-                    <td data-last-run={s.retention_last_run ?? ''}>
-                      {s.retention_last_run ? formatDate(s.retention_last_run, s.time_zone, { dateStyle: 'medium', timeStyle: 'short' }) : t('pv_neverRun')}
-                    </td>
-                    <td>{s.time_zone}</td>
+      <Answer loaded={records}>
+        {(data) => (
+          <section class="card">
+            <div class="scroll">
+              <table class="retention">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('site')}</th>
+                    <th scope="col" class="num">{t('pv_retentionDays')}</th>
+                    <th scope="col">{t('pv_lastRun')}</th>
+                    <th scope="col">{t('pv_timeZone')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      )}
+                </thead>
+                <tbody>
+                  {data.map((s) => (
+                    <tr key={s.key} data-site={s.key}>
+                      <th scope="row">
+                        {s.name} <small><code>{s.key}</code></small>
+                      </th>
+                      <td class="num" data-retention-days={s.retention_days}>{formatNumber(s.retention_days)}</td>
+                      <td data-last-run={s.retention_last_run ?? ''}>
+                        {s.retention_last_run ? formatDate(s.retention_last_run, s.time_zone, { dateStyle: 'medium', timeStyle: 'short' }) : t('pv_neverRun')}
+                      </td>
+                      <td>{s.time_zone}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )}
+      </Answer>
     </div>
   )
 }
