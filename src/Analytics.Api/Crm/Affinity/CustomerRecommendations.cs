@@ -135,7 +135,7 @@ public static class Recommend
             .OrderByDescending(c => c.ExpectedLift).ThenBy(c => c.Sku, StringComparer.Ordinal).Take(limit).ToList();
     }
 
-    /// <summary>The catalog's products in the categories of the viewed products (the viewed ones included): <see cref="RecommendationSql.CategoriesOf"/>.</summary>
+    /// <summary>The catalog's products in the categories of the viewed products (the viewed ones included).</summary>
     public static List<CatalogProduct> CategoriesOf(IEnumerable<string> viewed, IReadOnlyList<CatalogProduct> catalog)
     {
         var seen = viewed.ToHashSet(StringComparer.Ordinal);

@@ -53,9 +53,9 @@ public static class RecommendationSql
     /// <summary>
     /// The catalog of [from, to): per SKU its latest price above 0 and its latest non-empty category, from the CRM's order
     /// items (at the order's time) and the props <c>price</c> and <c>category</c> of product views (at the view's time).
-    /// Columns <c>sku</c>, <c>price</c> (0 when none), <c>category</c> ('' when none). With <paramref name="only"/> just those SKUs.
+    /// Columns <c>sku</c>, <c>price</c> (0 when none), <c>category</c> ('' when none).
     /// </summary>
-    public static Sql Catalog(string site, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string>? only = null) => Sql.Query($"""
+    public static Sql Catalog(string site, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT sku, argMaxIf(seen_price, seen_ts, seen_price > 0) AS price, argMaxIf(seen_category, seen_ts, seen_category != '') AS category
         FROM
         (
@@ -70,13 +70,7 @@ public static class RecommendationSql
                     {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}) AS views
             WHERE product != ''
         ) AS sightings
-        WHERE sku != '' {(only is null ? Sql.Query($"") : Sql.Query($"AND sku IN {SqlInList.Of(only)}"))}
+        WHERE sku != ''
         GROUP BY sku
-        """);
-
-    /// <summary>The catalog's products in the categories of <paramref name="viewed"/> (the viewed ones included).</summary>
-    public static Sql CategoriesOf(string site, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> viewed) => Sql.Query($"""
-        SELECT sku, price, category FROM ({Catalog(site, from, to)}) AS catalog
-        WHERE category != '' AND category IN (SELECT category FROM ({Catalog(site, from, to, viewed)}) AS viewed_products)
         """);
 }
