@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Analytics.Identity;
 using Analytics.Reports.Filters;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -69,7 +70,7 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
     {
         var pageviewsOnly = dimension.Name == "page";
         var top = (await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT value, uniqExact(person) AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
+            SELECT value, {PersonSql.DistinctPersons} AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
             FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, dimension, dimension.Value, pageviewsOnly)})
             GROUP BY value
             ORDER BY visitors DESC, pageviews DESC, value
@@ -79,7 +80,7 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
         var mapped = Sql.Query($"if({dimension.Value} IN {SqlInList.Of(top)}, {dimension.Value}, {BreakdownReport.Other})");
         var sessionValues = await sql.SessionValuesAsync(scope, dimension, mapped, pageviewsOnly, ct);
         var eventRows = clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT value, uniqExact(person) AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
+            SELECT value, {PersonSql.DistinctPersons} AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
             FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, dimension, mapped, pageviewsOnly)})
             GROUP BY value
             """), ReportRows.Default.BreakdownEvents, ct);
@@ -108,7 +109,7 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
         var sessions = await sql.SessionsAsync(scope, ct);
         var skipEmpty = dimension.SkipsEmpty ? Sql.Query($"{dimension.Value} != ''") : Sql.Query($"1");
         var top = (await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT {dimension.Value} AS value, uniqExact(person) AS visitors, sum(pageviews) AS pageviews, count() AS sessions
+            SELECT {dimension.Value} AS value, {PersonSql.DistinctPersons} AS visitors, sum(pageviews) AS pageviews, count() AS sessions
             FROM ({sessions})
             WHERE {skipEmpty}
             GROUP BY value
@@ -118,7 +119,7 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
         if (top.Count == 0) return [];
         var rows = (await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT if({dimension.Value} IN {SqlInList.Of(top)}, {dimension.Value}, {BreakdownReport.Other}) AS value,
-                count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms, uniqExact(person) AS visitors, sum(pageviews) AS pageviews
+                count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms, {PersonSql.DistinctPersons} AS visitors, sum(pageviews) AS pageviews
             FROM ({sessions})
             WHERE {skipEmpty}
             GROUP BY value

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using Analytics.Identity;
 using Analytics.Reports.Filters;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -63,10 +64,10 @@ public sealed class RealtimeHandler(IClickHouse clickHouse) : IRequestHandler<Re
         var scope = request.WindowScope();
         var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs, NowColumns, NowColumns.Value);
         var totals = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT uniqExact(person) AS persons, countIf(type = 'pageview') AS pageviews FROM ({events})
+            SELECT {PersonSql.DistinctPersons} AS persons, countIf(type = 'pageview') AS pageviews FROM ({events})
             """), RealtimeRows.Default.RealtimeTotals, ct);
         var pages = clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT tupleElement(value, 1) AS item, uniqExact(person) AS persons
+            SELECT tupleElement(value, 1) AS item, {PersonSql.DistinctPersons} AS persons
             FROM ({events})
             WHERE type = 'pageview'
             GROUP BY item
@@ -74,7 +75,7 @@ public sealed class RealtimeHandler(IClickHouse clickHouse) : IRequestHandler<Re
             LIMIT {RealtimeReport.Top}
             """), RealtimeRows.Default.RealtimeItem, ct);
         var sources = clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT tupleElement(value, 2) AS item, uniqExact(person) AS persons
+            SELECT tupleElement(value, 2) AS item, {PersonSql.DistinctPersons} AS persons
             FROM ({events})
             WHERE tupleElement(value, 3) != 'internal'
             GROUP BY item

@@ -21,19 +21,34 @@ public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs
 public static class SessionSql
 {
     /// <summary>
-    /// A SELECT of one row per session, to be used as a subquery (<c>FROM ({SessionSql.Build(…)})</c>). Columns:
-    /// site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce (1/0), entry_path,
-    /// exit_path (first/last pageview's path, '' without one), and of the first event: channel, source, utm_campaign,
-    /// device, browser, os, country. The person is that of the session's last event (a login during a session claims it).
+    /// A SELECT of one row per session, to be used as a subquery (<c>FROM ({SessionSql.Build(…)})</c>). Columns, in
+    /// <see cref="PersonColumns"/>' order: site_id, visitor_id, start_ms, end_ms, duration_ms, events, pageviews, bounce
+    /// (1/0), entry_path, exit_path (first/last pageview's path, '' without one), and of the first event: channel,
+    /// source, utm_campaign, device, browser, os, country; then person, that of the session's last event (a login during
+    /// a session claims it).
     /// </summary>
-    public static Sql Build(SessionQuery query, SessionOptions options) => Sessions(query, options, withPerson: true);
+    public static Sql Build(SessionQuery query, SessionOptions options) =>
+        PersonSql.WithPerson(query.SiteId, new SqlIdentifier("vid"), visitors => Sql.Query($"""
+            SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+                channel, source, utm_campaign, device, browser, os, country
+            FROM ({Sessions(query, options, visitors)}) AS session_facts
+            """), PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+
+    /// <summary>
+    /// The columns of <see cref="Build"/> before <c>person</c>, over a source with <c>vid</c>: the stored sessions
+    /// (<see cref="StoredSessions"/>) select the same, so that both can be one UNION ALL.
+    /// </summary>
+    public static readonly Sql PersonColumns = Sql.Query($"""
+        site_id, vid AS visitor_id, start_ms, end_ms, toInt64(duration_ms) AS duration_ms, events, toInt64(pageviews) AS pageviews,
+        bounce, entry_path, exit_path, channel, source, utm_campaign, device, browser, os, country
+        """);
 
     /// <summary>
     /// <see cref="Build"/> without the person (and without reading <c>identity_links</c>): the facts the refresh job
     /// stores (<see cref="SessionRefresh"/>); the person is resolved when stored sessions are read, since links change it.
     /// Columns: those of <see cref="Build"/> but <c>person</c>, in <see cref="FactColumns"/>' order.
     /// </summary>
-    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, withPerson: false);
+    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, Sql.Query($""));
 
     /// <summary>The columns of <see cref="Facts"/>, in order (the stored <c>sessions</c> table has them too).</summary>
     public static readonly Sql FactColumns = Sql.Query($"""
@@ -41,18 +56,12 @@ public static class SessionSql
         channel, source, utm_campaign, device, browser, os, country
         """);
 
-    static Sql Sessions(SessionQuery query, SessionOptions options, bool withPerson)
+    /// <param name="visitors">A condition on the events' <c>vid</c> ANDed into their WHERE (persons split by it).</param>
+    static Sql Sessions(SessionQuery query, SessionOptions options, Sql visitors)
     {
         var gapMs = (long)options.Gap.TotalMilliseconds;
         var tailMs = (long)options.Tail.TotalMilliseconds;
-        var columns = withPerson ? Sql.Query($"""
-            site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
-                channel, source, utm_campaign, device, browser, os, country
-            """) : FactColumns;
-        var person = withPerson ? Sql.Query($", {PersonSql.PersonAt(new SqlIdentifier("end_ms"))} AS person") : Sql.Query($"");
-        var links = withPerson
-            ? Sql.Query($"ANY LEFT JOIN ({PersonSql.LinksByVisitor(query.SiteId, query.Visitors)}) AS visitor_links USING vid")
-            : Sql.Query($"");
+        var columns = FactColumns;
         return Sql.Query($"""
             SELECT {columns}
             FROM
@@ -72,7 +81,6 @@ public static class SessionSql
                     facts[5] AS os,
                     facts[6] AS source,
                     arrayStringConcat(arraySlice(facts, 7), '\x1F') AS utm_campaign
-                    {person}
                 FROM
                 (
                     SELECT site_id, vid,
@@ -100,10 +108,9 @@ public static class SessionSql
                         arrayFilter((n, m) -> m = 1, pageview_sessions, is_exit) AS exit_sessions,
                         arrayFilter((p, m) -> m = 1, pageview_paths, is_exit) AS exit_paths
                     FROM events
-                    WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)}
+                    WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)} {visitors}
                     GROUP BY site_id, vid
                 ) AS visitor_events
-                {links}
                 ARRAY JOIN arrayEnumerate(starts) AS session_no, starts AS first_i, ends AS last_i, start_times AS start_ms,
                     end_times AS end_ms, first_flags AS first_flag, pageview_counts AS pageviews, first_facts AS session_facts
             ) AS sessions

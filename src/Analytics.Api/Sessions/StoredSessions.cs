@@ -62,19 +62,13 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event.</summary>
-    Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served) => Sql.Query($"""
-        SELECT site_id, vid AS visitor_id, {PersonSql.PersonAt(new SqlIdentifier("end_ms"))} AS person, start_ms, end_ms,
-            toInt64(duration_ms) AS duration_ms, events, toInt64(pageviews) AS pageviews, bounce, entry_path, exit_path,
-            channel, source, utm_campaign, device, browser, os, country
-        FROM
-        (
+    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served) =>
+        PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), visitors => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country
             FROM sessions
-            WHERE {Filter(query, served)}
-        ) AS stored_sessions
-        ANY LEFT JOIN ({PersonSql.LinksByVisitor(query.SiteId, query.Visitors)}) AS visitor_links USING vid
-        """);
+            WHERE {Filter(query, served)} {visitors}
+            """), SessionSql.PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
 
     /// <summary>The site's current-generation rows of the served days, in the query's start range and visitors.</summary>
     static Sql Filter(SessionQuery query, Dictionary<DateOnly, long> served)

@@ -60,7 +60,7 @@ public class ReportFilterTests
         Assert.DoesNotContain("person_segment", plain);
         var byClass = ReportSql.Events(Scope("customer_class:is:A")).Text;
         Assert.Contains("AS abc_class", byClass);
-        Assert.Contains("AND if(empty(link_ms), 'anonymous', if(abc_class = '', 'C', abc_class)) = 'A'", byClass);
+        Assert.Contains("AND if(linked = 0, 'anonymous', if(abc_class = '', 'C', abc_class)) = 'A'", byClass);
         Assert.DoesNotContain("person_segment", byClass);
         var both = ReportSql.Events(Scope("customer_class:is:A", "crm_segment:is:vip")).Text;
         Assert.Contains("AS person_segment", both);

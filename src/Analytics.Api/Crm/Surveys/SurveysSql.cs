@@ -17,7 +17,7 @@ public static class SurveysSql
     /// <summary>The answer's fields from the props (<see cref="SurveyFields.AddTo"/>), and whether its visitor was ever linked.</summary>
     static readonly ReportDimension AnswerFields = new("survey_answer", DimensionSource.Event, Sql.Query($"""
         [props_values[indexOf(props_keys, 'survey')], props_values[indexOf(props_keys, 'question')],
-         props_values[indexOf(props_keys, 'score')], props_values[indexOf(props_keys, 'stars')], if(empty(link_ms), '0', '1')]
+         props_values[indexOf(props_keys, 'score')], props_values[indexOf(props_keys, 'stars')], toString(linked)]
         """), ["props_keys", "props_values"]);
 
     public static Sql Cube(ReportScope scope, ReportInterval interval, Sql sessions, CustomerOptions abc)

@@ -64,11 +64,11 @@ public static class ReportDimensions
             multiIf(consent_analytics = 1 AND consent_marketing = 1, 'analytics_marketing', consent_analytics = 1, 'analytics',
                 consent_marketing = 1, 'marketing', 'none')
             """), ["consent_analytics", "consent_marketing"]),
-        new("identified", DimensionSource.Event, Sql.Query($"if(empty(link_ms), 'anonymous', 'identified')"), []),
+        new("identified", DimensionSource.Event, Sql.Query($"if(linked = 0, 'anonymous', 'identified')"), []),
         // The person's A/B/C class over the report's range (the abc report's ranking); 'anonymous' for a visitor never linked.
-        new("customer_class", DimensionSource.Person, Sql.Query($"if(empty(link_ms), 'anonymous', if(abc_class = '', 'C', abc_class))"), []),
+        new("customer_class", DimensionSource.Person, Sql.Query($"if(linked = 0, 'anonymous', if(abc_class = '', 'C', abc_class))"), []),
         // The CRM's customers.segment of the person; 'anonymous' for a visitor never linked. `segment` stays free for saved segments.
-        new("crm_segment", DimensionSource.Person, Sql.Query($"if(empty(link_ms), 'anonymous', person_segment)"), []),
+        new("crm_segment", DimensionSource.Person, Sql.Query($"if(linked = 0, 'anonymous', person_segment)"), []),
         new("segment", DimensionSource.Person, Sql.Query($"''"), []) { Available = false },
     ];
 

@@ -22,7 +22,8 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
 {
     /// <summary>
     /// Columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person</c>, and <c>value</c> when
-    /// <paramref name="value"/> is given (SQL over the event columns of <paramref name="valueDimension"/>). With
+    /// <paramref name="value"/> is given (SQL over the event columns of <paramref name="valueDimension"/> and
+    /// <c>linked</c>, 1 when the event's visitor has an identity link). With
     /// <paramref name="pageviewsOnly"/> only pageviews (a page breakdown counts persons and sessions with a pageview of it);
     /// with <paramref name="types"/> only events of those types, read before the join (the survey report's answers).
     /// </summary>
@@ -35,30 +36,27 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
         if (types is not null) typeFilter = Sql.Query($"{typeFilter} AND type IN {SqlInList.Of(types)}");
-        var siteEvents = Sql.Query($"""
+        Sql SiteEvents(Sql visitors) => Sql.Query($"""
             SELECT ts, ts_ms, type, vid {Join(columns)}
             FROM events
             WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
                 AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
+                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)} {visitors}
             """);
+        var withPerson = PersonSql.WithPerson(scope.Site.Id, new SqlIdentifier("vid"), SiteEvents,
+            Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"), linked: true);
         var personDimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension)
             .Where(d => d?.Source == DimensionSource.Person).Select(d => d!).DistinctBy(d => d.Name).ToList();
         if (personDimensions.Count == 0)
             return Sql.Query($"""
-                SELECT ts, ts_ms, type, vid, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person {valueColumn}
-                FROM ({siteEvents}) AS site_events
-                ANY LEFT JOIN ({PersonSql.LinksByVisitor(scope.Site.Id)}) AS visitor_links USING vid
+                SELECT ts, ts_ms, type, vid, person {valueColumn}
+                FROM ({withPerson}) AS events_with_person
                 WHERE 1 {Join(scope.Conditions.Select(Condition))}
                 """);
         // Facts of the person join on the person, one layer each (one JOIN per SELECT on 18.16), carrying every column.
-        var carried = new List<string> { "ts", "ts_ms", "type", "vid", "person", "link_ms" };
+        var carried = new List<string> { "ts", "ts_ms", "type", "vid", "person", "linked" };
         carried.AddRange(columnNames);
-        var layer = Sql.Query($"""
-            SELECT ts, ts_ms, type, vid, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person, link_ms {Join(columns)}
-            FROM ({siteEvents}) AS site_events
-            ANY LEFT JOIN ({PersonSql.LinksByVisitor(scope.Site.Id)}) AS visitor_links USING vid
-            """);
+        var layer = Sql.Query($"SELECT {List(carried)} FROM ({withPerson}) AS events_with_person");
         foreach (var dimension in personDimensions)
         {
             var (facts, column) = PersonFacts(dimension, scope);

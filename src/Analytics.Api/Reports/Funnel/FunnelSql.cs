@@ -43,7 +43,7 @@ public static class FunnelSql
         // path, name, breakdown value and whether its visitor is linked to a customer, as one tuple.
         var carrier = new ReportDimension("funnel_event", DimensionSource.Event, Sql.Query($""), ["path", "name", .. breakdown?.Columns ?? []]);
         var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs + windowMs, carrier,
-            Sql.Query($"tuple(path, name, {breakdownValue}, toUInt8(NOT empty(link_ms)))"));
+            Sql.Query($"tuple(path, name, {breakdownValue}, linked)"));
         var stepTimes = Join(steps.Skip(1).Select((s, i) => Sql.Query($", arraySort(groupArrayIf(ts_ms, {Matches(s)})) AS {Name("times", i + 2)}")));
         // The step's times go into the lambda as an argument (one copy per start), not captured: ClickHouse 18.16 loses a
         // subquery's column that only a nested lambda captures ("Unknown identifier"). 18.16 has no arrayMax either.

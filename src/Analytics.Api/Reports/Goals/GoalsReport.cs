@@ -74,7 +74,7 @@ public sealed class GoalsHandler(IClickHouse clickHouse, ReportSql sql) : IReque
     {
         var reached = goals.Select(g => Sql.Query($", uniqExactIf(person, {g.Matches()})")).Aggregate(Sql.Query($""), (all, part) => Sql.Query($"{all} {part}"));
         return clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT uniqExact(person) AS visitors, [toUInt64(0) {reached}] AS persons
+            SELECT {PersonSql.DistinctPersons} AS visitors, [toUInt64(0) {reached}] AS persons
             FROM (SELECT person, type, value.1 AS path, value.2 AS name FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, GoalColumns, Sql.Query($"tuple(path, name)"))}))
             """), GoalRows.Default.GoalPersons, ct).ContinueWith(t => t.Result is { } r ? r with { Persons = r.Persons.Skip(1).ToList() } : null, ct,
             TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
