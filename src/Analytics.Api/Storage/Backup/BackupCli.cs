@@ -10,6 +10,17 @@ namespace Analytics.Storage.Backup;
 /// </summary>
 public static class BackupCli
 {
+    /// <summary>
+    /// Where ClickHouse's own BACKUP writes, as the ClickHouse server sees it: <c>DIR/clickhouse</c>, or, when
+    /// <c>ANALYTICS_BACKUP_CLICKHOUSE_DIR</c> is set (the server runs elsewhere, e.g. in its own container with its own
+    /// backups volume, docker-compose.yml), a directory of DIR's name below it. The server must allow that path
+    /// (<c>backups.allowed_path</c>); the embedded engine allows every path.
+    /// </summary>
+    public static string ServerDirectory(string directory) =>
+        Environment.GetEnvironmentVariable("ANALYTICS_BACKUP_CLICKHOUSE_DIR") is { Length: > 0 } root
+            ? Path.Combine(root, Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)))
+            : Path.Combine(directory, "clickhouse");
+
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "backup" or "restore";
 
     public static int Run(string[] args)
@@ -73,7 +84,7 @@ public static class BackupCli
             : 0;
         Console.WriteLine($"Saved {files} files of {dataDir}.");
         var clickHouse = open();
-        var manifest = new DatabaseBackup(clickHouse, Console.Out).SaveAsync(directory, CancellationToken.None).GetAwaiter().GetResult();
+        var manifest = new DatabaseBackup(clickHouse, Console.Out).SaveAsync(directory, ServerDirectory(directory), CancellationToken.None).GetAwaiter().GetResult();
         manifest.Write(directory);
         Console.WriteLine($"Backup complete: {directory}");
     }
@@ -83,7 +94,7 @@ public static class BackupCli
         var manifest = BackupManifest.Read(directory);
         var clickHouse = open();
         Console.WriteLine($"Restoring database {manifest.Database} of {manifest.CreatedAt:u} ({manifest.Engine}, ClickHouse {manifest.ClickHouseVersion}, {manifest.Method}) into {clickHouse.Database}:");
-        new DatabaseBackup(clickHouse, Console.Out).RestoreAsync(directory, manifest, CancellationToken.None).GetAwaiter().GetResult();
+        new DatabaseBackup(clickHouse, Console.Out).RestoreAsync(directory, ServerDirectory(directory), manifest, CancellationToken.None).GetAwaiter().GetResult();
         var files = Path.Combine(directory, "files");
         DataDirectory.Prepare(dataDir);
         var copied = Directory.Exists(files) ? DataDirectoryCopy.CopyTree(files, dataDir) : 0;

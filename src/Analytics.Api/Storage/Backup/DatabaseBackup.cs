@@ -12,7 +12,9 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
 {
     const int FirstVersionWithBackup = 23;
 
-    public async Task<BackupManifest> SaveAsync(string directory, CancellationToken ct)
+    /// <param name="directory">The backup directory; a freeze copies the parts into it.</param>
+    /// <param name="serverDirectory">Where ClickHouse's BACKUP writes, as the engine sees the path (<see cref="BackupCli.ServerDirectory"/>).</param>
+    public async Task<BackupManifest> SaveAsync(string directory, string serverDirectory, CancellationToken ct)
     {
         var version = await VersionAsync(ct);
         var tables = new List<BackupTable>();
@@ -20,7 +22,7 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
             tables.Add(new BackupTable(name, await CountAsync(name, ct)));
         var method = Major(version) >= FirstVersionWithBackup ? BackupManifest.NativeBackup : BackupManifest.Freeze;
         if (method == BackupManifest.NativeBackup)
-            await clickHouse.ExecuteAsync(Sql.Query($"BACKUP DATABASE {new SqlIdentifier(clickHouse.Database)} TO File({Path.Combine(directory, "clickhouse")})"), ct);
+            await clickHouse.ExecuteAsync(Sql.Query($"BACKUP DATABASE {new SqlIdentifier(clickHouse.Database)} TO File({serverDirectory})"), ct);
         else
             await FreezeAsync(Path.Combine(directory, "freeze"), ct);
         log.WriteLine($"Saved database {clickHouse.Database} ({clickHouse.Engine}, ClickHouse {version}) by {method}: {tables.Count} tables, {tables.Sum(t => t.Rows)} rows.");
@@ -31,7 +33,7 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
     /// Restores into this engine's database, which must hold no rows: empty tables (a service started once on a fresh
     /// install) are dropped and come back from the backup. Returns the rows of each table after the restore.
     /// </summary>
-    public async Task<IReadOnlyList<BackupTable>> RestoreAsync(string directory, BackupManifest manifest, CancellationToken ct)
+    public async Task<IReadOnlyList<BackupTable>> RestoreAsync(string directory, string serverDirectory, BackupManifest manifest, CancellationToken ct)
     {
         await DropEmptyTablesAsync(ct);
         if (manifest.Method == BackupManifest.NativeBackup)
@@ -41,7 +43,7 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
                 throw new BackupException($"This backup was made with ClickHouse's BACKUP; ClickHouse {version} has no RESTORE. Restore it on {FirstVersionWithBackup}.x or later (or on the embedded engine).");
             var source = new SqlIdentifier(manifest.Database);
             var target = new SqlIdentifier(clickHouse.Database);
-            var from = Path.Combine(directory, "clickhouse");
+            var from = serverDirectory;
             await clickHouse.ExecuteAsync(manifest.Database == clickHouse.Database
                 ? Sql.Query($"RESTORE DATABASE {target} FROM File({from})")
                 : Sql.Query($"RESTORE DATABASE {source} AS {target} FROM File({from})"), ct);
