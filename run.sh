@@ -3,6 +3,8 @@
 # with the schema, a demo site (key "demo") and an admin token. Fetches what is missing first.
 #   ./run.sh                 start the service
 #   ./run.sh query "SQL"     read the stored data while the service is stopped (JSONEachRow)
+#   ./run.sh backup DIR      save the database and the data directory's files into a new DIR (docs/operations.md)
+#   ./run.sh restore DIR     bring a backup back into an empty database and data directory
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-node.sh
@@ -12,10 +14,9 @@ export ANALYTICS_DATA_DIR="${ANALYTICS_DATA_DIR:-$PWD/.data}"
 dotnet build src/Analytics.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 app=src/Analytics.Api/bin/Release/net10.0/Analytics.Api.dll
 
-if [ "${1:-}" = "query" ]; then
-  shift
-  exec dotnet "$app" query "$@"
-fi
+case "${1:-}" in
+  query|backup|restore) exec dotnet "$app" "$@" ;;
+esac
 
 if [ ! -f tracker-js/dist/t.js ] || [ -n "$(find tracker-js/src -newer tracker-js/dist/t.js -print -quit)" ]; then
   (cd tracker-js && npm ci --no-audit --no-fund --loglevel=error && npm run build >/dev/null)

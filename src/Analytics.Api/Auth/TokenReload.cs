@@ -7,10 +7,11 @@ namespace Analytics.Auth;
 public sealed class AuthOptions
 {
     /// <summary>
-    /// How often tokens, users and site memberships are read again from ClickHouse: the longest a token revoked
-    /// (or a membership ended) through another instance keeps working here.
+    /// How often the version of users, tokens and site memberships is read (system.parts, no scan) and they are read
+    /// again from ClickHouse when it changed: the longest a token revoked (or a membership ended) through another
+    /// instance keeps working here.
     /// </summary>
-    public TimeSpan TokenReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan TokenReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Failed sign-ins in a row that lock an account for <see cref="Lockout"/>.</summary>
     public int MaxFailedSignIns { get; set; } = 5;
@@ -31,20 +32,29 @@ public sealed class AuthOptions
     public bool SignInLinkAtStart { get; set; }
 }
 
-/// <summary>Reloads the token and membership caches every <see cref="AuthOptions.TokenReloadInterval"/> once the schema is in place.</summary>
-public sealed class TokenReload(TokenStore tokens, Sites.SiteMembers members, SchemaReady schema, IOptions<AuthOptions> options, ILogger<TokenReload> logger)
-    : BackgroundService
+/// <summary>
+/// Reloads the token and membership caches every <see cref="AuthOptions.TokenReloadInterval"/> once the schema is in
+/// place, when their tables changed (whichever instance wrote them) since the last reload.
+/// </summary>
+public sealed class TokenReload(TokenStore tokens, Sites.SiteMembers members, IClickHouse clickHouse, SchemaReady schema, IOptions<AuthOptions> options,
+    ILogger<TokenReload> logger) : BackgroundService
 {
+    static readonly string[] Tables = ["users", "api_tokens", "site_members"];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schema.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.TokenReloadInterval);
+        string? loaded = null;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
+                var version = await TablesVersion.ReadAsync(clickHouse, Tables, stoppingToken); // before the rows: a write in between reloads next time
+                if (version == loaded) continue;
                 await tokens.LoadAsync(stoppingToken);
                 await members.LoadAsync(stoppingToken);
+                loaded = version;
             }
             catch (ClickHouseException e)
             {

@@ -13,6 +13,9 @@ public static class SitesApi
         builder.Services.AddSingleton<SiteAccess>();
         builder.Services.AddSingleton<IValidator<CreateSiteRequest>, CreateSiteValidator>();
         builder.Services.AddHostedService<SiteStartup>();
+        builder.Services.AddOptions<SitesOptions>().BindConfiguration("Sites")
+            .Validate(o => o.ReloadInterval > TimeSpan.Zero, "Sites:ReloadInterval must be positive.").ValidateOnStart();
+        builder.Services.AddHostedService<SiteReload>();
     }
 
     public static void MapSites(this WebApplication app)

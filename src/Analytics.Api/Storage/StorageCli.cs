@@ -7,12 +7,18 @@ namespace Analytics.Storage;
 /// <c>Analytics.Api query "SQL"</c>: runs one statement on the configured engine and prints JSONEachRow, so the
 /// stored data can be read without the service (./run.sh query "…"). The embedded engine locks its data path to
 /// one process: with the service running this ends with a clear message and exit code 2, not a crash.
+/// <c>backup DIR</c> and <c>restore DIR</c>: <see cref="Backup.BackupCli"/>.
 /// </summary>
 public static class StorageCli
 {
     public static bool TryRun(string[] args, out int exitCode)
     {
         exitCode = 0;
+        if (Backup.BackupCli.IsCommand(args))
+        {
+            exitCode = Backup.BackupCli.Run(args);
+            return true;
+        }
         if (args.Length == 0 || args[0] != "query") return false;
         if (args.Length != 2)
         {

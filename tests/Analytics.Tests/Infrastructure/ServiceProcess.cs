@@ -154,12 +154,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>Analytics.Api query SQL</c> on this data directory (the CLI of README) and returns exit code, stdout, stderr.</summary>
-    public async Task<(int ExitCode, string Output, string Error)> QueryCliAsync(string sql)
+    public Task<(int ExitCode, string Output, string Error)> QueryCliAsync(string sql) => CliAsync("query", sql);
+
+    /// <summary>Runs <c>Analytics.Api ARGS…</c> (query, backup, restore) with this service's environment; returns exit code, stdout, stderr.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> CliAsync(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(AppPath);
-        info.ArgumentList.Add("query");
-        info.ArgumentList.Add(sql);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (k, v) in environment) info.Environment[k] = v;
         using var cli = Process.Start(info)!;
         var output = cli.StandardOutput.ReadToEndAsync();

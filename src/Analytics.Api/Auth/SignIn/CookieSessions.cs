@@ -26,9 +26,10 @@ public static class CookieSessions
     public static AuthenticationBuilder AddBearerOrCookie(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        // Keys beside the data, so that a restart does not sign everyone out (instances that share sessions share this directory).
-        services.AddDataProtection().SetApplicationName("analytics")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataDirectory.Resolve(configuration), "keys")));
+        // Keys beside the data, so that a restart does not sign everyone out. Nodes behind one address name one shared
+        // directory (Auth:KeysDirectory), so that a cookie of one node is good on every node (docs/operations.md).
+        var keys = configuration["Auth:KeysDirectory"] is { Length: > 0 } shared ? shared : Path.Combine(DataDirectory.Resolve(configuration), "keys");
+        services.AddDataProtection().SetApplicationName("analytics").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddAntiforgery(o =>
         {
             o.HeaderName = CsrfHeader;

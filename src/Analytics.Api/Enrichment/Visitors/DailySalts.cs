@@ -124,9 +124,19 @@ public sealed class DailySalts
         }
         CryptographicOperations.ZeroMemory(salt);
 
-        // Rename, so a reader never sees half a salt; if another process won the race, its salt stands.
+        // Rename, so a reader never sees half a salt; if another process (a node sharing the directory) won the race, its salt stands.
         if (File.Exists(file)) File.Delete(temporary);
-        else File.Move(temporary, file);
+        else
+        {
+            try
+            {
+                File.Move(temporary, file);
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                File.Delete(temporary);
+            }
+        }
         logger.LogInformation("Created the visitor-hash salt for {Day}", Path.GetFileNameWithoutExtension(file));
     }
 
