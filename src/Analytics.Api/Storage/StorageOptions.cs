@@ -26,7 +26,6 @@ public sealed class StorageOptions
         "--max_memory_usage=4000000000",
         "--max_bytes_before_external_group_by=1000000000",
         "--max_bytes_before_external_sort=1000000000",
-        "--backups.allowed_path=/", // BACKUP … TO File(DIR) anywhere the operator names (Analytics.Api backup DIR); only the service's own SQL runs here
     ];
 
     /// <summary>Where the embedded engine keeps its data; default $ANALYTICS_DATA_DIR/clickhouse.</summary>

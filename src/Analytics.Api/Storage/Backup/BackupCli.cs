@@ -14,7 +14,7 @@ public static class BackupCli
     /// Where ClickHouse's own BACKUP writes, as the ClickHouse server sees it: <c>DIR/clickhouse</c>, or, when
     /// <c>ANALYTICS_BACKUP_CLICKHOUSE_DIR</c> is set (the server runs elsewhere, e.g. in its own container with its own
     /// backups volume, docker-compose.yml), a directory of DIR's name below it. The server must allow that path
-    /// (<c>backups.allowed_path</c>); the embedded engine allows every path.
+    /// (<c>backups.allowed_path</c>); the backup command opens the embedded engine allowing every path (the service does not).
     /// </summary>
     public static string ServerDirectory(string directory) =>
         Environment.GetEnvironmentVariable("ANALYTICS_BACKUP_CLICKHOUSE_DIR") is { Length: > 0 } root
@@ -39,7 +39,9 @@ public static class BackupCli
         try
         {
             var exit = string.IsNullOrWhiteSpace(server)
-                ? Execute(args[0], () => new EmbeddedClickHouse(embeddedPath, database, 1, new StorageOptions().EmbeddedSettings), directory, dataDir, embeddedPath)
+                ? Execute(args[0], () => new EmbeddedClickHouse(embeddedPath, database, 1,
+                    // BACKUP/RESTORE … File(DIR) where the operator names; only this command's engine may write there, not the service's.
+                    [.. new StorageOptions().EmbeddedSettings, "--backups.allowed_path=/"]), directory, dataDir, embeddedPath)
                 : Execute(args[0], () => OpenServer(server, database), directory, dataDir, embeddedPath);
             return string.IsNullOrWhiteSpace(server) ? NativeExit.Leave(exit) : exit;
         }
