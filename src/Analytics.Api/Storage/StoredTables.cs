@@ -1,0 +1,12 @@
+namespace Analytics.Storage;
+
+/// <summary>Where a table's rows and metadata are, on one server and on a cluster (docs/cluster.md).</summary>
+public static class StoredTables
+{
+    /// <summary>The table holding a table's rows on a node: <c>events_local</c> for a sharded table in cluster mode, else the table.</summary>
+    public static string StoredTable(this IClickHouse clickHouse, string table) => clickHouse.Cluster?.StoredTable(table) ?? table;
+
+    /// <summary><c>system.NAME</c> of this server, or of every node of the cluster (parts, mutations: each replica has its own).</summary>
+    public static Sql SystemTable(this IClickHouse clickHouse, string name) =>
+        clickHouse.Cluster?.AcrossNodes(name) ?? Sql.Trusted("system." + new SqlIdentifier(name).Name);
+}
