@@ -6,6 +6,7 @@
 #   scripts/cluster.sh status   # which processes run, and what each node says
 #   scripts/cluster.sh stop     # stop exactly the processes this script started (by their pid files)
 #   scripts/cluster.sh test     # start, run the server-engine tests in cluster mode against it, stop
+#   scripts/cluster.sh smoke    # the service on the running cluster: an import, rows per shard and replica, a report
 #
 # Settings (environment): CLUSTER_DIR (/tmp/analytics-cluster), CLUSTER_BASE_PORT (19100: ZooKeeper on BASE,
 # node i (1..4) HTTP on BASE+10+i, native TCP on BASE+20+i, interserver on BASE+30+i), CLUSTER_NAME (analytics).
@@ -223,11 +224,71 @@ run_tests() {
       --filter "$filter" --blame-hang-timeout 8m --blame-hang-dump-type none "$@"
 }
 
+# The real service on the cluster, end to end: a site, SMOKE_EVENTS imported pageviews of SMOKE_VISITORS visitors
+# (with identify events linking half of them, in pairs, to customers), rows per shard and replica, and the overview
+# report, which must count every pageview and every person once.
+smoke() {
+  local dll=${SMOKE_DLL:-src/Analytics.Api/bin/Release/net10.0/Analytics.Api.dll}
+  [ -f "$dll" ] || dotnet build src/Analytics.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+  local events=${SMOKE_EVENTS:-20000} visitors=${SMOKE_VISITORS:-1000} port=$((BASE + 50)) token=cluster-smoke-token-0123456789
+  local db="smoke_$(date +%s)" d="$DIR/smoke"
+  mkdir -p "$d"
+  ANALYTICS_CLICKHOUSE="Host=127.0.0.1;Port=$(http_port 1);Username=default;Password=" Storage__Cluster=$NAME Storage__Database=$db \
+    ANALYTICS_DATA_DIR="$d/data" ANALYTICS_ADMIN_TOKEN=$token ANALYTICS_URLS="http://127.0.0.1:$port" Ingestion__RateLimitPerSecond=0 \
+    Sessions__RefreshDelay=00:00:01 nohup dotnet "$dll" >"$d/service.log" 2>&1 &
+  echo $! >"$d/pid"
+  local started=$SECONDS
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+    alive "$d/pid" "$dll" || { log "the service exited"; tail -20 "$d/service.log" >&2; return 1; }
+    [ $((SECONDS - started)) -lt 180 ] || { log "the service was not ready in 180 s"; stop_one "$d/pid" "$dll" service; return 1; }
+    sleep 0.5
+  done
+  log "service ready on the cluster in $((SECONDS - started)) s (database $db: migrations ON CLUSTER)"
+  local auth="Authorization: Bearer $token"
+  local key
+  key=$(curl -sf -H "$auth" -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/sites" \
+    -d '{"name":"Cluster smoke","domains":["shop.example"]}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+  local now_ms=$(( $(date +%s) * 1000 ))
+  awk -v n="$events" -v v="$visitors" -v now="$now_ms" 'BEGIN {
+    for (i = 0; i < n; i++) {
+      vid = "vis-" (i % v); ts = now - 3600000 * 24 + int(i * 3600000 * 23 / n)
+      printf "{\"type\":\"pageview\",\"ts\":%.0f,\"url\":\"https://shop.example/p/%d\",\"vid\":\"%s\",\"consent\":{\"analytics\":true,\"marketing\":false},\"ip\":\"81.2.69.%d\",\"user_agent\":\"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\"}\n", ts, i % 50, vid, i % 250
+    }
+    for (i = 0; i < v / 2; i++)
+      printf "{\"type\":\"identify\",\"ts\":%.0f,\"url\":\"https://shop.example/\",\"vid\":\"vis-%d\",\"customer_id\":\"C-%d\",\"consent\":{\"analytics\":true,\"marketing\":false},\"ip\":\"81.2.69.1\",\"user_agent\":\"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\"}\n", now - 60000, i, int(i / 2)
+  }' >"$d/events.ndjson"
+  local t0 t1
+  t0=$(date +%s.%N)
+  curl -sf -H "$auth" -H 'Content-Type: application/x-ndjson' --data-binary @"$d/events.ndjson" "http://127.0.0.1:$port/api/import/events?site=$key" >"$d/import.json"
+  t1=$(date +%s.%N)
+  log "import: $(cat "$d/import.json" | cut -c1-120) in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+  local expected=$((events + visitors / 2)) stored=0 waited=$SECONDS
+  until [ "$stored" -ge "$expected" ] || [ $((SECONDS - waited)) -ge 60 ]; do
+    stored=$(query 1 "SELECT count() FROM $db.events")
+    sleep 0.2
+  done
+  log "stored: $stored of $expected rows (through the Distributed table)"
+  local node
+  for node in "${NODES[@]}"; do
+    log "node $node (shard $(shard_of "$node") replica $(replica_of "$node")): events_local $(query "$node" "SELECT count() FROM $db.events_local"), identity_links $(query "$node" "SELECT count() FROM $db.identity_links")"
+  done
+  local from to
+  from=$(date -u -d '2 days ago' +%F); to=$(date -u -d tomorrow +%F)
+  t0=$(date +%s.%N)
+  curl -sf -H "$auth" "http://127.0.0.1:$port/api/reports/overview?site=$key&from=$from&to=$to" | cut -c1-160 >"$d/overview.json"
+  t1=$(date +%s.%N)
+  log "overview ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s): $(cat "$d/overview.json")"
+  log "expected: pageviews $events, visitors (persons) $((visitors - visitors / 4))"
+  stop_one "$d/pid" "$dll" service
+  query 1 "DROP DATABASE IF EXISTS $db ON CLUSTER $NAME" >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   run-tests) shift; run_tests "$@" ;;
+  smoke) smoke ;;
   test)
     shift
     # A fresh cluster when none runs: no databases of earlier runs in ZooKeeper and on the nodes.

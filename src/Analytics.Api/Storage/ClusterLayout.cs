@@ -120,7 +120,7 @@ public sealed partial class ClusterLayout
         return
         [
             $"CREATE TABLE IF NOT EXISTS {Qualified(local)} ON CLUSTER {Name} {columns}\n{Replicated(local, "{shard}")}{after}",
-            $"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} {columns}\nENGINE = Distributed({Name}, {Database}, {local}, cityHash64({ShardingKeys[table]}))",
+            $"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} {columns}\n{Distributed(table)}",
         ];
     }
 
@@ -132,7 +132,15 @@ public sealed partial class ClusterLayout
         // replicated to every node (it would run once per shard on the same table).
         if (!IsSharded(table)) return [$"ALTER TABLE {Qualified(table)} {action}"];
         var local = $"ALTER TABLE {Qualified(table + LocalSuffix)} ON CLUSTER {Name} {action}";
-        return SchemaChange().IsMatch(action) ? [local, $"ALTER TABLE {Qualified(table)} ON CLUSTER {Name} {action}"] : [local];
+        if (!SchemaChange().IsMatch(action)) return [local];
+        // 18.16 refuses ALTER … ON CLUSTER of a Distributed table over replicated shards ("isn't replicated"): it holds no
+        // rows (inserts are synchronous), so it is made again over the changed local table.
+        return
+        [
+            local,
+            $"DROP TABLE IF EXISTS {Qualified(table)} ON CLUSTER {Name}",
+            $"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} AS {Qualified(table + LocalSuffix)}\n{Distributed(table)}",
+        ];
     }
 
     /// <summary>
@@ -178,6 +186,8 @@ public sealed partial class ClusterLayout
         }
         return sb.ToString();
     }
+
+    string Distributed(string table) => $"ENGINE = Distributed({Name}, {Database}, {table + LocalSuffix}, cityHash64({ShardingKeys[table]}))";
 
     string Qualified(string table) => $"`{Database}`.`{table}`";
 

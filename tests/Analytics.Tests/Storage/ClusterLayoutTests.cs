@@ -46,8 +46,12 @@ public sealed class ClusterLayoutTests
     {
         Assert.Equal(["ALTER TABLE `shop`.`events_local` ON CLUSTER analytics DELETE WHERE vid = 'a'"], Layout.Rewrite("ALTER TABLE `events` DELETE WHERE vid = 'a'"));
         Assert.Equal(["ALTER TABLE `shop`.`sessions_local` ON CLUSTER analytics DROP PARTITION 202401"], Layout.Rewrite("ALTER TABLE sessions DROP PARTITION 202401"));
-        Assert.Equal(["ALTER TABLE `shop`.`events_local` ON CLUSTER analytics ADD COLUMN x String", "ALTER TABLE `shop`.`events` ON CLUSTER analytics ADD COLUMN x String"],
-            Layout.Rewrite("ALTER TABLE events ADD COLUMN x String"));
+        Assert.Equal(
+        [
+            "ALTER TABLE `shop`.`events_local` ON CLUSTER analytics ADD COLUMN x String",
+            "DROP TABLE IF EXISTS `shop`.`events` ON CLUSTER analytics",
+            "CREATE TABLE IF NOT EXISTS `shop`.`events` ON CLUSTER analytics AS `shop`.`events_local`\nENGINE = Distributed(analytics, shop, events_local, cityHash64(vid))",
+        ], Layout.Rewrite("ALTER TABLE events ADD COLUMN x String"));
     }
 
     [Fact]

@@ -25,8 +25,6 @@ public sealed class ServerClickHouse : IClickHouse
     {
         Database = new SqlIdentifier(database).Name;
         var compatible = WithCompatibilityDefaults(connectionString);
-        client = new ClickHouseClient(compatible);
-        var clusterSettings = new Dictionary<string, object>();
         if (!string.IsNullOrEmpty(cluster))
         {
             var builder = new DbConnectionStringBuilder { ConnectionString = compatible };
@@ -35,15 +33,24 @@ public sealed class ServerClickHouse : IClickHouse
                 User = builder.TryGetValue("Username", out var user) && user is string u && u.Length > 0 ? u : "default",
                 Password = builder.TryGetValue("Password", out var password) && password is string p ? p : "",
             };
-            clusterSettings = ClusterSettings.All.ToDictionary(s => s.Name, s => (object)s.Value);
+            compatible = WithClusterSettings(compatible);
         }
-        inDatabase = new QueryOptions { Database = Database, CustomSettings = clusterSettings.Count > 0 ? new Dictionary<string, object>(clusterSettings) : null };
-        statements = new QueryOptions { Database = Database, CustomSettings = new Dictionary<string, object>(clusterSettings) { ["default_format"] = "TabSeparated" } };
-        reads = new QueryOptions
-        {
-            Database = Database,
-            CustomSettings = ReadSettings.All.ToDictionary(s => s.Name, s => (object)s.Value).Concat(clusterSettings).ToDictionary(),
-        };
+        client = new ClickHouseClient(compatible);
+        inDatabase = new QueryOptions { Database = Database };
+        statements = new QueryOptions { Database = Database, CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" } };
+        reads = new QueryOptions { Database = Database, CustomSettings = ReadSettings.All.ToDictionary(s => s.Name, s => (object)s.Value) };
+    }
+
+    /// <summary>
+    /// Cluster mode's settings as the connection's own (<c>set_NAME=value</c>), so that every request has them: the raw
+    /// inserts too, which do not take a query's custom settings. A setting the user gave wins.
+    /// </summary>
+    internal static string WithClusterSettings(string connectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var (name, value) in ClusterSettings.All)
+            if (!builder.ContainsKey("set_" + name)) builder["set_" + name] = value;
+        return builder.ConnectionString;
     }
 
     /// <summary>The driver's JSON type probes need a newer server than 18.16; switch them off unless the user chose.</summary>
