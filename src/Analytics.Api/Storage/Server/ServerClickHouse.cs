@@ -90,8 +90,22 @@ public sealed class ServerClickHouse : IClickHouse
             await Guard(() => client.ExecuteNonQueryAsync(sql.Text, null, statements, ct), sql.Text);
             return;
         }
+        // A column added before a crash kept it from being recorded fails with "already exists" (SchemaMigrations takes
+        // that as applied): the statements after it (the Distributed table made again) still run, then it is thrown.
+        ClickHouseException? alreadyExists = null;
         foreach (var statement in Cluster.Rewrite(sql.Text))
-            await Guard(() => client.ExecuteNonQueryAsync(statement, null, statements, ct), statement);
+        {
+            try
+            {
+                await Guard(() => client.ExecuteNonQueryAsync(statement, null, statements, ct), statement);
+            }
+            catch (ClickHouseException e) when (alreadyExists is null && statement.Contains("ADD COLUMN", StringComparison.OrdinalIgnoreCase)
+                                                && e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+            {
+                alreadyExists = e;
+            }
+        }
+        if (alreadyExists is not null) throw alreadyExists;
     }
 
     public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
