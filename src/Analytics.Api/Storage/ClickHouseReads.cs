@@ -48,7 +48,7 @@ public sealed record CountRow(long N);
 public sealed record AppliedMigration(int Version);
 
 /// <summary>A node of a cluster: its address for the native protocol.</summary>
-public sealed record ClusterNode(string Host, int Port);
+public sealed record ClusterNode(int Shard, string Host, int Port);
 
 /// <summary>Row types that storage and its callers share. Column names are snake_case, properties PascalCase.</summary>
 [JsonSerializable(typeof(CountRow))]

@@ -35,8 +35,8 @@ public sealed partial class ClusterLayout
     public string Name { get; }
     public string Database { get; }
 
-    /// <summary>The nodes as host:port of their native protocol (system.clusters), for reads of every node's system tables.</summary>
-    public IReadOnlyList<string> Nodes { get; set; } = [];
+    /// <summary>The replicas of each shard as host:port of their native protocol (system.clusters), for reads of the nodes' system tables.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Shards { get; set; } = [];
 
     /// <summary>Credentials for <c>remote()</c> reads of the nodes' system tables.</summary>
     public string User { get; init; } = "default";
@@ -59,12 +59,17 @@ public sealed partial class ClusterLayout
     /// <summary>The table that holds a table's rows on a node: <c>events_local</c> for a sharded table, else the table.</summary>
     public string StoredTable(string table) => IsSharded(table) ? table + LocalSuffix : table;
 
-    /// <summary>A system table (parts, mutations) of every node, replicas included: <c>remote('h:p,…', system, NAME, user, password)</c>.</summary>
-    public Sql AcrossNodes(string systemTable)
+    /// <summary>
+    /// A system table of the cluster's nodes: <c>remote('h:p,…', system, NAME, user, password)</c>. With
+    /// <paramref name="everyReplica"/> every node (mutations: each replica applies its own); else one replica per shard
+    /// (<c>h1|h2</c>), chosen as reads choose them (load_balancing), so that parts change when what reads see changes.
+    /// </summary>
+    public Sql AcrossNodes(string systemTable, bool everyReplica = true)
     {
         var table = new SqlIdentifier(systemTable).Name;
-        if (Nodes.Count == 0) return Sql.Trusted("system." + table);
-        return Sql.Query($"remote({string.Join(",", Nodes)}, system, {new SqlIdentifier(table)}, {User}, {Password})");
+        if (Shards.Count == 0) return Sql.Trusted("system." + table);
+        var addresses = string.Join(",", everyReplica ? Shards.SelectMany(s => s) : Shards.Select(s => string.Join("|", s)));
+        return Sql.Query($"remote({addresses}, system, {new SqlIdentifier(table)}, {User}, {Password})");
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ public sealed class ClusterLayoutTests
 {
     static readonly ClusterLayout Layout = new("analytics", "shop", ClusterLayout.SchemaTables(SchemaMigrations.All.SelectMany(m => m.Statements)))
     {
-        Nodes = ["127.0.0.1:9001", "127.0.0.1:9002"],
+        Shards = [["127.0.0.1:9001", "127.0.0.1:9002"], ["127.0.0.1:9003", "127.0.0.1:9004"]],
     };
 
     [Fact]
@@ -86,6 +86,7 @@ public sealed class ClusterLayoutTests
     {
         Assert.Equal("events_local", Layout.StoredTable("events"));
         Assert.Equal("orders", Layout.StoredTable("orders"));
-        Assert.Equal("remote('127.0.0.1:9001,127.0.0.1:9002', system, `mutations`, 'default', '')", Layout.AcrossNodes("mutations").Text);
+        Assert.Equal("remote('127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003,127.0.0.1:9004', system, `mutations`, 'default', '')", Layout.AcrossNodes("mutations").Text);
+        Assert.Equal("remote('127.0.0.1:9001|127.0.0.1:9002,127.0.0.1:9003|127.0.0.1:9004', system, `parts`, 'default', '')", Layout.AcrossNodes("parts", everyReplica: false).Text);
     }
 }

@@ -73,10 +73,10 @@ public sealed class ServerClickHouse : IClickHouse
         var outsideDatabase = new QueryOptions { CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" } };
         await Guard(() => client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{Database}` ON CLUSTER `{Cluster.Name}`", null, outsideDatabase, ct), "CREATE DATABASE");
         var nodes = await this.QueryListAsync(Sql.Query($"""
-            SELECT host_address AS host, port FROM system.clusters WHERE cluster = {Cluster.Name} ORDER BY shard_num, replica_num
+            SELECT shard_num AS shard, host_address AS host, port FROM system.clusters WHERE cluster = {Cluster.Name} ORDER BY shard_num, replica_num
             """), StorageJson.Default.ClusterNode, ct);
         if (nodes.Count == 0) throw new ClickHouseException($"The ClickHouse server has no cluster '{Cluster.Name}' in its remote_servers (Storage__Cluster).");
-        Cluster.Nodes = nodes.Select(n => $"{n.Host}:{n.Port}").ToList();
+        Cluster.Shards = nodes.GroupBy(n => n.Shard).Select(s => (IReadOnlyList<string>)s.Select(n => $"{n.Host}:{n.Port}").ToList()).ToList();
     }
 
     /// <summary>
