@@ -47,9 +47,13 @@ public sealed record CountRow(long N);
 /// <summary>A row of <c>schema_migrations</c>.</summary>
 public sealed record AppliedMigration(int Version);
 
+/// <summary>A node of a cluster: its address for the native protocol.</summary>
+public sealed record ClusterNode(int Shard, string Host, int Port);
+
 /// <summary>Row types that storage and its callers share. Column names are snake_case, properties PascalCase.</summary>
 [JsonSerializable(typeof(CountRow))]
 [JsonSerializable(typeof(AppliedMigration))]
+[JsonSerializable(typeof(ClusterNode))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class StorageJson : JsonSerializerContext;

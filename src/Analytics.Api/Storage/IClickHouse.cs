@@ -14,6 +14,9 @@ public interface IClickHouse : IAsyncDisposable
 
     string Database { get; }
 
+    /// <summary>The cluster the tables are spread over (Storage__Cluster, docs/cluster.md), or null on one server or embedded.</summary>
+    ClusterLayout? Cluster => null;
+
     Task ExecuteAsync(Sql sql, CancellationToken ct = default);
 
     /// <summary>

@@ -31,7 +31,8 @@ public static class StorageCli
         var database = Environment.GetEnvironmentVariable("Storage__Database") is { Length: > 0 } db ? db : "analytics";
         if (!string.IsNullOrWhiteSpace(server))
         {
-            exitCode = Run(() => new ServerClickHouse(server, database), args[1]);
+            var cluster = Environment.GetEnvironmentVariable("Storage__Cluster");
+            exitCode = Run(() => new ServerClickHouse(server, database, string.IsNullOrEmpty(cluster) ? null : cluster), args[1]);
             return true;
         }
         exitCode = NativeExit.Leave(Run(() => new EmbeddedClickHouse(Path.Combine(dataDir, "clickhouse"), database, 1, new StorageOptions().EmbeddedSettings), args[1]));

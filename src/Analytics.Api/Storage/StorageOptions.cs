@@ -9,6 +9,11 @@ public sealed class StorageOptions
     [Required] public string DataDir { get; set; } = ".data";
     /// <summary>A ClickHouse.Driver connection string (ANALYTICS_CLICKHOUSE); empty means the embedded engine.</summary>
     public string? ClickHouse { get; set; }
+    /// <summary>
+    /// A cluster of the ClickHouse server's remote_servers (Storage__Cluster): tables are replicated, the big per-visitor
+    /// ones sharded, migrations run ON CLUSTER (docs/cluster.md). Only with a ClickHouse server; empty = one server.
+    /// </summary>
+    [RegularExpression("^[A-Za-z_][A-Za-z0-9_]{0,63}$")] public string? Cluster { get; set; }
     [Required, RegularExpression("^[A-Za-z_][A-Za-z0-9_]{0,63}$")] public string Database { get; set; } = "analytics";
     /// <summary>Statements the embedded engine runs at once.</summary>
     [Range(1, 64)] public int EmbeddedConnections { get; set; } = 4;

@@ -18,12 +18,15 @@ public static class StorageSetup
                 if (config["ANALYTICS_CLICKHOUSE"] is { Length: > 0 } cs) o.ClickHouse = cs;
             })
             .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.Cluster) || o.UsesServer,
+                "Storage:Cluster is set but the service runs the embedded engine: a ClickHouse cluster needs a ClickHouse server "
+                + "(set ANALYTICS_CLICKHOUSE to one of the cluster's nodes, or remove Storage__Cluster).")
             .ValidateOnStart();
         builder.Services.AddSingleton<IClickHouse>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return o.UsesServer
-                ? new ServerClickHouse(o.ClickHouse!, o.Database)
+                ? new ServerClickHouse(o.ClickHouse!, o.Database, o.Cluster)
                 : new EmbeddedClickHouse(o.EmbeddedDataPath, o.Database, o.EmbeddedConnections, o.EmbeddedSettings);
         });
         builder.Services.AddSingleton<SchemaMigrations>();

@@ -34,7 +34,8 @@ public class ApiFactory(Engine engine, string? database = null, string? dataDir 
             ["ANALYTICS_ADMIN_TOKEN"] = AdminToken,
             ["Storage:Database"] = Database,
             ["Storage:EmbeddedPath"] = TestPaths.EmbeddedData,
-            ["ANALYTICS_CLICKHOUSE"] = Engine == Engine.Server ? ClickHouseServer.Shared.ConnectionString : "",
+            ["ANALYTICS_CLICKHOUSE"] = Engine == Engine.Server ? TestCluster.ConnectionString : "",
+            ["Storage:Cluster"] = Engine == Engine.Server ? TestCluster.Name : null,
             ["Ingestion:RateLimitPerSecond"] = "0",
             ["Ingestion:FlushIntervalMs"] = "20",
         };

@@ -18,14 +18,20 @@ public abstract class EngineFixture(Engine engine) : IAsyncLifetime
             ClickHouse = new EmbeddedClickHouse(TestPaths.EmbeddedData, database, 2, new StorageOptions().EmbeddedSettings);
         else
         {
-            var server = new ServerClickHouse(ClickHouseServer.Shared.ConnectionString, database);
+            var server = new ServerClickHouse(TestCluster.ConnectionString, database, TestCluster.Name);
             await server.EnsureDatabaseAsync(CancellationToken.None);
             ClickHouse = server;
         }
         await new SchemaMigrations(ClickHouse, NullLogger<SchemaMigrations>.Instance).ApplyAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await ClickHouse.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // A cluster keeps every replicated table in ZooKeeper: each class's database goes when the class is done.
+        if (ClickHouse.Cluster is { } cluster)
+            await ClickHouse.ExecuteAsync(Sql.Query($"DROP DATABASE IF EXISTS {new SqlIdentifier(ClickHouse.Database)} ON CLUSTER {new SqlIdentifier(cluster.Name)}"));
+        await ClickHouse.DisposeAsync();
+    }
 }
 
 public sealed class EmbeddedEngine() : EngineFixture(Engine.Embedded);

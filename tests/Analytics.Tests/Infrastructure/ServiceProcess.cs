@@ -37,6 +37,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Ingestion__RateLimitPerSecond"] = "0",
             ["Ingestion__FlushIntervalMs"] = "50",
         };
+        if (TestCluster.Name is { } cluster && clickHouse == TestCluster.ConnectionString) environment["Storage__Cluster"] = cluster;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) environment[k] = v;
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);

@@ -51,7 +51,7 @@ public abstract class ErasureProcessTests(Engine engine)
     public async Task An_erasure_interrupted_by_kill_9_resumes_at_the_next_start_and_completes()
     {
         var dataDir = Directory.CreateTempSubdirectory("analytics-erasure-kill-").FullName;
-        var clickHouse = engine == Engine.Server ? ClickHouseServer.Shared.ConnectionString : null;
+        var clickHouse = engine == Engine.Server ? TestCluster.ConnectionString : null;
         await using var service = new ServiceProcess(dataDir, clickHouse, new Dictionary<string, string>
         {
             ["Storage__Database"] = TestPaths.NewDatabase(),

@@ -7,7 +7,8 @@ namespace Analytics.Privacy.Requests;
 
 /// <summary>
 /// The subject's rows, table by table of <see cref="PersonalDataRegistry"/>: resolve the ids, count, delete
-/// (<c>ALTER TABLE … DELETE</c>, the same on both engines) and wait for the mutations in <c>system.mutations</c>.
+/// (<c>ALTER TABLE … DELETE</c>, the same on both engines) and wait for the mutations in <c>system.mutations</c>
+/// (on a cluster: the _local tables' mutations on every node, docs/cluster.md).
 /// </summary>
 public sealed class SubjectErasure(IClickHouse clickHouse, IOptions<PrivacyRequestOptions> options)
 {
@@ -42,7 +43,8 @@ public sealed class SubjectErasure(IClickHouse clickHouse, IOptions<PrivacyReque
         while (true)
         {
             var pending = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-                SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND table = {table} AND is_done = 0
+                SELECT count() AS n FROM {clickHouse.SystemTable("mutations")}
+                WHERE database = {clickHouse.Database} AND table = {clickHouse.StoredTable(table)} AND is_done = 0
                 """), StorageJson.Default.CountRow, ct);
             if (pending is null || pending.N == 0) return;
             if (DateTime.UtcNow > deadline)

@@ -66,7 +66,8 @@ public sealed partial class RetentionJob(IClickHouse clickHouse, SiteStore sites
         var counts = new Dictionary<string, long>();
         if (!await IsMonthlyAsync(table, column, ct)) return counts;
         var partitions = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = {table} AND active ORDER BY partition
+            SELECT DISTINCT partition FROM {clickHouse.SystemTable("parts")}
+            WHERE database = {clickHouse.Database} AND table = {clickHouse.StoredTable(table)} AND active ORDER BY partition
             """), RetentionJson.Default.PartitionRow, ct);
         foreach (var partition in partitions)
         {
@@ -120,7 +121,8 @@ public sealed partial class RetentionJob(IClickHouse clickHouse, SiteStore sites
         while (true)
         {
             var pending = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-                SELECT count() AS n FROM system.mutations WHERE database = currentDatabase() AND table = {table} AND is_done = 0
+                SELECT count() AS n FROM {clickHouse.SystemTable("mutations")}
+                WHERE database = {clickHouse.Database} AND table = {clickHouse.StoredTable(table)} AND is_done = 0
                 """), StorageJson.Default.CountRow, ct);
             if (pending is null || pending.N == 0) return;
             if (time.GetUtcNow() > deadline)
@@ -133,7 +135,7 @@ public sealed partial class RetentionJob(IClickHouse clickHouse, SiteStore sites
     /// <summary>Whether the table is partitioned by the month of its time column, as its CREATE statement says.</summary>
     async Task<bool> IsMonthlyAsync(string table, string column, CancellationToken ct)
     {
-        var create = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SHOW CREATE TABLE {new SqlIdentifier(table)}"), RetentionJson.Default.StatementRow, ct);
+        var create = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SHOW CREATE TABLE {new SqlIdentifier(clickHouse.StoredTable(table))}"), RetentionJson.Default.StatementRow, ct);
         var match = PartitionBy().Match(create?.Statement ?? "");
         return match.Success && match.Groups[1].Value == column;
     }

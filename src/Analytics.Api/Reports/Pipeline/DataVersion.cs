@@ -9,8 +9,8 @@ namespace Analytics.Reports.Pipeline;
 /// read, ~1 ms): per table the highest block number of its active parts and their row count. Every insert makes a
 /// part with a new, higher block number (whichever process or writer inserted: collect, imports, CRM, tests);
 /// an erasure (ALTER … DELETE) changes the row count. A merge changes neither, so the cache survives merges.
-/// On a cluster the parts are those of the node the service asks (a cached answer can then lag other shards by
-/// the cache's lifetime at most).
+/// On a cluster the parts are those of the replica of each shard that reads go to (the _local tables of the sharded
+/// ones): a second replica catching up changes nothing that reads see, so it does not empty the cache.
 /// </summary>
 public sealed class DataVersion(IClickHouse clickHouse)
 {
@@ -21,8 +21,8 @@ public sealed class DataVersion(IClickHouse clickHouse)
     {
         var parts = await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT table, max(max_block_number) AS block, sum(rows) AS rows
-            FROM system.parts
-            WHERE database = {clickHouse.Database} AND active AND table IN {SqlInList.Of(Tables)}
+            FROM {clickHouse.SystemTable("parts", everyReplica: false)}
+            WHERE database = {clickHouse.Database} AND active AND table IN {SqlInList.Of(Tables.Select(clickHouse.StoredTable))}
             GROUP BY table
             ORDER BY table
             """), DataVersionJson.Default.TableVersion, ct);

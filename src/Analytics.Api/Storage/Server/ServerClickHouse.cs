@@ -18,14 +18,39 @@ public sealed class ServerClickHouse : IClickHouse
 
     public string Engine => "server";
     public string Database { get; }
+    public ClusterLayout? Cluster { get; }
 
-    public ServerClickHouse(string connectionString, string database)
+    /// <param name="cluster">A cluster of the server's remote_servers (Storage__Cluster): the tables are spread over it (docs/cluster.md).</param>
+    public ServerClickHouse(string connectionString, string database, string? cluster = null)
     {
         Database = new SqlIdentifier(database).Name;
-        client = new ClickHouseClient(WithCompatibilityDefaults(connectionString));
+        var compatible = WithCompatibilityDefaults(connectionString);
+        if (!string.IsNullOrEmpty(cluster))
+        {
+            var builder = new DbConnectionStringBuilder { ConnectionString = compatible };
+            Cluster = new ClusterLayout(cluster, Database, ClusterLayout.SchemaTables(SchemaMigrations.All.SelectMany(m => m.Statements)))
+            {
+                User = builder.TryGetValue("Username", out var user) && user is string u && u.Length > 0 ? u : "default",
+                Password = builder.TryGetValue("Password", out var password) && password is string p ? p : "",
+            };
+            compatible = WithClusterSettings(compatible);
+        }
+        client = new ClickHouseClient(compatible);
         inDatabase = new QueryOptions { Database = Database };
         statements = new QueryOptions { Database = Database, CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" } };
         reads = new QueryOptions { Database = Database, CustomSettings = ReadSettings.All.ToDictionary(s => s.Name, s => (object)s.Value) };
+    }
+
+    /// <summary>
+    /// Cluster mode's settings as the connection's own (<c>set_NAME=value</c>), so that every request has them: the raw
+    /// inserts too, which do not take a query's custom settings. A setting the user gave wins.
+    /// </summary>
+    internal static string WithClusterSettings(string connectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var (name, value) in ClusterSettings.All)
+            if (!builder.ContainsKey("set_" + name)) builder["set_" + name] = value;
+        return builder.ConnectionString;
     }
 
     /// <summary>The driver's JSON type probes need a newer server than 18.16; switch them off unless the user chose.</summary>
@@ -39,20 +64,55 @@ public sealed class ServerClickHouse : IClickHouse
 
     public async Task EnsureDatabaseAsync(CancellationToken ct)
     {
-        await Guard(() => client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{Database}`", null, null, ct), "CREATE DATABASE");
+        if (Cluster is null)
+        {
+            await Guard(() => client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{Database}`", null, null, ct), "CREATE DATABASE");
+            return;
+        }
+        // ON CLUSTER answers a table of the nodes' results: TabSeparated, which 18.16 knows (see ExecuteAsync).
+        var outsideDatabase = new QueryOptions { CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" } };
+        await Guard(() => client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS `{Database}` ON CLUSTER `{Cluster.Name}`", null, outsideDatabase, ct), "CREATE DATABASE");
+        var nodes = await this.QueryListAsync(Sql.Query($"""
+            SELECT shard_num AS shard, host_address AS host, port FROM system.clusters WHERE cluster = {Cluster.Name} ORDER BY shard_num, replica_num
+            """), StorageJson.Default.ClusterNode, ct);
+        if (nodes.Count == 0) throw new ClickHouseException($"The ClickHouse server has no cluster '{Cluster.Name}' in its remote_servers (Storage__Cluster).");
+        Cluster.Shards = nodes.GroupBy(n => n.Shard).Select(s => (IReadOnlyList<string>)s.Select(n => $"{n.Host}:{n.Port}").ToList()).ToList();
     }
 
     /// <summary>
     /// The driver asks for a RowBinaryWithNamesAndTypes output, which 18.16 does not know and applies to
     /// <c>INSERT … SELECT</c> (the stored sessions' refresh): statements ask for TabSeparated, which it ignores.
     /// </summary>
-    public Task ExecuteAsync(Sql sql, CancellationToken ct = default) =>
-        Guard(() => client.ExecuteNonQueryAsync(sql.Text, null, statements, ct), sql.Text);
+    public async Task ExecuteAsync(Sql sql, CancellationToken ct = default)
+    {
+        if (Cluster is null)
+        {
+            await Guard(() => client.ExecuteNonQueryAsync(sql.Text, null, statements, ct), sql.Text);
+            return;
+        }
+        // A column added before a crash kept it from being recorded fails with "already exists" (SchemaMigrations takes
+        // that as applied): the statements after it (the Distributed table made again) still run, then it is thrown.
+        ClickHouseException? alreadyExists = null;
+        foreach (var statement in Cluster.Rewrite(sql.Text))
+        {
+            try
+            {
+                await Guard(() => client.ExecuteNonQueryAsync(statement, null, statements, ct), statement);
+            }
+            catch (ClickHouseException e) when (alreadyExists is null && statement.Contains("ADD COLUMN", StringComparison.OrdinalIgnoreCase)
+                                                && e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+            {
+                alreadyExists = e;
+            }
+        }
+        if (alreadyExists is not null) throw alreadyExists;
+    }
 
     public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
         Guard(async () =>
         {
-            var result = await client.ExecuteRawResultAsync(sql.Text + "\nFORMAT JSONEachRow", reads, ct);
+            var text = Cluster is null ? sql.Text : Cluster.Qualify(sql.Text);
+            var result = await client.ExecuteRawResultAsync(text + "\nFORMAT JSONEachRow", reads, ct);
             try
             {
                 return (Stream)new ServerResultStream(result, await result.ReadAsStreamAsync(), sql.Text);

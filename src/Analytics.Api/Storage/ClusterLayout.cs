@@ -1,0 +1,263 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Analytics.Storage;
+
+/// <summary>
+/// Cluster mode (<c>Storage__Cluster=NAME</c>, docs/cluster.md): how the single-node schema and statements map onto a
+/// ClickHouse cluster, as pure text transformations in one place, so that no migration or query has a second copy.
+/// <list type="bullet">
+/// <item>The big per-visitor tables (<see cref="ShardingKeys"/>) are sharded: <c>NAME_local</c>, a
+/// <c>Replicated*MergeTree</c> per shard, and <c>NAME</c>, a <c>Distributed</c> table over them that every query keeps
+/// reading and writing. They are sharded by visitor id: a device's sessions stay on one shard.</item>
+/// <item>Every other table is replicated to every node (one ZooKeeper path for all shards), so joins with it run
+/// locally on each shard.</item>
+/// <item>DDL runs <c>ON CLUSTER</c>; mutations and partition operations go to the <c>_local</c> tables.</item>
+/// <item>Table names are qualified with the database: a shard resolves an unqualified name of a subquery in its own
+/// default database (ClickHouse 18.16), not in the one the service uses.</item>
+/// </list>
+/// </summary>
+public sealed partial class ClusterLayout
+{
+    /// <summary>Sharded tables and the column their rows are distributed by (cityHash64 of it).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ShardingKeys = new Dictionary<string, string>
+    {
+        ["events"] = "vid",
+        ["sessions"] = "visitor_id",
+        ["consents"] = "vid",
+        ["survey_texts"] = "vid",
+    };
+
+    public const string LocalSuffix = "_local";
+
+    readonly HashSet<string> knownTables;
+
+    public string Name { get; }
+    public string Database { get; }
+
+    /// <summary>The replicas of each shard as host:port of their native protocol (system.clusters), for reads of the nodes' system tables.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Shards { get; set; } = [];
+
+    /// <summary>Credentials for <c>remote()</c> reads of the nodes' system tables.</summary>
+    public string User { get; init; } = "default";
+    public string Password { get; init; } = "";
+
+    public ClusterLayout(string name, string database, IEnumerable<string> tables)
+    {
+        Name = new SqlIdentifier(name).Name;
+        Database = new SqlIdentifier(database).Name;
+        knownTables = new HashSet<string>(tables, StringComparer.Ordinal) { "schema_migrations" };
+        foreach (var sharded in ShardingKeys.Keys) knownTables.Add(sharded);
+    }
+
+    /// <summary>The schema's tables: every table a migration creates.</summary>
+    public static IEnumerable<string> SchemaTables(IEnumerable<string> statements) =>
+        statements.Select(s => CreateTable().Match(s)).Where(m => m.Success).Select(m => m.Groups["table"].Value);
+
+    public bool IsSharded(string table) => ShardingKeys.ContainsKey(table);
+
+    /// <summary>The table that holds a table's rows on a node: <c>events_local</c> for a sharded table, else the table.</summary>
+    public string StoredTable(string table) => IsSharded(table) ? table + LocalSuffix : table;
+
+    /// <summary>
+    /// A system table of the cluster's nodes: <c>remote('h:p,…', system, NAME, user, password)</c>. With
+    /// <paramref name="everyReplica"/> every node (mutations: each replica applies its own); else one replica per shard
+    /// (<c>h1|h2</c>), chosen as reads choose them (load_balancing), so that parts change when what reads see changes.
+    /// </summary>
+    public Sql AcrossNodes(string systemTable, bool everyReplica = true)
+    {
+        var table = new SqlIdentifier(systemTable).Name;
+        if (Shards.Count == 0) return Sql.Trusted("system." + table);
+        var addresses = string.Join(",", everyReplica ? Shards.SelectMany(s => s) : Shards.Select(s => string.Join("|", s)));
+        return Sql.Query($"remote({addresses}, system, {new SqlIdentifier(table)}, {User}, {Password})");
+    }
+
+    /// <summary>
+    /// The statements that run a statement on the cluster. DDL and mutations are rewritten; any other statement only
+    /// gets its table names qualified.
+    /// </summary>
+    public IReadOnlyList<string> Rewrite(string statement)
+    {
+        if (CreateTable().Match(statement) is { Success: true } create) return RewriteCreate(statement, create);
+        if (AlterTable().Match(statement) is { Success: true } alter) return RewriteAlter(alter);
+        if (DropTable().Match(statement) is { Success: true } drop)
+        {
+            var table = drop.Groups["table"].Value;
+            var ifExists = drop.Groups["if"].Value;
+            return IsSharded(table)
+                ? [$"DROP TABLE {ifExists}{Qualified(table)} ON CLUSTER {Name}", $"DROP TABLE {ifExists}{Qualified(table + LocalSuffix)} ON CLUSTER {Name}"]
+                : [$"DROP TABLE {ifExists}{Qualified(table)} ON CLUSTER {Name}"];
+        }
+        if (TableMaintenance().Match(statement) is { Success: true } maintenance)
+        {
+            // TRUNCATE and OPTIMIZE act on a node's stored rows: the _local tables of every shard, or a replicated table
+            // (whose replicas follow the one that runs it).
+            var table = maintenance.Groups["table"].Value;
+            var verb = maintenance.Groups["verb"].Value.ToUpperInvariant();
+            var rest = maintenance.Groups["rest"].Value;
+            return IsSharded(table) || verb == "TRUNCATE"
+                ? [$"{verb} TABLE {maintenance.Groups["if"].Value}{Qualified(StoredTable(table))} ON CLUSTER {Name}{rest}"]
+                : [$"{verb} TABLE {Qualified(table)}{rest}"];
+        }
+        return [Qualify(statement)];
+    }
+
+    IReadOnlyList<string> RewriteCreate(string statement, Match create)
+    {
+        var table = create.Groups["table"].Value;
+        var open = create.Index + create.Length - 1;
+        var close = MatchingParenthesis(statement, open);
+        var columns = statement[open..(close + 1)];
+        var tail = statement[(close + 1)..];
+        var engine = EngineClause().Match(tail);
+        if (!engine.Success || !IsMergeTree(engine.Groups["engine"].Value))
+            return [$"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} {columns}{tail}"];
+
+        var kind = engine.Groups["engine"].Value;
+        var args = engine.Groups["args"].Value.Trim();
+        var after = tail[(engine.Index + engine.Length)..];
+        string Replicated(string stored, string shard) =>
+            $"ENGINE = Replicated{kind}('/clickhouse/tables/{shard}/{Database}/{stored}', '{{replica}}'{(args.Length > 0 ? ", " + args : "")})";
+
+        if (!IsSharded(table))
+            return [$"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} {columns}\n{Replicated(table, "all")}{after}"];
+        var local = table + LocalSuffix;
+        return
+        [
+            $"CREATE TABLE IF NOT EXISTS {Qualified(local)} ON CLUSTER {Name} {columns}\n{Replicated(local, "{shard}")}{after}",
+            $"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} {columns}\n{Distributed(table)}",
+        ];
+    }
+
+    IReadOnlyList<string> RewriteAlter(Match alter)
+    {
+        var table = alter.Groups["table"].Value;
+        var action = Qualify(alter.Groups["rest"].Value);
+        // A replicated table takes a schema change or a mutation from one replica to all: no ON CLUSTER for the tables
+        // replicated to every node (it would run once per shard on the same table).
+        if (!IsSharded(table)) return [$"ALTER TABLE {Qualified(table)} {action}"];
+        var local = $"ALTER TABLE {Qualified(table + LocalSuffix)} ON CLUSTER {Name} {action}";
+        if (!SchemaChange().IsMatch(action)) return [local];
+        // 18.16 refuses ALTER … ON CLUSTER of a Distributed table over replicated shards ("isn't replicated"): it holds no
+        // rows (inserts are synchronous), so it is made again over the changed local table.
+        return
+        [
+            local,
+            $"DROP TABLE IF EXISTS {Qualified(table)} ON CLUSTER {Name}",
+            $"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} AS {Qualified(table + LocalSuffix)}\n{Distributed(table)}",
+        ];
+    }
+
+    /// <summary>
+    /// Qualifies each known table that follows FROM or JOIN with the database (not ARRAY JOIN, not a table function,
+    /// not inside a string literal or an already qualified name).
+    /// </summary>
+    public string Qualify(string sql)
+    {
+        var sb = new StringBuilder(sql.Length + 32);
+        string? previous = null, beforePrevious = null;
+        var i = 0;
+        while (i < sql.Length)
+        {
+            var c = sql[i];
+            if (c is '\'' or '"')
+            {
+                var end = EndOfQuoted(sql, i, c);
+                sb.Append(sql, i, end - i);
+                i = end;
+                previous = beforePrevious = null;
+                continue;
+            }
+            if (c == '`' || char.IsAsciiLetter(c) || c == '_')
+            {
+                var quoted = c == '`';
+                var end = quoted ? EndOfQuoted(sql, i, '`') : EndOfWord(sql, i);
+                var word = quoted ? sql[(i + 1)..(end - 1)] : sql[i..end];
+                var next = NextNonSpace(sql, end);
+                var prevChar = PreviousNonSpace(sql, i);
+                if ((previous is "FROM" || (previous is "JOIN" && beforePrevious is not "ARRAY"))
+                    && knownTables.Contains(word) && next is not ('.' or '(') && prevChar != '.')
+                    sb.Append(Qualified(word));
+                else
+                    sb.Append(sql, i, end - i);
+                beforePrevious = previous;
+                previous = quoted ? word : word.ToUpperInvariant();
+                i = end;
+                continue;
+            }
+            if (!char.IsWhiteSpace(c)) previous = beforePrevious = null;
+            sb.Append(c);
+            i++;
+        }
+        return sb.ToString();
+    }
+
+    string Distributed(string table) => $"ENGINE = Distributed({Name}, {Database}, {table + LocalSuffix}, cityHash64({ShardingKeys[table]}))";
+
+    string Qualified(string table) => $"`{Database}`.`{table}`";
+
+    static bool IsMergeTree(string engine) => engine.EndsWith("MergeTree", StringComparison.Ordinal) && !engine.StartsWith("Replicated", StringComparison.Ordinal);
+
+    static int MatchingParenthesis(string sql, int open)
+    {
+        var depth = 0;
+        for (var i = open; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c is '\'' or '`' or '"') { i = EndOfQuoted(sql, i, c) - 1; continue; }
+            if (c == '(') depth++;
+            else if (c == ')' && --depth == 0) return i;
+        }
+        throw new ArgumentException("A CREATE TABLE statement without its closing parenthesis.");
+    }
+
+    static int EndOfQuoted(string sql, int start, char quote)
+    {
+        for (var i = start + 1; i < sql.Length; i++)
+        {
+            if (sql[i] == '\\') { i++; continue; }
+            if (sql[i] == quote) return i + 1;
+        }
+        return sql.Length;
+    }
+
+    static int EndOfWord(string sql, int start)
+    {
+        var i = start;
+        while (i < sql.Length && (char.IsAsciiLetterOrDigit(sql[i]) || sql[i] == '_')) i++;
+        return i;
+    }
+
+    static char NextNonSpace(string sql, int i)
+    {
+        while (i < sql.Length && char.IsWhiteSpace(sql[i])) i++;
+        return i < sql.Length ? sql[i] : '\0';
+    }
+
+    static char PreviousNonSpace(string sql, int i)
+    {
+        i--;
+        while (i >= 0 && char.IsWhiteSpace(sql[i])) i--;
+        return i >= 0 ? sql[i] : '\0';
+    }
+
+    const string TableName = @"(?:`?\w+`?\.)?`?(?<table>\w+)`?";
+
+    [GeneratedRegex(@"\A\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?" + TableName + @"\s*\(", RegexOptions.IgnoreCase)]
+    private static partial Regex CreateTable();
+
+    [GeneratedRegex(@"\A\s*ALTER\s+TABLE\s+" + TableName + @"\s+(?<rest>.*)\z", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex AlterTable();
+
+    [GeneratedRegex(@"\A\s*DROP\s+TABLE\s+(?<if>IF\s+EXISTS\s+)?" + TableName + @"\s*\z", RegexOptions.IgnoreCase)]
+    private static partial Regex DropTable();
+
+    [GeneratedRegex(@"\A\s*(?<verb>TRUNCATE|OPTIMIZE)\s+TABLE\s+(?<if>IF\s+EXISTS\s+)?" + TableName + @"(?<rest>.*)\z", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex TableMaintenance();
+
+    [GeneratedRegex(@"\A\s*ENGINE\s*=\s*(?<engine>\w+)\s*\((?<args>[^)]*)\)", RegexOptions.IgnoreCase)]
+    private static partial Regex EngineClause();
+
+    [GeneratedRegex(@"\A\s*(?:ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SchemaChange();
+}
