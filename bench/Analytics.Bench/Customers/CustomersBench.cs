@@ -11,7 +11,7 @@ namespace Analytics.Bench.Customers;
 
 /// <summary>
 /// <c>customers [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 300]
-/// [--list-requests N] [--load-only] [--profile]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
+/// [--list-requests N] [--load-only] [--keep-data] [--profile]</c>: per engine, the Release service on generated shop data (CRM customers, orders and contacts
 /// through <c>/api/crm/*</c>, web traffic by RowBinary from a child process), then the 360-degree view and the
 /// customer list timed through HTTP as a service-role user, sequentially and with 4 clients.
 /// </summary>
@@ -35,6 +35,8 @@ static partial class CustomersBench
         var engines = (Option(args, "--engines") ?? "embedded,server").Split(',');
         var loadOnly = args.Contains("--load-only");
         var profile = args.Contains("--profile");
+        // Keeps the embedded engine's data directory (the loaded shop) to serve again or query by hand.
+        var keepData = args.Contains("--keep-data");
         var root = FindRoot();
         if (ReleaseService(root) is not { } app) return 1;
         // The traffic's window ends at today's midnight (UTC): A/B/C and CLV count the last 12 months from now.
@@ -58,7 +60,8 @@ static partial class CustomersBench
             }
             finally
             {
-                try { Directory.Delete(dataDir, recursive: true); } catch (IOException e) { Console.Error.WriteLine($"{dataDir} not deleted: {e.Message}"); }
+                if (keepData && engine == "embedded") Console.WriteLine($"{engine}: data kept in {dataDir} (admin token {Token})");
+                else try { Directory.Delete(dataDir, recursive: true); } catch (IOException e) { Console.Error.WriteLine($"{dataDir} not deleted: {e.Message}"); }
             }
         }
         PrintSideBySide(results);

@@ -9,8 +9,8 @@ namespace Analytics.Customers;
 /// <summary>
 /// GET /api/customers/{id}?site=KEY: the 360-degree view (docs/customers.md). Reads the customer's devices first, then
 /// everything else narrowed by them, in parallel: CRM profile, orders, contacts, A/B/C standing, consent, sessions (through
-/// <see cref="ISessionSource"/>, keeping those whose person is this customer), and last the events of the days its
-/// devices were active (timeline, purchase sessions).
+/// <see cref="ISessionSource"/>, keeping those whose person is this customer), the devices' links; then, in one read, the
+/// events of the days its devices were active (<see cref="DeviceEvents"/>: timeline, purchases, answers, products).
 /// </summary>
 public static class CustomerViewEndpoint
 {
@@ -50,33 +50,26 @@ public static class CustomerViewEndpoint
         var consentTask = visitors.Count == 0 ? Task.FromResult<ConsentProofRow?>(null)
             : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.LatestConsent(site, visitors), CustomerRowsJson.Default.ConsentProofRow, ct);
         var sessionsTask = visitors.Count == 0 ? Task.FromResult(new List<SessionRow>()) : DeviceSessionsAsync(clickHouse, sessionSource, site, visitors, ct);
-        var otherOwnersTask = visitors.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
-            : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.OtherOwners(site, id, visitors), StorageJson.Default.CountRow, ct);
+        var deviceLinksTask = visitors.Count == 0 ? Task.FromResult(new List<DeviceLinkRow>())
+            : clickHouse.QueryListAsync(DeviceEvents.Links(site, visitors), DeviceEventsJson.Default.DeviceLinkRow, ct);
         var crmOrdersTask = crmOrderIds.Count == 0 ? Task.FromResult(new List<CrmOrderRow>())
             : clickHouse.QueryListAsync(CustomerViewSql.CrmOrders(site, id, crmOrderIds), CustomerRowsJson.Default.CrmOrderRow, ct);
-        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask, otherOwnersTask, crmOrdersTask);
+        await Task.WhenAll(profileTask, contactsTask, rankingTask, consentTask, sessionsTask, deviceLinksTask, crmOrdersTask);
         var (profile, contacts, deviceSessions) = (profileTask.Result, contactsTask.Result, sessionsTask.Result);
-        // Devices that are the customer's alone: every event is the customer's, so the sessions count them, and the
-        // newest events lie in the newest sessions (stored, non-bot, like the timeline's events).
-        var ownDevices = otherOwnersTask.Result is { N: 0 };
 
         var sessions = deviceSessions.Where(s => s.Person == id).OrderByDescending(s => s.StartMs).ThenBy(s => s.VisitorId, StringComparer.Ordinal).ToList();
         var days = CustomerViewSql.DaysOf(deviceSessions.Select(s => (s.StartMs, s.EndMs)));
-        var newest = timelinePage!.Value * timelineSize!.Value;
-        var timelineDays = ownDevices ? CustomerViewSql.DaysOf(NewestCovering(deviceSessions, newest).Select(s => (s.StartMs, s.EndMs))) : days;
-        var eventsTask = timelineDays.Count == 0 ? Task.FromResult(new List<TimelineEventRow>())
-            : clickHouse.QueryListAsync(CustomerViewSql.NewestEvents(site, id, visitors, timelineDays, newest), CustomerRowsJson.Default.TimelineEventRow, ct);
-        var eventCountTask = days.Count == 0 ? Task.FromResult<CountRow?>(new CountRow(0))
-            : ownDevices ? Task.FromResult<CountRow?>(new CountRow(deviceSessions.Sum(s => s.Events)))
-            : clickHouse.QueryFirstOrDefaultAsync(CustomerViewSql.EventCount(site, id, visitors, days), StorageJson.Default.CountRow, ct);
-        var purchasesTask = days.Count == 0 ? Task.FromResult(new List<DevicePurchaseRow>())
-            : clickHouse.QueryListAsync(CustomerViewSql.DevicePurchases(site, visitors, days), CustomerRowsJson.Default.DevicePurchaseRow, ct);
-        var surveysTask = Crm.Surveys.CustomerSurveys.ReadAsync(clickHouse, site, id, visitors, days, ct);
-        await Task.WhenAll(eventsTask, eventCountTask, purchasesTask, surveysTask);
-        var candidates = CustomerViewOrders.TrackerCandidates(id, crmOrderIds, purchasesTask.Result);
-        var knownToCrm = candidates.Count == 0 ? [] : (await clickHouse.QueryListAsync(CustomerViewSql.KnownToCrm(site, candidates), CustomerRowsJson.Default.OrderIdRow, ct))
-            .Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
-        var orders = CustomerViewOrders.Combine(id, crmOrdersTask.Result, crmOrderIds, purchasesTask.Result, knownToCrm);
+        // One read of the devices' events on their sessions' days serves the timeline, the purchases, the answers and the products.
+        var events = new DeviceEvents(days.Count == 0 ? []
+            : await clickHouse.QueryListAsync(DeviceEvents.Read(site, visitors, days), DeviceEventsJson.Default.DeviceEventRow, ct), deviceLinksTask.Result);
+        var purchases = events.Purchases();
+        var candidates = CustomerViewOrders.TrackerCandidates(id, crmOrderIds, purchases);
+        var knownToCrmTask = candidates.Count == 0 ? Task.FromResult(new List<OrderIdRow>())
+            : clickHouse.QueryListAsync(CustomerViewSql.KnownToCrm(site, candidates), CustomerRowsJson.Default.OrderIdRow, ct);
+        var surveysTask = Crm.Surveys.CustomerSurveys.WithTextsAsync(clickHouse, site, events.Answers(id, Crm.Surveys.CustomerSurveys.MaxItems), ct);
+        await Task.WhenAll(knownToCrmTask, surveysTask);
+        var knownToCrm = knownToCrmTask.Result.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        var orders = CustomerViewOrders.Combine(id, crmOrdersTask.Result, crmOrderIds, purchases, knownToCrm);
         if (profile is null && links.Count == 0 && orders.Count == 0 && contacts.Count == 0)
             return Problems.Field(StatusCodes.Status404NotFound, "Unknown customer", $"The site has no customer '{id}'.", "id");
 
@@ -91,8 +84,11 @@ public static class CustomerViewEndpoint
             orders.Select(o => o.PurchaseMs > 0 ? new JourneyOrder(o.OrderId, o.TsS * 1000, o.Vid, o.PurchaseMs) : new JourneyOrder(o.OrderId, o.TsS * 1000)),
             options.PostPurchaseWindow);
 
+        var kept = orders.Where(o => o.Returned == 0).ToList();
         var recommendations = await http.RequestServices.GetRequiredService<Analytics.Crm.Affinity.CustomerRecommendations>()
-            .ForAsync(http.SiteOf(), orders.Where(o => o.Returned == 0).Select(o => o.OrderId).ToList(), visitors, days, from, to, defaultPeriod, ct);
+            .ForAsync(http.SiteOf(), kept.Where(o => o.Source == "crm").Select(o => o.OrderId).ToList(),
+                events.ItemSkus(kept.Where(o => o.Source == "tracker").Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal)), events.Viewed(),
+                from, to, defaultPeriod, ct);
         return TypedResults.Ok(new CustomerView(
             id, profile is null ? null : ToProfile(profile), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, options),
             new AbcStanding(from, to, standing.Revenue, standing.Above, standing.Total),
@@ -105,7 +101,7 @@ public static class CustomerViewEndpoint
             Consent(consentTask.Result),
             new Paged<SessionItem>(sessionsPage!.Value, sessionsSize!.Value, sessions.Count,
                 sessions.Skip((int)Math.Min(int.MaxValue, (long)(sessionsPage.Value - 1) * sessionsSize.Value)).Take(sessionsSize.Value).Select(ToItem).ToList()),
-            Timeline(eventsTask.Result, eventCountTask.Result?.N ?? 0, orders, contactItems, timelinePage!.Value, timelineSize!.Value),
+            Timeline(events.Newest(id, timelinePage!.Value * timelineSize!.Value), events.Count(id), orders, contactItems, timelinePage!.Value, timelineSize!.Value),
             journey) { SurveyAnswers = surveysTask.Result, Rfm = rfm, OrderHistory = OrderHistory(orders), Recommendations = recommendations, Value = Analytics.Crm.Value.CustomerValueReader.Of(id, orders, contacts, sessions, (await acquisitionTask).GetValueOrDefault(id)) });
     }
 
@@ -114,24 +110,6 @@ public static class CustomerViewEndpoint
     {
         var sessions = await source.SessionsAsync(new SessionQuery(site, Visitors: visitors), ct);
         return await clickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({sessions})"), CustomerRowsJson.Default.SessionRow, ct);
-    }
-
-    /// <summary>
-    /// Sessions that hold every event from the start of the newest sessions with at least <paramref name="events"/>
-    /// events between them (all sessions when fewer): those start at T or later, so the newest events are at T or later,
-    /// and every event at T or later lies in a session ending at T or later, overlapping ones of other devices included.
-    /// </summary>
-    static IEnumerable<SessionRow> NewestCovering(List<SessionRow> sessions, long events)
-    {
-        long covered = 0;
-        long? from = null;
-        foreach (var session in sessions.OrderByDescending(s => s.StartMs))
-        {
-            if (covered >= events) break;
-            covered += session.Events;
-            from = session.StartMs;
-        }
-        return from is { } t ? sessions.Where(s => s.EndMs >= t) : [];
     }
 
     static Paged<TimelineItem> Timeline(List<TimelineEventRow> events, long eventCount, List<CustomerOrderRow> orders, List<ContactItem> contacts, int page, int size)

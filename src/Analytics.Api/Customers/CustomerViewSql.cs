@@ -1,4 +1,3 @@
-using Analytics.Identity;
 using Analytics.Storage;
 
 namespace Analytics.Customers;
@@ -30,7 +29,7 @@ public static class CustomerViewSql
     /// The customer's orders follow the <see cref="Crm.OrdersSql"/> rules narrowed to it, so that no query reads the whole
     /// site, in three reads that <see cref="CustomerViewOrders.Combine"/> puts together: the CRM orders whose latest
     /// version names the customer (<see cref="CrmOrders"/>); the first purchase event of every order on its devices
-    /// (<see cref="DevicePurchases"/>: one scan of the devices' purchase events, which gives the CRM orders their visitor
+    /// (<see cref="DeviceEvents.Purchases"/>, from the view's one read of the devices' events, which gives the CRM orders their visitor
     /// and the tracker's orders their owner, the event's customer id, else the device's person at the purchase); and which
     /// of the tracker's orders of the customer the CRM knows under another customer (<see cref="KnownToCrm"/>). A tracker
     /// purchase on a device never linked to the customer is not found here (an identified purchase links its device).
@@ -50,26 +49,6 @@ public static class CustomerViewSql
             WHERE site_id = {siteId} AND order_id IN {SqlInList.Of(crmOrderIds)}
         )
         WHERE crm_customer_id = {customerId}
-        """);
-
-    /// <summary>The first purchase event of each order on the devices, with the order's owner by the tracker's rule.</summary>
-    public static Sql DevicePurchases(string siteId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) => Sql.Query($"""
-        SELECT order_id, vid, purchase_ms, toUnixTimestamp(purchase_ts) AS ts_s, purchase_revenue AS revenue, purchase_currency AS currency,
-            if(purchase_customer != '', purchase_customer, {PersonSql.PersonAt(new SqlIdentifier("purchase_ms"))}) AS owner
-        FROM
-        (
-            -- Renamed twice: an alias equal to a column it is computed from is an error on 18.16.
-            SELECT order_id, purchase_vid AS vid, purchase_ts, purchase_ms, purchase_revenue, purchase_currency, purchase_customer
-            FROM
-            (
-                SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts) AS purchase_ts, min(ts_ms) AS purchase_ms,
-                    argMin(revenue, ts_ms) AS purchase_revenue, argMin(currency, ts_ms) AS purchase_currency, argMin(customer_id, ts_ms) AS purchase_customer
-                FROM events
-                WHERE site_id = {siteId} AND type = 'purchase' AND order_id != '' AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})
-                GROUP BY order_id
-            )
-        ) AS purchases
-        ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId, visitors)}) AS visitor_links USING vid
         """);
 
     /// <summary>Which of these orders the CRM has (under any customer): the CRM's figures and owner win over the tracker's.</summary>
@@ -101,42 +80,6 @@ public static class CustomerViewSql
         FROM consents WHERE site_id = {siteId} AND vid IN {SqlInList.Of(visitors)}
         ORDER BY received_at DESC, consent_id DESC LIMIT 1
         """);
-
-    /// <summary>
-    /// Links of the devices to other customers. Without any, every event of the devices is the customer's (persons come
-    /// from the links alone), so the view counts them from the sessions and reads only the newest sessions' days.
-    /// </summary>
-    public static Sql OtherOwners(string siteId, string customerId, IReadOnlyCollection<string> visitors) => Sql.Query($"""
-        SELECT count() AS n FROM identity_links WHERE site_id = {siteId} AND visitor_id IN {SqlInList.Of(visitors)} AND customer_id != {customerId}
-        """);
-
-    /// <summary>The customer's web events: its devices' events whose person is the customer (shared devices!).</summary>
-    static Sql CustomerEvents(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) => Sql.Query($"""
-        SELECT event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency
-        FROM
-        (
-            SELECT event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency,
-                {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person
-            FROM
-            (
-                SELECT event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency
-                FROM events
-                WHERE site_id = {siteId} AND is_bot = 0 AND vid IN {SqlInList.Of(visitors)} AND ({InWindows(days)})
-            ) AS device_events
-            ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId, visitors)}) AS visitor_links USING vid
-        )
-        WHERE person = {customerId}
-        """);
-
-    public static Sql NewestEvents(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days, int limit) =>
-        Sql.Query($"""
-        SELECT toString(event_id) AS event_id, ts_ms, type, name, path, vid, channel, source, order_id, revenue, currency
-        FROM ({CustomerEvents(siteId, customerId, visitors, days)})
-        ORDER BY ts_ms DESC, event_id DESC LIMIT {limit}
-        """);
-
-    public static Sql EventCount(string siteId, string customerId, IReadOnlyCollection<string> visitors, IReadOnlyList<Window> days) =>
-        Sql.Query($"SELECT count() AS n FROM ({CustomerEvents(siteId, customerId, visitors, days)})");
 
     /// <summary>
     /// Events in the windows. ClickHouse 18.16 does not carry a condition on <c>ts</c> over to the key's <c>toDate(ts)</c>

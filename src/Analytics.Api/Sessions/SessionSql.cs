@@ -6,9 +6,20 @@ namespace Analytics.Sessions;
 
 /// <summary>
 /// Which sessions to compute: a site's sessions that start in [<see cref="FromMs"/>, <see cref="ToMs"/>) (either bound
-/// may be open), optionally only of some visitors (the 360-degree view passes a customer's devices).
+/// may be open), optionally only of some visitors (the 360-degree view passes a customer's devices), or only of the
+/// visitors with an identity link (<see cref="LinkedOnly"/>: a customer's first touch needs no anonymous device's sessions).
 /// </summary>
-public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null);
+public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
+    bool LinkedOnly = false)
+{
+    /// <summary>The condition on a visitor column that <see cref="Visitors"/> and <see cref="LinkedOnly"/> ask for ('' for none), to AND into a WHERE.</summary>
+    public Sql VisitorCondition(SqlIdentifier column)
+    {
+        var listed = Visitors is { } visitors ? Sql.Query($"AND {column} IN {SqlInList.Of(visitors)}") : Sql.Query($"");
+        var linked = LinkedOnly ? Sql.Query($"AND {column} IN (SELECT visitor_id FROM identity_links WHERE site_id = {SiteId})") : Sql.Query($"");
+        return Sql.Query($"{listed} {linked}");
+    }
+}
 
 /// <summary>
 /// Sessions computed at query time from the stored events (so late, imported and out-of-order events count as if they
@@ -131,8 +142,7 @@ public static class SessionSql
             ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(lo)} AND ts_ms >= {lo} {EventDates.From(lo)}") : Sql.Query($"");
         var toFilter = to is { } hi
             ? Sql.Query($"AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(hi)} AND ts_ms < {hi} {EventDates.Until(hi)}") : Sql.Query($"");
-        var visitorFilter = query.Visitors is { } visitors ? Sql.Query($"AND vid IN {SqlInList.Of(visitors)}") : Sql.Query($"");
-        return Sql.Query($"{fromFilter} {toFilter} {visitorFilter}");
+        return Sql.Query($"{fromFilter} {toFilter} {query.VisitorCondition(new SqlIdentifier("vid"))}");
     }
 
     /// <summary>

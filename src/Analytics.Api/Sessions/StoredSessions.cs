@@ -78,7 +78,7 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
             .Aggregate((a, b) => Sql.Query($"{a} OR {b}"));
         var from = query.FromMs is { } f ? Sql.Query($"AND start_ms >= {f}") : Sql.Query($"");
         var to = query.ToMs is { } t ? Sql.Query($"AND start_ms < {t}") : Sql.Query($"");
-        var visitors = query.Visitors is { } v ? Sql.Query($"AND visitor_id IN {SqlInList.Of(v)}") : Sql.Query($"");
+        var visitors = query.VisitorCondition(new SqlIdentifier("visitor_id"));
         return Sql.Query($"""
             site_id = {query.SiteId} AND day >= {served.Keys.Min()} AND day <= {served.Keys.Max()} AND ({generations}) {from} {to} {visitors}
             """);

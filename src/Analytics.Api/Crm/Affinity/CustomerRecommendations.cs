@@ -81,20 +81,17 @@ public sealed class CustomerRecommendations
         figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
-    /// <param name="orderIds">The customer's orders that are not returned (of the view, CRM and tracker).</param>
-    /// <param name="visitors">The customer's linked devices: their product views are the customer's.</param>
-    /// <param name="days">The days of those devices' sessions (<see cref="Customers.CustomerViewSql.DaysOf"/>).</param>
+    /// <param name="crmOrderIds">The customer's CRM orders that are not returned: their items are the CRM's.</param>
+    /// <param name="trackerSkus">The SKUs of the customer's other orders (not returned), from their first purchase events
+    /// (<see cref="Customers.DeviceEvents.ItemSkus"/>).</param>
+    /// <param name="viewed">The products the customer's devices viewed, the latest first (<see cref="Customers.DeviceEvents.Viewed"/>).</param>
     /// <param name="defaultPeriod">The view's period is the default one (the last months up to now): one entry per site.</param>
-    public async Task<Recommendations> ForAsync(Site site, IReadOnlyList<string> orderIds, IReadOnlyList<string> visitors, IReadOnlyList<Customers.CustomerViewSql.Window> days,
+    public async Task<Recommendations> ForAsync(Site site, IReadOnlyList<string> crmOrderIds, IReadOnlyList<string> trackerSkus, IReadOnlyList<string> viewed,
         DateTimeOffset from, DateTimeOffset to, bool defaultPeriod, CancellationToken ct)
     {
-        var boughtTask = orderIds.Count == 0 ? Task.FromResult(new List<SkuRow>())
-            : clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site.Id, orderIds, visitors, days), RecommendationRows.Default.SkuRow, ct);
-        var viewedTask = visitors.Count == 0 || days.Count == 0 ? Task.FromResult(new List<SkuRow>())
-            : clickHouse.QueryListAsync(RecommendationSql.ViewedSkus(site.Id, visitors, days), RecommendationRows.Default.SkuRow, ct);
-        await Task.WhenAll(boughtTask, viewedTask);
-        var bought = boughtTask.Result.Select(r => r.Sku).ToList();
-        var viewed = viewedTask.Result.Select(r => r.Sku).ToList();
+        var crmSkus = crmOrderIds.Count == 0 ? []
+            : await clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site.Id, crmOrderIds), RecommendationRows.Default.SkuRow, ct);
+        var bought = crmSkus.Select(r => r.Sku).Concat(trackerSkus).Distinct(StringComparer.Ordinal).ToList();
         if (bought.Count == 0 && viewed.Count == 0) return new Recommendations([], []);
         var shopping = await figures.GetAsync(defaultPeriod ? (site.Id, null, null) : (site.Id, from, to), ct);
         var baskets = shopping.Baskets;

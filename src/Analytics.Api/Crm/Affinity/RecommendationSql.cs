@@ -8,46 +8,14 @@ namespace Analytics.Crm.Affinity;
 public static class RecommendationSql
 {
     /// <summary>
-    /// The distinct SKUs (<c>sku</c>) of the given orders: the CRM's items of those it knows and has not returned, the
-    /// first purchase event's items of the others. A tracker order of the view was found among the purchases of the
-    /// customer's devices on the days of their sessions (<see cref="CustomerViewSql.DevicePurchases"/>), so only those
-    /// events are read (not the site's whole order_id column); without devices, only the CRM's.
+    /// The distinct SKUs (<c>sku</c>) of the CRM's items of these orders that are not returned. The items of the tracker's
+    /// orders come from their first purchase events, which the view has read already (<see cref="DeviceEvents.ItemSkus"/>).
     /// </summary>
-    public static Sql OrderSkus(string site, IReadOnlyList<string> orderIds, IReadOnlyList<string> visitors, IReadOnlyList<CustomerViewSql.Window> days)
-    {
-        var crm = Sql.Query($"""
-            SELECT item_sku AS order_skus FROM orders FINAL
-            WHERE site_id = {site} AND order_id IN {SqlInList.Of(orderIds)} AND status != 'returned'
-            """);
-        var tracker = visitors.Count == 0 || days.Count == 0 ? Sql.Query($"") : Sql.Query($"""
-            UNION ALL
-            SELECT extractAll(argMin(props_values[indexOf(props_keys, 'items')], ts_ms), {AffinitySql.ItemSkuPattern}) AS order_skus
-            FROM events
-            WHERE site_id = {site} AND type = 'purchase' AND vid IN {SqlInList.Of(visitors)} AND ({CustomerViewSql.InWindows(days)})
-              AND order_id IN {SqlInList.Of(orderIds)}
-              AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {site} AND order_id IN {SqlInList.Of(orderIds)})
-            GROUP BY order_id
-            """);
-        return Sql.Query($"""
-            SELECT DISTINCT sku
-            FROM ({crm} {tracker}) AS customer_orders
-            ARRAY JOIN order_skus AS sku
-            WHERE sku != ''
-            """);
-    }
-
-    /// <summary>
-    /// The products (<c>sku</c>) the devices viewed (non-bot product_view events), the latest viewed first. The days of
-    /// the devices' sessions hold every such event (<see cref="CustomerViewSql.DaysOf"/>): read only those.
-    /// </summary>
-    public static Sql ViewedSkus(string site, IReadOnlyList<string> visitors, IReadOnlyList<CustomerViewSql.Window> days) => Sql.Query($"""
-        SELECT product AS sku
-        FROM (SELECT {AffinitySql.ViewedProduct} AS product, ts_ms FROM events
-              WHERE site_id = {site} AND vid IN {SqlInList.Of(visitors)} AND type = 'product_view' AND is_bot = 0
-                AND ({CustomerViewSql.InWindows(days)})) AS views
-        WHERE product != ''
-        GROUP BY product
-        ORDER BY max(ts_ms) DESC, product
+    public static Sql OrderSkus(string site, IReadOnlyList<string> crmOrderIds) => Sql.Query($"""
+        SELECT DISTINCT sku
+        FROM (SELECT item_sku FROM orders FINAL WHERE site_id = {site} AND order_id IN {SqlInList.Of(crmOrderIds)} AND status != 'returned') AS customer_orders
+        ARRAY JOIN item_sku AS sku
+        WHERE sku != ''
         """);
 
     /// <summary>

@@ -29,30 +29,10 @@ public static class CustomerSurveys
     /// <summary>The newest this many answers are shown.</summary>
     public const int MaxItems = 500;
 
-    public static async Task<List<SurveyAnswerItem>> ReadAsync(IClickHouse clickHouse, string siteId, string customerId,
-        IReadOnlyCollection<string> visitors, IReadOnlyList<CustomerViewSql.Window> days, CancellationToken ct)
+    /// <summary>The view's items of the customer's newest answers (<see cref="Customers.DeviceEvents.Answers"/>), each with its free text.</summary>
+    public static async Task<List<SurveyAnswerItem>> WithTextsAsync(IClickHouse clickHouse, string siteId, IReadOnlyList<SurveyAnswerRow> rows,
+        CancellationToken ct)
     {
-        if (visitors.Count == 0 || days.Count == 0) return [];
-        var rows = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT toString(event_id) AS event_id, type, ts_ms, vid,
-                props_values[indexOf(props_keys, 'survey')] AS survey, props_values[indexOf(props_keys, 'question')] AS question,
-                props_values[indexOf(props_keys, 'score')] AS score, props_values[indexOf(props_keys, 'choice')] AS choice,
-                props_values[indexOf(props_keys, 'subject')] AS subject, props_values[indexOf(props_keys, 'stars')] AS stars
-            FROM
-            (
-                SELECT event_id, type, ts_ms, vid, props_keys, props_values, {PersonSql.PersonAt(new SqlIdentifier("ts_ms"))} AS person
-                FROM
-                (
-                    SELECT event_id, type, ts_ms, vid, props_keys, props_values
-                    FROM events
-                    WHERE site_id = {siteId} AND is_bot = 0 AND vid IN {SqlInList.Of(visitors)} AND type IN {SqlInList.Of([.. SurveyFields.Types])}
-                        AND ({CustomerViewSql.InWindows(days)})
-                ) AS device_answers
-                ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId, visitors)}) AS visitor_links USING vid
-            )
-            WHERE person = {customerId}
-            ORDER BY ts_ms DESC, event_id DESC LIMIT {MaxItems}
-            """), SurveyViewRows.Default.SurveyAnswerRow, ct);
         if (rows.Count == 0) return [];
         var texts = (await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT toString(event_id) AS event_id, text FROM survey_texts

@@ -14,7 +14,8 @@ namespace Analytics.Crm.Value;
 /// </summary>
 public static class ValueSql
 {
-    /// <param name="sessions">The site's sessions of all time (<see cref="Sessions.ISessionSource"/>, no range).</param>
+    /// <param name="sessions">The site's sessions of all time (<see cref="Sessions.ISessionSource"/>, no range), those of
+    /// linked visitors being enough (<see cref="Sessions.SessionQuery.LinkedOnly"/>: the first touch is a customer's).</param>
     public static Sql Customers(string siteId, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, Sql sessions) => Sql.Query($"""
         SELECT customer_id, first_order_s, acquired, channel, campaign, orders, revenue, cost_of_goods, revenue_without_cost,
             contacts, complaints, service_cost,
