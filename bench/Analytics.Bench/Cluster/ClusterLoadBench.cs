@@ -98,7 +98,8 @@ internal static class ClusterLoadBench
         var loadSeconds = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(scheduled.Concat(reports));
 
-        var sent = Math.Min(Interlocked.Read(ref next) + 1, maxRequests);
+        var taken = Math.Min(Interlocked.Read(ref next) + 1, maxRequests);
+        var sent = outcome.Take((int)taken).Count(o => o != 0); // a number taken after the end was never sent
         var ackedEvents = Interlocked.Read(ref acked);
         Console.WriteLine($"load: {sent:N0} requests in {loadSeconds:F0} s, {ackedEvents:N0} events acknowledged ({ackedEvents / loadSeconds:N0}/s); statuses " +
                           string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value:N0}")));
@@ -137,8 +138,8 @@ internal static class ClusterLoadBench
             landings[seq] = int.Parse(line[(tab + 1)..], CultureInfo.InvariantCulture);
         }
         long lost = 0, landedUnacked = 0, unacked = 0;
-        for (var k = 0L; k < sent; k++)
-            for (var e = 0; e < eventsPerRequest; e++)
+        for (var k = 0L; k < taken; k++)
+            for (var e = 0; e < eventsPerRequest && outcome[k] != 0; e++)
             {
                 var seq = k * eventsPerRequest + e;
                 var landed = landings.ContainsKey(seq);
@@ -156,6 +157,7 @@ internal static class ClusterLoadBench
             var buffer = new ArrayBufferWriter<byte>(256 * eventsPerRequest);
             while (true)
             {
+                if (rate <= 0 && clock.Elapsed >= duration) return; // before taking a number: a taken number is a sent request
                 var k = Interlocked.Increment(ref next);
                 if (k >= maxRequests) return;
                 if (rate > 0)
@@ -165,7 +167,6 @@ internal static class ClusterLoadBench
                     var wait = due - clock.Elapsed.TotalSeconds;
                     if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait));
                 }
-                else if (clock.Elapsed >= duration) return;
                 var content = Body(buffer, site, k, eventsPerRequest);
                 using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, "/api/collect")) { Version = HttpVersion.Version11 };
                 request.Content = new ByteArrayContent(content) { Headers = { ContentType = Json } };
