@@ -50,14 +50,10 @@ public sealed record AppliedMigration(int Version);
 /// <summary>A node of a cluster: its address for the native protocol.</summary>
 public sealed record ClusterNode(int Shard, string Host, int Port);
 
-/// <summary>A replicated table's path in ZooKeeper (system.replicas), cluster mode.</summary>
-public sealed record ZooKeeperPath(string Path);
-
 /// <summary>Row types that storage and its callers share. Column names are snake_case, properties PascalCase.</summary>
 [JsonSerializable(typeof(CountRow))]
 [JsonSerializable(typeof(AppliedMigration))]
 [JsonSerializable(typeof(ClusterNode))]
-[JsonSerializable(typeof(ZooKeeperPath))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class StorageJson : JsonSerializerContext;

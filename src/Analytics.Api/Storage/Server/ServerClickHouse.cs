@@ -137,25 +137,10 @@ public sealed class ServerClickHouse : IClickHouse
             WHERE database = {Database} AND table = {table} AND (log_pointer <= log_max_index OR inserts_in_queue > 0)
             SETTINGS skip_unavailable_shards = 1
             """);
-        var logChecked = false;
         while (DateTime.UtcNow < deadline)
         {
             var lagging = await this.QueryFirstOrDefaultAsync(behind, StorageJson.Default.CountRow, ct);
             if (lagging is null || lagging.N == 0) return;
-            if (!logChecked)
-            {
-                // A replication log without entries also reads log_pointer 0 = log_max_index 0: an insert of no rows
-                // (INSERT … SELECT of nothing) into a table never written to has nothing to wait for.
-                logChecked = true;
-                var replica = await this.QueryFirstOrDefaultAsync(Sql.Query($"""
-                    SELECT zookeeper_path AS path FROM system.replicas WHERE database = {Database} AND table = {table}
-                    """), StorageJson.Default.ZooKeeperPath, ct);
-                if (replica is null) return;
-                var entries = await this.QueryFirstOrDefaultAsync(Sql.Query($"""
-                    SELECT count() AS n FROM system.zookeeper WHERE path = {replica.Path + "/log"}
-                    """), StorageJson.Default.CountRow, ct);
-                if (entries is null || entries.N == 0) return;
-            }
             await Task.Delay(pause, ct);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
         }
