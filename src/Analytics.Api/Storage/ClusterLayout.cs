@@ -56,9 +56,6 @@ public sealed partial class ClusterLayout
 
     public bool IsSharded(string table) => ShardingKeys.ContainsKey(table);
 
-    /// <summary>Whether <paramref name="table"/> is one of the schema's tables (not a system or foreign one).</summary>
-    public bool IsKnown(string table) => knownTables.Contains(table);
-
     /// <summary>The table that holds a table's rows on a node: <c>events_local</c> for a sharded table, else the table.</summary>
     public string StoredTable(string table) => IsSharded(table) ? table + LocalSuffix : table;
 

@@ -89,13 +89,4 @@ public sealed class ClusterLayoutTests
         Assert.Equal("remote('127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003,127.0.0.1:9004', system, `mutations`, 'default', '')", Layout.AcrossNodes("mutations").Text);
         Assert.Equal("remote('127.0.0.1:9001|127.0.0.1:9002,127.0.0.1:9003|127.0.0.1:9004', system, `parts`, 'default', '')", Layout.AcrossNodes("parts", everyReplica: false).Text);
     }
-
-    [Theory]
-    [InlineData("INSERT INTO identity_links (site_id, visitor_id) SELECT 'a', 'b'", "identity_links")]
-    [InlineData("\n  insert into `privacy_requests`(request_id) VALUES ('x')", "privacy_requests")]
-    [InlineData("INSERT INTO sessions\nSELECT * FROM x", "sessions")]
-    [InlineData("SELECT 'INSERT INTO sites'", null)]
-    [InlineData("ALTER TABLE sites DELETE WHERE 1", null)]
-    public void An_insert_names_the_table_whose_replicas_it_waits_for(string statement, string? table) =>
-        Assert.Equal(table, Analytics.Storage.Server.ServerClickHouse.InsertTarget(statement));
 }

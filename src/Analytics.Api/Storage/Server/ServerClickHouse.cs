@@ -106,48 +106,7 @@ public sealed class ServerClickHouse : IClickHouse
             }
         }
         if (alreadyExists is not null) throw alreadyExists;
-        if (InsertTarget(sql.Text) is { } table) await WaitForReplicasAsync(table, ct);
     }
-
-    /// <summary>The table of an <c>INSERT INTO t …</c> statement, else null.</summary>
-    internal static string? InsertTarget(string statement)
-    {
-        var text = statement.AsSpan().TrimStart();
-        if (!text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)) return null;
-        var words = statement.Trim().Split((char[])[' ', '\n', '\r', '\t', '('], 4, StringSplitOptions.RemoveEmptyEntries);
-        return words.Length >= 3 && words[1].Equals("INTO", StringComparison.OrdinalIgnoreCase) ? words[2].Trim('`') : null;
-    }
-
-    /// <summary>
-    /// Read-your-writes for the tables replicated to every node (docs/cluster.md): a distributed report runs its part on
-    /// each shard against that node's copy of identity_links, customers, orders …, so after an insert into one of them
-    /// this waits (at most <see cref="ReplicaWait"/>) until every live replica has fetched it: its log pointer is past
-    /// the table's replication log and no fetch waits in its queue. The rows are stored either way; a replica that is
-    /// down is skipped, one that lags longer only costs the wait. Sharded tables need none of this: reads go to the
-    /// replica each shard's insert went to.
-    /// </summary>
-    async Task WaitForReplicasAsync(string table, CancellationToken ct)
-    {
-        if (Cluster is null || Cluster.Shards.Count == 0 || table.Contains('.') || Cluster.IsSharded(table)
-            || !Cluster.IsKnown(table) || Cluster.Shards.Sum(s => s.Count) < 2) return;
-        var deadline = DateTime.UtcNow + ReplicaWait;
-        var pause = TimeSpan.FromMilliseconds(5);
-        var behind = Sql.Query($"""
-            SELECT count() AS n FROM {Cluster.AcrossNodes("replicas")}
-            WHERE database = {Database} AND table = {table} AND (log_pointer <= log_max_index OR inserts_in_queue > 0)
-            SETTINGS skip_unavailable_shards = 1
-            """);
-        while (DateTime.UtcNow < deadline)
-        {
-            var lagging = await this.QueryFirstOrDefaultAsync(behind, StorageJson.Default.CountRow, ct);
-            if (lagging is null || lagging.N == 0) return;
-            await Task.Delay(pause, ct);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
-        }
-    }
-
-    /// <summary>How long an insert into a table replicated to every node waits for the other replicas (cluster mode).</summary>
-    internal static readonly TimeSpan ReplicaWait = TimeSpan.FromSeconds(5);
 
     public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
         Guard(async () =>
@@ -172,7 +131,6 @@ public sealed class ServerClickHouse : IClickHouse
             using var response = await client.InsertRawStreamAsync(new SqlIdentifier(table).Name, body, "RowBinary", columns, false, inDatabase, ct);
             if (!response.IsSuccessStatusCode)
                 throw new ClickHouseException($"ClickHouse answered {(int)response.StatusCode} to an insert into {table}: {await response.Content.ReadAsStringAsync(ct)}");
-            await WaitForReplicasAsync(table, ct);
             return 0;
         }, $"INSERT INTO {table}");
 
