@@ -236,11 +236,41 @@ status() {
 # cluster: each class in a database of its own, created ON CLUSTER, with Storage__Cluster set. Faults/ is left out:
 # those tests start, kill and restart their own single servers.
 run_tests() {
-  local filter=${CLUSTER_TEST_FILTER:-"FullyQualifiedName~Server.&FullyQualifiedName!~Analytics.Tests.Faults."}
+  local filter=${CLUSTER_TEST_FILTER:-"FullyQualifiedName~Server.&FullyQualifiedName!~Analytics.Tests.Faults."} rc=0
   dotnet build Analytics.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+  ddl_watchdog &
+  local watchdog=$!
   ANALYTICS_TEST_CLUSTER="127.0.0.1:$(http_port 1)" ANALYTICS_TEST_CLUSTER_NAME="$NAME" \
     timeout -k 30 40m dotnet test tests/Analytics.Tests -c Release --no-build -nologo \
-      --filter "$filter" --blame-hang-timeout 8m --blame-hang-dump-type none "$@"
+      --filter "$filter" --blame-hang-timeout 8m --blame-hang-dump-type none "$@" || rc=$?
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  return $rc
+}
+
+# ClickHouse 18.16's distributed DDL worker can die on a ZooKeeper race ("Unexpected ZooKeeper error … Terminating",
+# docs/cluster.md): the node keeps answering queries but runs no ON CLUSTER statement any more, and every later one
+# waits 180 s for it. While the tests run, this watches each node's error log and restarts a node whose DDL worker
+# died (its own pid file); the restarted node works off the DDL queue. Each restart is logged.
+ddl_watchdog() {
+  local node seen=() lines
+  for node in "${NODES[@]}"; do seen[node]=$(cat "$DIR/node$node/logs/error.log" 2>/dev/null | wc -l); done
+  while sleep 5; do
+    for node in "${NODES[@]}"; do
+      lines=$(cat "$DIR/node$node/logs/error.log" 2>/dev/null | wc -l)
+      [ "$lines" -gt "${seen[node]}" ] || continue
+      if tail -n +$((seen[node] + 1)) "$DIR/node$node/logs/error.log" | grep -qE 'DDLWorker.*(Terminating|Unexpected ZooKeeper error)'; then
+        log "node $node: the distributed DDL worker died ($(tail -n +$((seen[node] + 1)) "$DIR/node$node/logs/error.log" | grep -E 'DDLWorker' | head -1 | cut -c1-200)); restarting the node"
+        stop_one "$DIR/node$node/pid" "$DIR/node$node/config.xml" "node $node"
+        start_node "$node"
+        local deadline=$((SECONDS + 90))
+        until [ "$(query "$node" "SELECT 1" 2>/dev/null)" = 1 ] || [ $SECONDS -ge $deadline ]; do sleep 0.5; done
+        log "node $node restarted (pid $(cat "$DIR/node$node/pid"))"
+        lines=$(cat "$DIR/node$node/logs/error.log" 2>/dev/null | wc -l)
+      fi
+      seen[node]=$lines
+    done
+  done
 }
 
 # The real service on the cluster, end to end: a site, SMOKE_EVENTS imported pageviews of SMOKE_VISITORS visitors
