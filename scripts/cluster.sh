@@ -214,6 +214,7 @@ stop_one() { # pidfile pattern label
 
 stop() {
   local node
+  lb_stop
   for node in "${NODES[@]}"; do stop_one "$DIR/node$node/pid" "$DIR/node$node/config.xml" "node $node"; done
   stop_one "$DIR/zookeeper/pid" "$DIR/zookeeper/zoo.cfg" zookeeper
 }
@@ -235,11 +236,41 @@ status() {
 # cluster: each class in a database of its own, created ON CLUSTER, with Storage__Cluster set. Faults/ is left out:
 # those tests start, kill and restart their own single servers.
 run_tests() {
-  local filter=${CLUSTER_TEST_FILTER:-"FullyQualifiedName~Server.&FullyQualifiedName!~Analytics.Tests.Faults."}
+  local filter=${CLUSTER_TEST_FILTER:-"FullyQualifiedName~Server.&FullyQualifiedName!~Analytics.Tests.Faults."} rc=0
   dotnet build Analytics.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+  ddl_watchdog &
+  local watchdog=$!
   ANALYTICS_TEST_CLUSTER="127.0.0.1:$(http_port 1)" ANALYTICS_TEST_CLUSTER_NAME="$NAME" \
     timeout -k 30 40m dotnet test tests/Analytics.Tests -c Release --no-build -nologo \
-      --filter "$filter" --blame-hang-timeout 8m --blame-hang-dump-type none "$@"
+      --filter "$filter" --blame-hang-timeout 8m --blame-hang-dump-type none "$@" || rc=$?
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  return $rc
+}
+
+# ClickHouse 18.16's distributed DDL worker can die on a ZooKeeper race ("Unexpected ZooKeeper error … Terminating",
+# docs/cluster.md): the node keeps answering queries but runs no ON CLUSTER statement any more, and every later one
+# waits 180 s for it. While the tests run, this watches each node's error log and restarts a node whose DDL worker
+# died (its own pid file); the restarted node works off the DDL queue. Each restart is logged.
+ddl_watchdog() {
+  local node seen=() lines
+  for node in "${NODES[@]}"; do seen[node]=$(cat "$DIR/node$node/logs/error.log" 2>/dev/null | wc -l); done
+  while sleep 5; do
+    for node in "${NODES[@]}"; do
+      lines=$(cat "$DIR/node$node/logs/error.log" 2>/dev/null | wc -l)
+      [ "$lines" -gt "${seen[node]}" ] || continue
+      if tail -n +$((seen[node] + 1)) "$DIR/node$node/logs/error.log" | grep -qE 'DDLWorker.*(Terminating|Unexpected ZooKeeper error)'; then
+        log "node $node: the distributed DDL worker died ($(tail -n +$((seen[node] + 1)) "$DIR/node$node/logs/error.log" | grep -E 'DDLWorker' | head -1 | cut -c1-200)); restarting the node"
+        stop_one "$DIR/node$node/pid" "$DIR/node$node/config.xml" "node $node"
+        start_node "$node"
+        local deadline=$((SECONDS + 90))
+        until [ "$(query "$node" "SELECT 1" 2>/dev/null)" = 1 ] || [ $SECONDS -ge $deadline ]; do sleep 0.5; done
+        log "node $node restarted (pid $(cat "$DIR/node$node/pid"))"
+        lines=$(cat "$DIR/node$node/logs/error.log" 2>/dev/null | wc -l)
+      fi
+      seen[node]=$lines
+    done
+  done
 }
 
 # The real service on the cluster, end to end: a site, SMOKE_EVENTS imported pageviews of SMOKE_VISITORS visitors
@@ -301,17 +332,159 @@ smoke() {
   query 1 "DROP DATABASE IF EXISTS $db ON CLUSTER $NAME" >/dev/null
 }
 
+# --- Two ingestion nodes behind one address (haproxy), for the failover bench and the soak -----------------------
+# Service node s (1, 2) listens on BASE+60+s and talks to ClickHouse node s (both replicas of shard 1: each has a local
+# replica of shard 1 and reaches shard 2 through its Distributed table). The load balancer listens on BASE+60.
+# Each service has its own data directory (spool, dead letters); the cookie keys, the daily salts, the audit key and
+# the admin token are shared, so any node answers any request: round robin, no stickiness.
+LB_DIR="$DIR/lb"
+LB_PORT=$((BASE + 60))
+LB_TOKEN=${LB_TOKEN:-cluster-lb-admin-token-0123456789}
+SERVICE_DLL=${SERVICE_DLL:-src/Analytics.Api/bin/Release/net10.0/Analytics.Api.dll}
+svc_port() { echo $((BASE + 60 + $1)); }
+
+ensure_haproxy() {
+  command -v haproxy >/dev/null && return 0
+  log "installing from Debian: haproxy …"
+  local sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq haproxy >/dev/null
+}
+
+svc_start() { # s: start service node s on the running cluster (its database: $LB_DIR/database) and wait for /readyz
+  local s=$1 d="$LB_DIR/svc$1" db
+  db=$(cat "$LB_DIR/database")
+  if alive "$d/pid" "$SERVICE_DLL"; then log "service $s already runs (pid $(cat "$d/pid"))"; return 0; fi
+  mkdir -p "$d/data" "$LB_DIR/shared/keys" "$LB_DIR/shared/salts"
+  local lines; lines=$(cat "$d/service.log" 2>/dev/null | wc -l)
+  # env: a configuration key with a dot (the ingestion's log category) is no shell variable name.
+  env "Logging__LogLevel__Analytics.Ingestion=Information" ANALYTICS_CLICKHOUSE="Host=127.0.0.1;Port=$(http_port "$s");Username=default;Password=" Storage__Cluster=$NAME Storage__Database=$db \
+    ANALYTICS_DATA_DIR="$d/data" ANALYTICS_ADMIN_TOKEN=$LB_TOKEN ANALYTICS_URLS="http://127.0.0.1:$(svc_port "$s")" \
+    Auth__KeysDirectory="$LB_DIR/shared/keys" Enrichment__SaltsDirectory="$LB_DIR/shared/salts" \
+    Privacy__AuditKey=cluster-lb-audit-key-0123456789abcdef0123456789 Ingestion__RateLimitPerSecond=0 \
+    Logging__LogLevel__Default=Warning nohup dotnet "$SERVICE_DLL" >>"$d/service.log" 2>&1 &
+  echo $! >"$d/pid"
+  local started=$SECONDS
+  until curl -sf "http://127.0.0.1:$(svc_port "$s")/readyz" >/dev/null 2>&1; do
+    alive "$d/pid" "$SERVICE_DLL" || { log "service $s exited"; tail -20 "$d/service.log" >&2; return 1; }
+    [ $((SECONDS - started)) -lt 180 ] || { log "service $s was not ready in 180 s"; return 1; }
+    sleep 0.3
+  done
+  local spooled; spooled=$(tail -n +$((lines + 1)) "$d/service.log" | grep -o 'Spool holds [0-9]* rows from an earlier run' | head -1 || true)
+  log "service $s (pid $(cat "$d/pid")) ready on $(svc_port "$s") in $((SECONDS - started)) s, ClickHouse node $s${spooled:+; $spooled}"
+}
+
+svc_kill() { # s: kill -9, as a crash (the spool stays as it is)
+  local d="$LB_DIR/svc$1"
+  alive "$d/pid" "$SERVICE_DLL" || { log "service $1 does not run"; return 0; }
+  kill -KILL "$(cat "$d/pid")"; log "killed service $1 (pid $(cat "$d/pid")) with SIGKILL"; rm -f "$d/pid"
+}
+
+ch_stop() { stop_one "$DIR/node$1/pid" "$DIR/node$1/config.xml" "node $1"; }
+ch_start() { # node: start a stopped ClickHouse node again on its data and wait until it answers
+  local node=$1 deadline=$((SECONDS + 90))
+  alive "$DIR/node$node/pid" "$DIR/node$node/config.xml" && return 0
+  start_node "$node"
+  until [ "$(query "$node" "SELECT 1" 2>/dev/null)" = 1 ]; do
+    [ $SECONDS -lt $deadline ] || { log "node $node did not answer within 90 s"; return 1; }
+    sleep 0.3
+  done
+  log "node $node (pid $(cat "$DIR/node$node/pid")) answers again"
+}
+
+lb_start() { # a fresh database, the two services one after the other (the first applies the migrations), haproxy
+  ensure_haproxy
+  [ -f "$SERVICE_DLL" ] || dotnet build src/Analytics.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+  mkdir -p "$LB_DIR"
+  [ -f "$LB_DIR/database" ] && alive "$LB_DIR/svc1/pid" "$SERVICE_DLL" || echo "lb_$(date +%s)" >"$LB_DIR/database"
+  svc_start 1
+  svc_start 2
+  cat >"$LB_DIR/haproxy.cfg" <<EOF
+global
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  timeout http-keep-alive 10s
+  # A refused connection (a node that is down) is tried again on the other node; a request a node took is never resent.
+  retries 3
+  option redispatch 1
+frontend analytics
+  bind 127.0.0.1:$LB_PORT
+  default_backend services
+backend services
+  balance roundrobin
+  option httpchk GET /readyz
+  http-check expect status 200
+  default-server inter 1s fall 2 rise 2
+  server svc1 127.0.0.1:$(svc_port 1) check
+  server svc2 127.0.0.1:$(svc_port 2) check
+EOF
+  if ! alive "$LB_DIR/haproxy.pid" "$LB_DIR/haproxy.cfg"; then
+    nohup haproxy -db -f "$LB_DIR/haproxy.cfg" >"$LB_DIR/haproxy.log" 2>&1 &
+    echo $! >"$LB_DIR/haproxy.pid"
+  fi
+  local deadline=$((SECONDS + 20))
+  until curl -sf "http://127.0.0.1:$LB_PORT/readyz" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || { log "haproxy does not answer on $LB_PORT"; cat "$LB_DIR/haproxy.log" >&2; return 1; }
+    sleep 0.3
+  done
+  log "haproxy (pid $(cat "$LB_DIR/haproxy.pid")) on http://127.0.0.1:$LB_PORT: round robin over services 1 and 2 (database $(cat "$LB_DIR/database"))"
+}
+
+lb_stop() {
+  stop_one "$LB_DIR/haproxy.pid" "$LB_DIR/haproxy.cfg" haproxy
+  local s
+  for s in 1 2; do stop_one "$LB_DIR/svc$s/pid" "$SERVICE_DLL" "service $s"; done
+}
+
+lb_site() { # a site through the load balancer; prints its key
+  curl -sf -H "Authorization: Bearer $LB_TOKEN" -H 'Content-Type: application/json' "http://127.0.0.1:$LB_PORT/api/sites" \
+    -d '{"name":"Cluster load","domains":["bench.example"]}' | sed -E 's/.*"key":"([^"]+)".*/\1/'
+}
+
+# The bench's cluster-load mode through the load balancer (bench/README.md, "cluster failover" and "cluster soak").
+cluster_load() { # bench args…
+  local bench=bench/Analytics.Bench/bin/Release/net10.0/Analytics.Bench.dll key
+  dotnet build bench/Analytics.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+  lb_start
+  key=$(lb_site)
+  # Both nodes must know the site before the load starts (Sites__ReloadInterval, 10 s).
+  sleep 11
+  dotnet "$bench" cluster-load --url "http://127.0.0.1:$LB_PORT" --site "$key" --token "$LB_TOKEN" \
+    --clickhouse "http://127.0.0.1:$(http_port 1)" --database "$(cat "$LB_DIR/database")" \
+    --pid-files "$LB_DIR/svc1/pid,$LB_DIR/svc2/pid" "$@"
+}
+
+failover() {
+  cluster_load --rate "${FAILOVER_RATE:-1000}" --seconds "${FAILOVER_SECONDS:-150}" \
+    --at "20:scripts/cluster.sh svc-kill 1" --at "35:scripts/cluster.sh svc-start 1" \
+    --at "60:scripts/cluster.sh ch-stop 3" --report-at 75 --report-at 85 --at "95:scripts/cluster.sh ch-start 3" \
+    --at "110:scripts/cluster.sh svc-kill 2" --at "120:scripts/cluster.sh svc-start 2" "$@"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   run-tests) shift; run_tests "$@" ;;
   smoke) smoke ;;
+  lb-start) lb_start ;;
+  lb-stop) lb_stop ;;
+  svc-start) svc_start "$2" ;;
+  svc-kill) svc_kill "$2" ;;
+  ch-stop) ch_stop "$2" ;;
+  ch-start) ch_start "$2" ;;
+  failover) shift; trap lb_stop EXIT; failover "$@" ;;
+  soak) shift; trap lb_stop EXIT; cluster_load --rate "${SOAK_RATE:-1500}" --seconds "${SOAK_SECONDS:-600}" "$@" ;;
+  load) shift; cluster_load "$@" ;;
   test)
     shift
     start
     trap stop EXIT
     run_tests "$@"
     ;;
-  *) echo "usage: $0 start|stop|status|test [dotnet test args]   (run-tests: the tests against a running cluster)" >&2; exit 64 ;;
+  *) echo "usage: $0 start|stop|status|test [dotnet test args]|smoke|lb-start|lb-stop|svc-start S|svc-kill S|ch-stop N|ch-start N|failover|soak|load [bench args]   (run-tests: the tests against a running cluster)" >&2; exit 64 ;;
 esac

@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
+    "cluster-load" => Analytics.Bench.Cluster.ClusterLoadBench.Run(args.Skip(1).ToArray()), // scripts/cluster.sh failover|soak start it
     "long-ua" => LongUserAgentBench.Run(args.Skip(1).ToArray()),
     "slow-body" => SlowBodyBench.Run(args.Skip(1).ToArray()),
     "empty-endpoint" => EmptyEndpoint.Run(args.Skip(1).ToArray()), // the ingest bench's baseline A, as its child process
@@ -39,6 +40,7 @@ static int Usage()
                dotnet run -c Release --project bench/Analytics.Bench -- import [--lines N] [--warmup N] [--pages-only] [--geoip FILE] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- crm-import [--customers N] [--orders N] [--formats json,csv] [--clickhouse CONNECTION]
                dotnet run -c Release --project bench/Analytics.Bench -- soak [--minutes 5] [--engine embedded|server] [--events 20] [--connections 4]
+               scripts/cluster.sh failover|soak   (cluster-load --url LB --site KEY --token T --clickhouse URL --database DB [--pid-files F,F] [--rate 1000] [--seconds 60] [--events 10] [--connections 16] [--at SEC:COMMAND]… [--report-at SEC]…)
                dotnet run -c Release --project bench/Analytics.Bench -- long-ua [--requests 100] [--events 500] [--ua-length 1100] [--service DLL]
                dotnet run -c Release --project bench/Analytics.Bench -- slow-body [--connections 2000] [--rate 300] [--seconds 30] [--declared 262144] [--set Key=Value]… [--service DLL]
         """);
