@@ -95,6 +95,8 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         new(site, Midnight + 5 * Day, Midnight + 5 * Day + 630 * Minute),
         new(site, Visitors: ["night", "v03", "marathon"]),
         new(site, Midnight - 30 * Day, Midnight + 30 * Day, Visitors: ["v07"]),
+        new(site, LinkedOnly: true),
+        new(site, Midnight + 2 * Day, Midnight + 6 * Day, LinkedOnly: true),
     ];
 
     [Fact]
@@ -115,6 +117,11 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         foreach (var query in Queries(site)) await AssertExactAsync(query);
         var rows = await AssertExactAsync(new SessionQuery(site));
         Assert.Equal(Expected(first, links).Select(s => (s.VisitorId, s.StartMs, s.Person)), rows.Select(s => (s.VisitorId, s.StartMs, s.Person)));
+        // Only the linked devices' sessions, stored or computed (a customer's first touch reads no anonymous device).
+        var linked = await AssertExactAsync(new SessionQuery(site, LinkedOnly: true));
+        Assert.Equal(Expected(first, links).Where(s => s.VisitorId is "v01" or "v02").Select(s => (s.VisitorId, s.StartMs, s.Person)),
+            linked.Select(s => (s.VisitorId, s.StartMs, s.Person)));
+        Assert.NotEmpty(linked);
         // The marathon's day: its refresh (that day alone) cut the session 6 h past midnight (open_end), so queries compute that day.
         Assert.DoesNotContain(FirstDay.AddDays(3), await Source.StoredDaysAsync(all, CancellationToken.None));
         Assert.Contains(FirstDay.AddDays(4), await Source.StoredDaysAsync(all, CancellationToken.None));
