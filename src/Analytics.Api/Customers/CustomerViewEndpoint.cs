@@ -59,6 +59,8 @@ public static class CustomerViewEndpoint
 
         var sessions = deviceSessions.Where(s => s.Person == id).OrderByDescending(s => s.StartMs).ThenBy(s => s.VisitorId, StringComparer.Ordinal).ToList();
         var days = CustomerViewSql.DaysOf(deviceSessions.Select(s => (s.StartMs, s.EndMs)));
+        var recommender = http.RequestServices.GetRequiredService<Analytics.Crm.Affinity.CustomerRecommendations>();
+        var crmItemsTask = recommender.CrmItemsAsync(site, crmOrdersTask.Result.Where(o => o.Returned == 0).Select(o => o.OrderId).ToList(), ct);
         // One read of the devices' events on their sessions' days serves the timeline, the purchases, the answers and the products.
         var events = new DeviceEvents(days.Count == 0 ? []
             : await clickHouse.QueryListAsync(DeviceEvents.Read(site, visitors, days), DeviceEventsJson.Default.DeviceEventRow, ct), deviceLinksTask.Result);
@@ -84,11 +86,9 @@ public static class CustomerViewEndpoint
             orders.Select(o => o.PurchaseMs > 0 ? new JourneyOrder(o.OrderId, o.TsS * 1000, o.Vid, o.PurchaseMs) : new JourneyOrder(o.OrderId, o.TsS * 1000)),
             options.PostPurchaseWindow);
 
-        var kept = orders.Where(o => o.Returned == 0).ToList();
-        var recommendations = await http.RequestServices.GetRequiredService<Analytics.Crm.Affinity.CustomerRecommendations>()
-            .ForAsync(http.SiteOf(), kept.Where(o => o.Source == "crm").Select(o => o.OrderId).ToList(),
-                events.ItemSkus(kept.Where(o => o.Source == "tracker").Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal)), events.Viewed(),
-                from, to, defaultPeriod, ct);
+        var trackerOrders = orders.Where(o => o.Returned == 0 && o.Source == "tracker").Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
+        var recommendations = await recommender.ForAsync(http.SiteOf(), (await crmItemsTask).Concat(events.ItemSkus(trackerOrders)), events.Viewed(),
+            from, to, defaultPeriod, ct);
         return TypedResults.Ok(new CustomerView(
             id, profile is null ? null : ToProfile(profile), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, options),
             new AbcStanding(from, to, standing.Revenue, standing.Above, standing.Total),

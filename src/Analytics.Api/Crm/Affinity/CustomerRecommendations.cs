@@ -81,21 +81,22 @@ public sealed class CustomerRecommendations
         figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
-    /// <param name="crmOrderIds">The customer's CRM orders that are not returned: their items are the CRM's.</param>
-    /// <param name="trackerSkus">The SKUs of the customer's other orders (not returned), from their first purchase events
-    /// (<see cref="Customers.DeviceEvents.ItemSkus"/>).</param>
+    /// <summary>The SKUs of the CRM's items of these orders (the customer's CRM orders that are not returned).</summary>
+    public async Task<List<string>> CrmItemsAsync(string site, IReadOnlyList<string> crmOrderIds, CancellationToken ct) => crmOrderIds.Count == 0 ? []
+        : (await clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site, crmOrderIds), RecommendationRows.Default.SkuRow, ct)).Select(r => r.Sku).ToList();
+
+    /// <param name="bought">The SKUs of the customer's orders that are not returned: the CRM's items of its CRM orders
+    /// (<see cref="CrmItemsAsync"/>) and those of its other orders' first purchase events (<see cref="Customers.DeviceEvents.ItemSkus"/>).</param>
     /// <param name="viewed">The products the customer's devices viewed, the latest first (<see cref="Customers.DeviceEvents.Viewed"/>).</param>
     /// <param name="defaultPeriod">The view's period is the default one (the last months up to now): one entry per site.</param>
-    public async Task<Recommendations> ForAsync(Site site, IReadOnlyList<string> crmOrderIds, IReadOnlyList<string> trackerSkus, IReadOnlyList<string> viewed,
+    public async Task<Recommendations> ForAsync(Site site, IEnumerable<string> bought, IReadOnlyList<string> viewed,
         DateTimeOffset from, DateTimeOffset to, bool defaultPeriod, CancellationToken ct)
     {
-        var crmSkus = crmOrderIds.Count == 0 ? []
-            : await clickHouse.QueryListAsync(RecommendationSql.OrderSkus(site.Id, crmOrderIds), RecommendationRows.Default.SkuRow, ct);
-        var bought = crmSkus.Select(r => r.Sku).Concat(trackerSkus).Distinct(StringComparer.Ordinal).ToList();
-        if (bought.Count == 0 && viewed.Count == 0) return new Recommendations([], []);
+        var owned = bought.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (owned.Count == 0 && viewed.Count == 0) return new Recommendations([], []);
         var shopping = await figures.GetAsync(defaultPeriod ? (site.Id, null, null) : (site.Id, from, to), ct);
         var baskets = shopping.Baskets;
-        return new Recommendations(Recommend.CrossSell(bought, baskets.Baskets, baskets.Items, baskets.PairsOf(bought), MaxCrossSell),
+        return new Recommendations(Recommend.CrossSell(owned, baskets.Baskets, baskets.Items, baskets.PairsOf(owned), MaxCrossSell),
             Recommend.UpSell(viewed, Recommend.CategoriesOf(viewed, shopping.Catalog)));
     }
 
