@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Analytics.Customers;
-using Analytics.Identity;
 using Analytics.Storage;
 
 namespace Analytics.Crm.Surveys;
@@ -58,7 +56,6 @@ public sealed record SurveyAnswerRow(string EventId, string Type, long TsMs, str
 
 public sealed record SurveyTextOfAnswer(string EventId, string Text);
 
-[JsonSerializable(typeof(SurveyAnswerRow))]
 [JsonSerializable(typeof(SurveyTextOfAnswer))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class SurveyViewRows : JsonSerializerContext;
