@@ -103,14 +103,16 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
     /// </summary>
     async Task<(List<BucketEvents> Buckets, EventTotals Totals)> EventBucketsAsync(ReportScope scope, ReportInterval interval, CancellationToken ct)
     {
+        var wholeHours = ReportIntervals.Buckets(interval, scope).All(b => b.Start.ToUnixTimeMilliseconds() % 3_600_000 == 0);
+        var events = await sql.PersonTimesAsync(scope, wholeHours, ct);
         var series = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
             SELECT groupArray(bucket_key) AS buckets, groupArray(finalizeAggregation(persons)) AS bucket_visitors,
                 groupArray(views) AS bucket_pageviews, uniqExactMerge(persons) AS visitors, sum(views) AS pageviews
             FROM
             (
-                SELECT {ReportIntervals.KeySql(interval, Sql.Query($"ts"), scope.Zone)} AS bucket_key, uniqExactState(cityHash64(person)) AS persons,
-                    countIf(type = 'pageview') AS views
-                FROM ({ReportSql.Events(scope)})
+                SELECT {ReportIntervals.KeySql(interval, Sql.Query($"t"), scope.Zone)} AS bucket_key, uniqExactState(person_hash) AS persons,
+                    sum(pageviews) AS views
+                FROM ({events})
                 GROUP BY bucket_key
             )
             """), ReportRows.Default.EventSeries, ct);
@@ -121,7 +123,7 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
 
     async Task<List<BucketSessions>> SessionBucketsAsync(ReportScope scope, ReportInterval interval, CancellationToken ct)
     {
-        var sessions = await sql.SessionsAsync(scope, ct);
+        var sessions = await sql.SessionsAsync(scope, ct, withoutPerson: true); // counts of sessions: no person needed
         return await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT {ReportIntervals.KeySql(interval, Sql.Query($"toDateTime(intDiv(start_ms, 1000))"), scope.Zone)} AS bucket,
                 count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms
@@ -131,10 +133,13 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
     }
 
     /// <summary>The previous period's distinct persons and pageviews (no series).</summary>
-    async Task<EventTotals> EventTotalsAsync(ReportScope scope, CancellationToken ct) =>
-        await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT {PersonSql.DistinctPersons} AS visitors, countIf(type = 'pageview') AS pageviews FROM ({ReportSql.Events(scope)})
+    async Task<EventTotals> EventTotalsAsync(ReportScope scope, CancellationToken ct)
+    {
+        var events = await sql.PersonTimesAsync(scope, wholeHours: true, ct);
+        return await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+            SELECT uniqExact(person_hash) AS visitors, sum(pageviews) AS pageviews FROM ({events})
             """), ReportRows.Default.EventTotals, ct) ?? new EventTotals(0, 0);
+    }
 
     static OverviewTotals Totals(ReportScope scope, EventTotals events, List<BucketSessions> sessionBuckets)
     {

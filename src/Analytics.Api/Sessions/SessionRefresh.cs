@@ -100,9 +100,10 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
             SELECT count() AS n FROM sessions
             WHERE site_id = {site} AND day >= {days[0]} AND day <= {days[^1]} AND generation = {generation}
             """), StorageJson.Default.CountRow, ct))!.N;
+        await clickHouse.ExecuteAsync(VisitorHours.Refresh(site, fromMs, toMs, generation), ct);
         await clickHouse.ExecuteAsync(Sql.Query($"""
-            INSERT INTO session_days (site_id, day, generation, refreshed_from_mark, version)
-            SELECT {site}, arrayJoin({days}), toUInt64({generation}), {DateTimeOffset.FromUnixTimeSeconds(now)}, toUInt64({generation})
+            INSERT INTO session_days (site_id, day, generation, refreshed_from_mark, version, hours)
+            SELECT {site}, arrayJoin({days}), toUInt64({generation}), {DateTimeOffset.FromUnixTimeSeconds(now)}, toUInt64({generation}), toUInt8(1)
             """), ct);
         return written;
     }
@@ -141,7 +142,7 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>
-    /// Deletes the rows of generations that are no longer current (once the current one is older than
+    /// Deletes the rows of generations that are no longer current, of the sessions and the visitor hours (once the current one is older than
     /// <see cref="SessionOptions.KeepSuperseded"/>: a report that read the old pointer has finished) and the marks the
     /// watermark passed an hour ago. Found from the tables themselves, so nothing is lost across restarts.
     /// </summary>
@@ -149,25 +150,29 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
     {
         var o = options.Value;
         var keepAfter = (DateTimeOffset.UtcNow - o.KeepSuperseded).ToUnixTimeMilliseconds();
-        var stale = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT site_id, toString(day) AS day_text, current
-            FROM
-            (
-                SELECT site_id, day, groupUniqArray(generation) AS generations FROM sessions GROUP BY site_id, day HAVING length(generations) > 1
-            ) AS stored
-            ANY INNER JOIN
-            (
-                SELECT site_id, day, argMax(generation, version) AS current FROM session_days GROUP BY site_id, day
-            ) AS pointers USING site_id, day
-            WHERE current < {keepAfter}
-            """), SessionRefreshJson.Default.StaleDay, ct);
-        foreach (var site in stale.GroupBy(s => s.SiteId))
-            foreach (var chunk in site.Chunk(200))
-            {
-                var days = chunk.Select(d => Sql.Query($"(day = {DateOnly.Parse(d.DayText)} AND generation != {d.Current})"))
-                    .Aggregate((a, b) => Sql.Query($"{a} OR {b}"));
-                await clickHouse.ExecuteAsync(Sql.Query($"ALTER TABLE sessions DELETE WHERE site_id = {site.Key} AND ({days})"), ct);
-            }
+        foreach (var table in new[] { "sessions", VisitorHours.Table })
+        {
+            // Rows of any generation but the current one: a day refreshed since (two generations), or one whose events are all gone.
+            var stale = await clickHouse.QueryListAsync(Sql.Query($"""
+                SELECT site_id, toString(day) AS day_text, current
+                FROM
+                (
+                    SELECT site_id, day, groupUniqArray(generation) AS generations FROM {new SqlIdentifier(table)} GROUP BY site_id, day
+                ) AS stored
+                ANY INNER JOIN
+                (
+                    SELECT site_id, day, argMax(generation, version) AS current FROM session_days GROUP BY site_id, day
+                ) AS pointers USING site_id, day
+                WHERE current < {keepAfter} AND NOT (length(generations) = 1 AND generations[1] = current)
+                """), SessionRefreshJson.Default.StaleDay, ct);
+            foreach (var site in stale.GroupBy(s => s.SiteId))
+                foreach (var chunk in site.Chunk(200))
+                {
+                    var days = chunk.Select(d => Sql.Query($"(day = {DateOnly.Parse(d.DayText)} AND generation != {d.Current})"))
+                        .Aggregate((a, b) => Sql.Query($"{a} OR {b}"));
+                    await clickHouse.ExecuteAsync(Sql.Query($"ALTER TABLE {new SqlIdentifier(table)} DELETE WHERE site_id = {site.Key} AND ({days})"), ct);
+                }
+        }
         if (await StateAsync(ct) is { } state)
         {
             var before = DateTimeOffset.FromUnixTimeSeconds(state.Watermark - 3600);

@@ -9,8 +9,9 @@ namespace Analytics.Sessions;
 /// may be open), optionally only of some visitors (the 360-degree view passes a customer's devices), or only of the
 /// visitors with an identity link (<see cref="LinkedOnly"/>: a customer's first touch needs no anonymous device's sessions).
 /// </summary>
+/// <see cref="WithoutPerson"/> leaves <c>person</c> empty and reads no identity links: for counts of sessions, which need none.
 public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
-    bool LinkedOnly = false)
+    bool LinkedOnly = false, bool WithoutPerson = false)
 {
     /// <summary>The condition on a visitor column that <see cref="Visitors"/> and <see cref="LinkedOnly"/> ask for ('' for none), to AND into a WHERE.</summary>
     public Sql VisitorCondition(SqlIdentifier column)
@@ -38,12 +39,17 @@ public static class SessionSql
     /// source, utm_campaign, device, browser, os, country; then person, that of the session's last event (a login during
     /// a session claims it).
     /// </summary>
-    public static Sql Build(SessionQuery query, SessionOptions options) =>
-        PersonSql.WithPerson(query.SiteId, new SqlIdentifier("vid"), visitors => Sql.Query($"""
+    public static Sql Build(SessionQuery query, SessionOptions options)
+    {
+        Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country
             FROM ({Sessions(query, options, visitors)}) AS session_facts
-            """), PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+            """);
+        return query.WithoutPerson
+            ? Sql.Query($"SELECT {PersonColumns}, '' AS person FROM ({Source(Sql.Query($""))}) AS sessions_without_person")
+            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("vid"), Source, PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+    }
 
     /// <summary>
     /// The columns of <see cref="Build"/> before <c>person</c>, over a source with <c>vid</c>: the stored sessions

@@ -18,6 +18,7 @@ public static class SessionsSetup
             .Validate(o => o.MaxDaysPerRefresh >= 1, "Sessions:MaxDaysPerRefresh must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ISessionSource, StoredSessions>();
+        builder.Services.AddSingleton<VisitorHours>();
         builder.Services.AddSingleton<SessionMetrics>();
         builder.Services.AddSingleton<SessionRefresh>();
         // Marks are written even with Sessions:Stored off, so that turning it on again refreshes what changed meanwhile.

@@ -61,54 +61,34 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         return (served, earliest);
     }
 
-    /// <summary>The stored sessions of the served days (current generation each), with the person of their last event.</summary>
-    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served) =>
-        PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), visitors => Sql.Query($"""
+    /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>).</summary>
+    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served)
+    {
+        Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country
             FROM sessions
             WHERE {Filter(query, served)} {visitors}
-            """), SessionSql.PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+            """);
+        return query.WithoutPerson
+            ? Sql.Query($"SELECT {SessionSql.PersonColumns}, '' AS person FROM ({Source(Sql.Query($""))}) AS stored_without_person")
+            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), Source, SessionSql.PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+    }
 
     /// <summary>The site's current-generation rows of the served days, in the query's start range and visitors.</summary>
     static Sql Filter(SessionQuery query, Dictionary<DateOnly, long> served)
     {
-        var generations = served.GroupBy(d => d.Value)
-            .Select(g => Sql.Query($"(generation = {g.Key} AND day IN {SqlInList.Of(g.Select(d => d.Key).Order())})"))
-            .Aggregate((a, b) => Sql.Query($"{a} OR {b}"));
         var from = query.FromMs is { } f ? Sql.Query($"AND start_ms >= {f}") : Sql.Query($"");
         var to = query.ToMs is { } t ? Sql.Query($"AND start_ms < {t}") : Sql.Query($"");
         var visitors = query.VisitorCondition(new SqlIdentifier("visitor_id"));
-        return Sql.Query($"""
-            site_id = {query.SiteId} AND day >= {served.Keys.Min()} AND day <= {served.Keys.Max()} AND ({generations}) {from} {to} {visitors}
-            """);
+        return Sql.Query($"site_id = {query.SiteId} AND {StoredDays.Current(served)} {from} {to} {visitors}");
     }
 
-    /// <summary>
-    /// The days of the range with a current generation refreshed after their last mark (by more than the delay), and
-    /// that generation; and the earliest day of the range with a stored day or a mark, served or not (where an open
-    /// range's computed part must start at the latest: after the first refresh, every day with events has one or the other).
-    /// </summary>
+    /// <summary>The served days of the range and their generation, and its earliest known day (<see cref="StoredDays.ServedAsync"/>).</summary>
     async Task<(Dictionary<DateOnly, long> Served, DateOnly? Earliest)> ServedDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
     {
-        var range = Sql.Query($"{(firstDay is { } a ? Sql.Query($"AND day >= {a}") : Sql.Query($""))} {(lastDay is { } b ? Sql.Query($"AND day <= {b}") : Sql.Query($""))}");
-        var delay = (long)options.Value.RefreshDelay.TotalSeconds;
-        var days = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT toString(day) AS day_text, argMax(generation, version) AS generation,
-                toUInt32(argMax(refreshed_from_mark, version)) AS refreshed, toUInt32(max(marked_at)) AS last_mark
-            FROM
-            (
-                SELECT day, generation, version, refreshed_from_mark, toDateTime(0) AS marked_at
-                FROM session_days WHERE site_id = {query.SiteId} {range}
-                UNION ALL
-                SELECT day, toUInt64(0) AS generation, toUInt64(0) AS version, toDateTime(0) AS refreshed_from_mark, marked_at
-                FROM session_dirty_days WHERE site_id = {query.SiteId} {range}
-            ) AS known_days
-            GROUP BY day
-            """), StoredSessionsJson.Default.KnownDay, ct);
-        var served = days.Where(d => d.Refreshed > 0 && d.LastMark + delay < d.Refreshed)
-            .ToDictionary(d => DateOnly.Parse(d.DayText), d => d.Generation);
-        return (served, days.Count == 0 ? null : days.Min(d => DateOnly.Parse(d.DayText)));
+        var (served, earliest) = await StoredDays.ServedAsync(clickHouse, query.SiteId, firstDay, lastDay, options.Value.RefreshDelay, ct);
+        return (served.ToDictionary(d => d.Key, d => d.Value.Generation), earliest);
     }
 
     /// <summary>
@@ -135,11 +115,9 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
 
     static DateOnly DayOf(long ms) => DateOnly.FromDayNumber(Epoch + (int)(ms >= 0 ? ms / DayMs : (ms - DayMs + 1) / DayMs));
 
-    internal sealed record KnownDay(string DayText, long Generation, long Refreshed, long LastMark);
     internal sealed record DayRow(string DayText);
 }
 
-[JsonSerializable(typeof(StoredSessions.KnownDay))]
 [JsonSerializable(typeof(StoredSessions.DayRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 internal sealed partial class StoredSessionsJson : JsonSerializerContext;

@@ -24,6 +24,7 @@ public sealed partial class ClusterLayout
     {
         ["events"] = "vid",
         ["sessions"] = "visitor_id",
+        ["visitor_hours"] = "visitor_id",
         ["consents"] = "vid",
         ["survey_texts"] = "vid",
     };

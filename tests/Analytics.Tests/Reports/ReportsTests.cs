@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Analytics.Ingestion;
+using Analytics.Sessions;
 using Analytics.Tests.Infrastructure;
 using Analytics.Tests.Sessions;
 using Analytics.Tests.Sites;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Tests.Reports;
 
@@ -26,10 +29,22 @@ public abstract class ReportsTests(ApiFactory api)
         var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
         var id = await api.SiteIdAsync(key);
         var data = ReportData.Generate(id);
-        await SessionData.InsertAsync(api.ClickHouse, data.Events);
+        await InsertEventsAsync(data.Events);
         await SessionData.InsertAsync(api.ClickHouse, data.Links);
+        await TrafficInsertedAsync(id, data);
         return (key, id, data);
     }
+
+    /// <summary>Inserts events as the events writer does: their days marked for the session refresh first.</summary>
+    async Task InsertEventsAsync(IReadOnlyCollection<EventRow> events)
+    {
+        await new SessionDirtyMarks(api.ClickHouse, Options.Create(new SessionOptions()))
+            .MarkAsync(events.Select(e => (e.SiteId, e.TsMs, e.TsMs)), CancellationToken.None);
+        await SessionData.InsertAsync(api.ClickHouse, events);
+    }
+
+    /// <summary>Called once a site's traffic is in: <see cref="StoredReportsTests"/> waits there until the refresh serves its days.</summary>
+    protected virtual Task TrafficInsertedAsync(string siteId, ReportData data) => Task.CompletedTask;
 
     async Task<JsonElement> GetAsync(string path)
     {
@@ -244,7 +259,7 @@ public abstract class ReportsTests(ApiFactory api)
         Assert.Equal(first.GetRawText(), (await GetAsync(path)).GetRawText());
         Assert.Equal(hitsBefore + 1, await MetricAsync("analytics_report_cache_hits_total"));
 
-        await SessionData.InsertAsync(api.ClickHouse, [ReportData.Event(id, "late", FromMs + 3_600_000, "pageview", "/new", "DE", "desktop", "direct", true)]);
+        await InsertEventsAsync([ReportData.Event(id, "late", FromMs + 3_600_000, "pageview", "/new", "DE", "desktop", "direct", true)]);
         var after = await GetAsync(path);
         Assert.Equal(first.GetProperty("pageviews").GetInt64() + 1, after.GetProperty("pageviews").GetInt64());
         Assert.Equal(first.GetProperty("visitors").GetInt64() + 1, after.GetProperty("visitors").GetInt64());
@@ -310,3 +325,23 @@ public abstract class ReportsTests(ApiFactory api)
 
 public sealed class ReportsTestsEmbedded(EmbeddedApi api) : ReportsTests(api), IClassFixture<EmbeddedApi>;
 public sealed class ReportsTestsServer(ServerApi api) : ReportsTests(api), IClassFixture<ServerApi>;
+
+/// <summary>
+/// The same reports once the session refresh has stored every day of the traffic: stored sessions and visitor hours
+/// (docs/sessions.md) must give the answers of the semantics too, links inserted after the refresh included.
+/// </summary>
+public abstract class StoredReportsTests(ApiFactory api) : ReportsTests(api)
+{
+    protected override async Task TrafficInsertedAsync(string siteId, ReportData data)
+    {
+        var days = data.Events.Select(e => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(e.TsMs).UtcDateTime)).Distinct().ToList();
+        await Eventually.UntilAsync(async () =>
+        {
+            var (served, _) = await StoredDays.ServedAsync(api.ClickHouse, siteId, days.Min(), days.Max(), TimeSpan.Zero, CancellationToken.None);
+            return days.All(d => served.TryGetValue(d, out var day) && day.Hours);
+        }, TimeSpan.FromSeconds(60), "every day of the traffic refreshed with its visitor hours");
+    }
+}
+
+public sealed class StoredReportsTestsEmbedded(EmbeddedFastRefreshApi api) : StoredReportsTests(api), IClassFixture<EmbeddedFastRefreshApi>;
+public sealed class StoredReportsTestsServer(ServerFastRefreshApi api) : StoredReportsTests(api), IClassFixture<ServerFastRefreshApi>;

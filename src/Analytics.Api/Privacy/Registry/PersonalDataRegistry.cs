@@ -38,6 +38,8 @@ public static class PersonalDataRegistry
         new("identity_links", [Visitor, Customer], ["site_id", "source"], "linked_at"),
         new("sessions", [Visitor],
             ["site_id", "entry_path", "exit_path", "channel", "source", "utm_campaign", "device", "browser", "os", "country"], "day"),
+        // Per visitor and hour, the counts of its events (Sessions/VisitorHours): derived like sessions, erased with them.
+        new("visitor_hours", [Visitor], ["site_id"], "day"),
         new("customers", [Customer, new("visitor_ids", SubjectKey.Visitor, IsArray: true)],
             ["site_id", "email", "name", "segment", "attribute_keys", "attribute_values"], null),
         new("orders", [Customer], ["site_id", "order_id", "currency", "item_sku", "item_name", "item_category", "status"], "ts"),

@@ -30,6 +30,14 @@ public sealed class SubjectExport(IClickHouse clickHouse, ISessionSource session
 
     async Task<Sql> SelectAsync(PersonalTable table, Subject subject, CancellationToken ct)
     {
+        if (table.Table == VisitorHours.Table)
+            // Derived rows: those of each day's current refresh only (superseded generations wait for their cleanup).
+            return Sql.Query($"""
+                SELECT site_id, visitor_id, hour, events, pageviews FROM visitor_hours
+                WHERE {subject.RowsOf(table)}
+                    AND (day, generation) IN (SELECT day, argMax(generation, version) FROM session_days WHERE site_id = {subject.SiteId} GROUP BY day)
+                ORDER BY hour
+                """);
         if (table.Table != "sessions" || subject.VisitorIds.Count == 0)
             return Sql.Query($"SELECT * FROM {new SqlIdentifier(table.Table)} WHERE {subject.RowsOf(table)}");
         var source = await sessions.SessionsAsync(new SessionQuery(subject.SiteId, Visitors: subject.VisitorIds), ct);

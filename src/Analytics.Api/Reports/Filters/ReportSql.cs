@@ -12,13 +12,15 @@ namespace Analytics.Reports.Filters;
 /// <list type="bullet">
 /// <item><see cref="Events"/>: the site's non-bot events in a range that match every filter, each with its person
 ///   (<see cref="PersonSql"/>) and, for a breakdown, the dimension's value;</item>
+/// <item><see cref="PersonTimesAsync"/>: the same events reduced to what the overview counts (time, person, pageviews),
+///   from the stored visitor hours where the question allows;</item>
 /// <item><see cref="SessionsAsync"/>: the sessions starting in the range (from <see cref="ISessionSource"/>, the only
 ///   way to sessions) that hold at least one event matching every filter; without filters, all of them.</item>
 /// </list>
 /// Filters are ANDed (use <c>in</c> for "any of"). A matching event of a session may lie past the range's end: the
 /// session belongs to the range by its start.
 /// </summary>
-public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessions.SessionOptions> sessionOptions)
+public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours, IOptions<Analytics.Sessions.SessionOptions> sessionOptions)
 {
     /// <summary>
     /// Columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person</c>, and <c>value</c> when
@@ -75,6 +77,19 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
     }
 
     /// <summary>
+    /// The scope's events as distinct persons and pageviews count them: columns <c>t</c> (DateTime), <c>person_hash</c>
+    /// (<c>cityHash64</c> of the person) and <c>pageviews</c> (0/1 an event, or an hour's count). Without filters and
+    /// with <paramref name="wholeHours"/> (every bucket the caller groups <c>t</c> into starts on a whole UTC hour), the
+    /// served days come from the visitor hours (<see cref="VisitorHours"/>), the same answer from far fewer rows.
+    /// </summary>
+    public async ValueTask<Sql> PersonTimesAsync(ReportScope scope, bool wholeHours, CancellationToken ct)
+    {
+        if (scope.Conditions.Count == 0 && wholeHours && await visitorHours.PersonHoursAsync(scope.Site.Id, scope.FromMs, scope.ToMs, ct) is { } hours)
+            return hours;
+        return Sql.Query($"SELECT ts AS t, cityHash64(person) AS person_hash, toUInt64(type = 'pageview') AS pageviews FROM ({Events(scope)}) AS scope_events");
+    }
+
+    /// <summary>
     /// The A/B/C thresholds of <c>Customers:AbcA</c>/<c>AbcB</c> for the <c>customer_class</c> dimension, set once at startup
     /// (<see cref="ReportsSetup.MapReports"/>): the event SQL is static, called by every report.
     /// </summary>
@@ -117,13 +132,14 @@ public sealed class ReportSql(ISessionSource sessions, IOptions<Analytics.Sessio
 
     /// <summary>
     /// The scope's sessions, with the columns of <see cref="SessionSql.Build"/>; with filters only those holding a
-    /// matching event (between their first and last event).
+    /// matching event (between their first and last event). <paramref name="withoutPerson"/>: <c>person</c> left empty,
+    /// for counts of sessions (no identity links read).
     /// </summary>
     // ANY LEFT JOIN, not ANY INNER JOIN: on 26.7 an ANY INNER JOIN keeps one row per key on the left side too,
     // and a visitor's second session would be lost. A visitor without matching events gets [] and drops out below.
-    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct)
+    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false)
     {
-        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs), ct);
+        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson), ct);
         if (scope.Conditions.Count == 0) return source;
         return Sql.Query($"""
             SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,

@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+using Analytics.Identity;
+using Analytics.Ingestion;
+using Analytics.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Sessions;
+
+/// <summary>
+/// Visitor hours (docs/sessions.md "Visitor hours"): per (site, UTC hour, visitor) the non-bot events and pageviews,
+/// written by the session refresh for each day it refreshes, under that day's generation. A report that counts
+/// distinct persons and pageviews over whole hours reads these rows for the served days (a tenth of the events or
+/// fewer) and the events only for the rest; the person is still resolved at query time, so a new identity link counts
+/// at once. Shared devices (visitors linked to several customers) are read from the events on every day: their person
+/// depends on each event's time, which an hour does not keep.
+/// </summary>
+public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions> options)
+{
+    public const string Table = "visitor_hours";
+    const long HourMs = 3_600_000;
+    const long DayMs = 86_400_000;
+    static readonly int Epoch = new DateOnly(1970, 1, 1).DayNumber;
+
+    /// <summary>The INSERT of the visitor hours of the events in [<paramref name="fromMs"/>, <paramref name="toMs"/>) (whole UTC days) under <paramref name="generation"/>.</summary>
+    public static Sql Refresh(string siteId, long fromMs, long toMs, long generation) => Sql.Query($"""
+        INSERT INTO visitor_hours (site_id, visitor_id, vid_hash, hour, events, pageviews, day, generation)
+        SELECT site_id, vid, cityHash64(vid), hour, count(), countIf(type = 'pageview'),
+            toDate('1970-01-01') + intDiv(toUInt32(hour), 86400), toUInt64({generation})
+        FROM
+        (
+            SELECT site_id, vid, type, toDateTime(intDiv(ts_ms, 3600000) * 3600) AS hour
+            FROM events
+            WHERE {EventsIn(siteId, fromMs, toMs)}
+        ) AS hour_events
+        GROUP BY site_id, vid, hour
+        """);
+
+    /// <summary>
+    /// Rows with columns <c>t</c> (DateTime: an hour, or an event's time), <c>person_hash</c> (<c>cityHash64</c> of the
+    /// person, as <see cref="PersonSql.DistinctPersons"/> counts them) and <c>pageviews</c>, whose distinct person hashes
+    /// and pageview sum over any whole hours of [<paramref name="fromMs"/>, <paramref name="toMs"/>) equal those of the
+    /// site's non-bot events there: the visitor hours of the served days, the events of the others. Null when the range
+    /// is not whole UTC hours or stored sessions are off.
+    /// </summary>
+    public async ValueTask<Sql?> PersonHoursAsync(string siteId, long fromMs, long toMs, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.Stored || fromMs % HourMs != 0 || toMs % HourMs != 0 || fromMs >= toMs) return null;
+        var (firstDay, lastDay) = (DayOf(fromMs), DayOf(toMs - 1));
+        var servedDays = StoredDays.ServedAsync(clickHouse, siteId, firstDay, lastDay, o.RefreshDelay, ct);
+        var sharedDevices = clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT visitor_id FROM identity_links WHERE site_id = {siteId} GROUP BY visitor_id HAVING uniqExact(customer_id) > 1
+            """), VisitorHoursJson.Default.VisitorRow, ct);
+        var (served, _) = await servedDays;
+        var shared = (await sharedDevices).Select(v => v.VisitorId).ToList();
+        var hours = served.Where(d => d.Value.Hours).ToDictionary(d => d.Key, d => d.Value.Generation);
+
+        // Visitor hours of the served days, and the events of the other days (in runs of consecutive days), by vid_hash:
+        // one join with the visitors' sole customers for both. Shared devices are left out of both.
+        var parts = new List<Sql>();
+        if (hours.Count > 0)
+            parts.Add(Sql.Query($"""
+                SELECT hour AS t, vid_hash, pageviews FROM visitor_hours
+                WHERE site_id = {siteId} AND {StoredDays.Current(hours)} AND hour >= toDateTime({fromMs / 1000}) AND hour < toDateTime({toMs / 1000})
+                    {(shared.Count == 0 ? Sql.Query($"") : Sql.Query($"AND visitor_id NOT IN {SqlInList.Of(shared)}"))}
+                """));
+        var runs = Runs(firstDay, lastDay, hours).Select(run => (From: Math.Max(fromMs, run.FromMs), To: Math.Min(toMs, run.ToMs)))
+            .Select(r => Sql.Query($"""
+                (ts >= {DateTimeOffset.FromUnixTimeMilliseconds(r.From)} AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(r.To)} AND ts_ms >= {r.From} AND ts_ms < {r.To})
+                """)).ToList();
+        if (runs.Count > 0)
+            parts.Add(Sql.Query($"""
+                SELECT ts AS t, cityHash64(vid) AS vid_hash, toUInt64(type = 'pageview') AS pageviews FROM events
+                WHERE {EventsIn(siteId, fromMs, toMs)} AND ({runs.Aggregate((x, y) => Sql.Query($"{x} OR {y}"))})
+                    {(shared.Count == 0 ? Sql.Query($"") : Sql.Query($"AND vid NOT IN {SqlInList.Of(shared)}"))}
+                """));
+        var sole = Sql.Query($"""
+            SELECT t, if(link_customer = '', vid_hash, cityHash64(link_customer)) AS person_hash, pageviews
+            FROM ({parts.Aggregate((x, y) => Sql.Query($"{x} UNION ALL {y}"))}) AS visitor_rows
+            ANY LEFT JOIN
+            (
+                SELECT cityHash64(visitor_id) AS vid_hash, any(customer_id) AS link_customer
+                FROM identity_links WHERE site_id = {siteId} GROUP BY visitor_id
+            ) AS sole_links USING vid_hash
+            """);
+        if (shared.Count == 0) return sole;
+        var sharedEvents = PersonSql.WithPerson(siteId, new SqlIdentifier("vid"), visitors => Sql.Query($"""
+            SELECT ts, ts_ms, type, vid FROM events WHERE {EventsIn(siteId, fromMs, toMs)} AND vid IN {SqlInList.Of(shared)} {visitors}
+            """), Sql.Query($"ts, type"), new SqlIdentifier("ts_ms"));
+        return Sql.Query($"""
+            {sole}
+            UNION ALL
+            SELECT ts AS t, cityHash64(person) AS person_hash, toUInt64(type = 'pageview') AS pageviews FROM ({sharedEvents}) AS shared_events
+            """);
+    }
+
+    /// <summary>The site's non-bot events in [fromMs, toMs), with the conditions that narrow the events' key by date.</summary>
+    static Sql EventsIn(string siteId, long fromMs, long toMs) => Sql.Query($"""
+        site_id = {siteId} AND is_bot = 0
+            AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
+            AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
+        """);
+
+    /// <summary>The days of [first, last] not in <paramref name="stored"/>, as runs of consecutive days [from ms, to ms).</summary>
+    internal static IEnumerable<(long FromMs, long ToMs)> Runs(DateOnly first, DateOnly last, IReadOnlyDictionary<DateOnly, long> stored)
+    {
+        long? start = null;
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            var ms = (day.DayNumber - Epoch) * DayMs;
+            if (!stored.ContainsKey(day)) start ??= ms;
+            else if (start is { } s)
+            {
+                yield return (s, ms);
+                start = null;
+            }
+        }
+        if (start is { } open) yield return (open, (last.DayNumber - Epoch + 1) * DayMs);
+    }
+
+    static DateOnly DayOf(long ms) => DateOnly.FromDayNumber(Epoch + (int)(ms >= 0 ? ms / DayMs : (ms - DayMs + 1) / DayMs));
+
+    internal sealed record VisitorRow(string VisitorId);
+}
+
+[JsonSerializable(typeof(VisitorHours.VisitorRow))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+internal sealed partial class VisitorHoursJson : JsonSerializerContext;
