@@ -198,7 +198,7 @@ public sealed partial class ClusterLayout
     /// <summary>A query (or <c>INSERT … SELECT</c>) on the cluster: <see cref="Qualify"/>, then <see cref="Globalize"/>.</summary>
     public string ForReading(string sql) => Globalize(Qualify(sql));
 
-    static readonly HashSet<string> JoinModifiers = new(StringComparer.Ordinal) { "ANY", "ALL", "ASOF", "SEMI", "ANTI", "LEFT", "RIGHT", "INNER", "FULL", "OUTER" };
+    static readonly HashSet<string> JoinModifiers = new(StringComparer.Ordinal) { "ANY", "ALL", "ASOF", "SEMI", "ANTI", "LEFT", "RIGHT", "INNER", "FULL", "OUTER", "CROSS" };
 
     /// <summary>
     /// Makes every <c>IN</c>/<c>NOT IN</c> subquery (<c>IN (SELECT …</c>) and every <c>JOIN</c> (not <c>ARRAY JOIN</c>)

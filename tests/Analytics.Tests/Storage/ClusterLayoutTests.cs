@@ -87,6 +87,7 @@ public sealed class ClusterLayoutTests
     [InlineData("SELECT 1 FROM events WHERE vid IN ('a', 'b') AND site_id IN {list} AND (a, b) IN (SELECT a, b FROM t)", "SELECT 1 FROM events WHERE vid IN ('a', 'b') AND site_id IN {list} AND (a, b) GLOBAL IN (SELECT a, b FROM t)")]
     [InlineData("SELECT * FROM (SELECT vid FROM events) AS e\nANY LEFT JOIN (SELECT 1) AS l USING vid", "SELECT * FROM (SELECT vid FROM events) AS e\nGLOBAL ANY LEFT JOIN (SELECT 1) AS l USING vid")]
     [InlineData("SELECT * FROM `db`.`events` ALL INNER\n JOIN t USING x JOIN u USING y", "SELECT * FROM `db`.`events` GLOBAL ALL INNER\n JOIN t USING x GLOBAL JOIN u USING y")]
+    [InlineData("SELECT * FROM events CROSS JOIN t FULL OUTER JOIN u USING y", "SELECT * FROM events GLOBAL CROSS JOIN t GLOBAL FULL OUTER JOIN u USING y")]
     [InlineData("SELECT * FROM t GLOBAL ANY LEFT JOIN u USING x WHERE y GLOBAL IN (SELECT 1) AND z GLOBAL NOT IN (SELECT 2)", "SELECT * FROM t GLOBAL ANY LEFT JOIN u USING x WHERE y GLOBAL IN (SELECT 1) AND z GLOBAL NOT IN (SELECT 2)")]
     [InlineData("SELECT left(p, 2), any(x) FROM t ARRAY JOIN a LEFT ARRAY JOIN b WHERE s = 'IN (SELECT ANY LEFT JOIN' AND `in` = 1 AND logged_in IN (1)", "SELECT left(p, 2), any(x) FROM t ARRAY JOIN a LEFT ARRAY JOIN b WHERE s = 'IN (SELECT ANY LEFT JOIN' AND `in` = 1 AND logged_in IN (1)")]
     public void Subqueries_and_joins_of_reads_become_global(string sql, string expected) =>
