@@ -15,6 +15,9 @@ namespace Analytics.Storage;
 /// <item>DDL runs <c>ON CLUSTER</c>; mutations and partition operations go to the <c>_local</c> tables.</item>
 /// <item>Table names are qualified with the database: a shard resolves an unqualified name of a subquery in its own
 /// default database (ClickHouse 18.16), not in the one the service uses.</item>
+/// <item>Reads make their <c>IN</c> subqueries and <c>JOIN</c>s <c>GLOBAL</c> (<see cref="ForReading"/>): computed once on
+/// the node asked, which the service writes to, and shipped to the shards, so that a distributed query never reads a
+/// shard's copy of a replicated table that has not fetched the latest write yet.</item>
 /// </list>
 /// </summary>
 public sealed partial class ClusterLayout
@@ -100,7 +103,7 @@ public sealed partial class ClusterLayout
                 ? [$"{verb} TABLE {maintenance.Groups["if"].Value}{Qualified(StoredTable(table))} ON CLUSTER {Name}{rest}"]
                 : [$"{verb} TABLE {Qualified(table)}{rest}"];
         }
-        return [Qualify(statement)];
+        return [ForReading(statement)];
     }
 
     IReadOnlyList<string> RewriteCreate(string statement, Match create)
@@ -191,6 +194,76 @@ public sealed partial class ClusterLayout
             i++;
         }
         return sb.ToString();
+    }
+
+    /// <summary>A query (or <c>INSERT … SELECT</c>) on the cluster: <see cref="Qualify"/>, then <see cref="Globalize"/>.</summary>
+    public string ForReading(string sql) => Globalize(Qualify(sql));
+
+    static readonly HashSet<string> JoinModifiers = new(StringComparer.Ordinal) { "ANY", "ALL", "ASOF", "SEMI", "ANTI", "LEFT", "RIGHT", "INNER", "FULL", "OUTER", "CROSS" };
+
+    /// <summary>
+    /// Makes every <c>IN</c>/<c>NOT IN</c> subquery (<c>IN (SELECT …</c>) and every <c>JOIN</c> (not <c>ARRAY JOIN</c>)
+    /// <c>GLOBAL</c>. In a query over a Distributed table, the subquery or the join's right side then runs once, on the
+    /// node asked, and its result is sent to every shard with the query, instead of each shard reading its own copy of
+    /// the tables replicated to every node (identity links, customers, orders, session pointers …): that copy can lack
+    /// a write the node asked already has (replication is asynchronous), and the answer would depend on it. In a query
+    /// over anything else (a subquery, a replicated table) ClickHouse ignores <c>GLOBAL</c>. Not for mutations: an
+    /// <c>ALTER … ON CLUSTER</c> runs on each shard by itself (<see cref="RewriteAlter"/> qualifies only).
+    /// </summary>
+    public static string Globalize(string sql)
+    {
+        var sb = new StringBuilder(sql.Length + 32);
+        string? previous = null, beforePrevious = null;
+        var previousAt = -1;   // where the previous word starts in sb
+        var joinRunAt = -1;    // where the run of join modifiers (ANY LEFT …) before the current word starts in sb
+        string? beforeRun = null;
+        var i = 0;
+        while (i < sql.Length)
+        {
+            var c = sql[i];
+            if (c is '\'' or '"' or '`')
+            {
+                var end = EndOfQuoted(sql, i, c);
+                sb.Append(sql, i, end - i);
+                i = end;
+                previous = beforePrevious = null;
+                joinRunAt = -1;
+                continue;
+            }
+            if (char.IsAsciiLetter(c) || c == '_')
+            {
+                var end = EndOfWord(sql, i);
+                var word = sql[i..end].ToUpperInvariant();
+                if (word == "JOIN" && previous != "ARRAY" && (joinRunAt >= 0 ? beforeRun : previous) != "GLOBAL")
+                    sb.Insert(joinRunAt >= 0 ? joinRunAt : sb.Length, "GLOBAL ");
+                else if (word == "IN" && previous != "GLOBAL" && !(previous == "NOT" && beforePrevious == "GLOBAL") && SubqueryFollows(sql, end))
+                    sb.Insert(previous == "NOT" ? previousAt : sb.Length, "GLOBAL ");
+                previousAt = sb.Length;
+                sb.Append(sql, i, end - i);
+                if (!JoinModifiers.Contains(word)) joinRunAt = -1;
+                else if (joinRunAt < 0) (joinRunAt, beforeRun) = (previousAt, previous);
+                beforePrevious = previous;
+                previous = word;
+                i = end;
+                continue;
+            }
+            if (!char.IsWhiteSpace(c)) { previous = beforePrevious = null; joinRunAt = -1; }
+            sb.Append(c);
+            i++;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Whether a subquery follows position <paramref name="i"/>: opening parentheses, then SELECT.</summary>
+    static bool SubqueryFollows(string sql, int i)
+    {
+        var opened = false;
+        while (i < sql.Length && (char.IsWhiteSpace(sql[i]) || sql[i] == '('))
+        {
+            opened |= sql[i] == '(';
+            i++;
+        }
+        return opened && EndOfWord(sql, i) - i == 6 && sql.AsSpan(i, 6).Equals("SELECT", StringComparison.OrdinalIgnoreCase);
     }
 
     string Distributed(string table) => $"ENGINE = Distributed({Name}, {Database}, {table + LocalSuffix}, cityHash64({ShardingKeys[table]}))";

@@ -81,6 +81,29 @@ public sealed class ClusterLayoutTests
     public void Known_tables_after_from_and_join_are_qualified_with_the_database(string sql, string expected) =>
         Assert.Equal(expected, Layout.Qualify(sql));
 
+    [Theory]
+    [InlineData("SELECT count() FROM events WHERE vid IN (SELECT visitor_id FROM identity_links)", "SELECT count() FROM events WHERE vid GLOBAL IN (SELECT visitor_id FROM identity_links)")]
+    [InlineData("SELECT 1 FROM events WHERE vid NOT IN (\n  SELECT x FROM t) AND v not in ((select y FROM t))", "SELECT 1 FROM events WHERE vid GLOBAL NOT IN (\n  SELECT x FROM t) AND v GLOBAL not in ((select y FROM t))")]
+    [InlineData("SELECT 1 FROM events WHERE vid IN ('a', 'b') AND site_id IN {list} AND (a, b) IN (SELECT a, b FROM t)", "SELECT 1 FROM events WHERE vid IN ('a', 'b') AND site_id IN {list} AND (a, b) GLOBAL IN (SELECT a, b FROM t)")]
+    [InlineData("SELECT * FROM (SELECT vid FROM events) AS e\nANY LEFT JOIN (SELECT 1) AS l USING vid", "SELECT * FROM (SELECT vid FROM events) AS e\nGLOBAL ANY LEFT JOIN (SELECT 1) AS l USING vid")]
+    [InlineData("SELECT * FROM `db`.`events` ALL INNER\n JOIN t USING x JOIN u USING y", "SELECT * FROM `db`.`events` GLOBAL ALL INNER\n JOIN t USING x GLOBAL JOIN u USING y")]
+    [InlineData("SELECT * FROM events CROSS JOIN t FULL OUTER JOIN u USING y", "SELECT * FROM events GLOBAL CROSS JOIN t GLOBAL FULL OUTER JOIN u USING y")]
+    [InlineData("SELECT * FROM t GLOBAL ANY LEFT JOIN u USING x WHERE y GLOBAL IN (SELECT 1) AND z GLOBAL NOT IN (SELECT 2)", "SELECT * FROM t GLOBAL ANY LEFT JOIN u USING x WHERE y GLOBAL IN (SELECT 1) AND z GLOBAL NOT IN (SELECT 2)")]
+    [InlineData("SELECT left(p, 2), any(x) FROM t ARRAY JOIN a LEFT ARRAY JOIN b WHERE s = 'IN (SELECT ANY LEFT JOIN' AND `in` = 1 AND logged_in IN (1)", "SELECT left(p, 2), any(x) FROM t ARRAY JOIN a LEFT ARRAY JOIN b WHERE s = 'IN (SELECT ANY LEFT JOIN' AND `in` = 1 AND logged_in IN (1)")]
+    public void Subqueries_and_joins_of_reads_become_global(string sql, string expected) =>
+        Assert.Equal(expected, ClusterLayout.Globalize(sql));
+
+    [Fact]
+    public void Reads_and_insert_selects_are_qualified_and_global_but_mutations_only_qualified()
+    {
+        Assert.Equal("SELECT count() FROM `shop`.`events` WHERE vid GLOBAL IN (SELECT visitor_id FROM `shop`.`identity_links`)",
+            Layout.ForReading("SELECT count() FROM events WHERE vid IN (SELECT visitor_id FROM identity_links)"));
+        Assert.Equal(["INSERT INTO sessions SELECT * FROM `shop`.`events` GLOBAL ANY LEFT JOIN (SELECT 1 FROM `shop`.`identity_links`) USING vid"],
+            Layout.Rewrite("INSERT INTO sessions SELECT * FROM events ANY LEFT JOIN (SELECT 1 FROM identity_links) USING vid"));
+        Assert.Equal(["ALTER TABLE `shop`.`events_local` ON CLUSTER analytics DELETE WHERE vid IN (SELECT visitor_id FROM `shop`.`identity_links`)"],
+            Layout.Rewrite("ALTER TABLE events DELETE WHERE vid IN (SELECT visitor_id FROM identity_links)"));
+    }
+
     [Fact]
     public void A_sharded_table_is_stored_in_its_local_table_and_system_tables_are_read_from_every_node()
     {

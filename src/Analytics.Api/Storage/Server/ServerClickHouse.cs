@@ -111,7 +111,7 @@ public sealed class ServerClickHouse : IClickHouse
     public Task<Stream> OpenJsonEachRowAsync(Sql sql, CancellationToken ct = default) =>
         Guard(async () =>
         {
-            var text = Cluster is null ? sql.Text : Cluster.Qualify(sql.Text);
+            var text = Cluster is null ? sql.Text : Cluster.ForReading(sql.Text);
             var result = await client.ExecuteRawResultAsync(text + "\nFORMAT JSONEachRow", reads, ct);
             try
             {
