@@ -102,6 +102,9 @@ public abstract class AudienceReportsTests(ApiFactory api)
         return new DateTimeOffset(local, Berlin.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Called once a test's traffic is in: <see cref="StoredAudienceReportsTests"/> waits there until the refresh serves its days.</summary>
+    protected virtual Task TrafficInsertedAsync(string siteId, IReadOnlyCollection<EventRow> events) => Task.CompletedTask;
+
     /// <summary>Retention by the definition: cohort = the period of a person's first counted event in the range.</summary>
     static List<(string Start, long Persons, long[] Returning)> ExpectedRetention(
         List<EventRow> events, List<IdentityLinkRow> links, bool purchases, Func<DateOnly, DateOnly> period, Func<DateOnly, DateOnly> next, Func<EventRow, bool> match)
@@ -129,8 +132,9 @@ public abstract class AudienceReportsTests(ApiFactory api)
     {
         var (key, id) = await BerlinSiteAsync(api, "retention" + Guid.NewGuid().ToString("N")[..8]);
         var (events, links) = Traffic(id);
-        await SessionData.InsertAsync(api.ClickHouse, events);
+        await StoredTraffic.InsertMarkedAsync(api.ClickHouse, events);
         await SessionData.InsertAsync(api.ClickHouse, links);
+        await TrafficInsertedAsync(id, events);
         var filterQuery = filter.Length == 0 ? "" : "&filter=" + Uri.EscapeDataString(filter);
         var answer = await GetAsync(api, $"/api/reports/retention?site={key}&{Range}&cohort={cohort}&period={period}{filterQuery}");
 
@@ -292,3 +296,13 @@ public abstract class AudienceReportsTests(ApiFactory api)
 
 public sealed class AudienceReportsTestsEmbedded(EmbeddedApi api) : AudienceReportsTests(api), IClassFixture<EmbeddedApi>;
 public sealed class AudienceReportsTestsServer(ServerApi api) : AudienceReportsTests(api), IClassFixture<ServerApi>;
+
+/// <summary>The same once the session refresh has stored the traffic's days (visitor hours serve retention by first visit).</summary>
+public abstract class StoredAudienceReportsTests(ApiFactory api) : AudienceReportsTests(api)
+{
+    protected override Task TrafficInsertedAsync(string siteId, IReadOnlyCollection<EventRow> events) =>
+        StoredTraffic.WaitUntilServedAsync(api.ClickHouse, siteId, events);
+}
+
+public sealed class StoredAudienceReportsTestsEmbedded(EmbeddedFastRefreshApi api) : StoredAudienceReportsTests(api), IClassFixture<EmbeddedFastRefreshApi>;
+public sealed class StoredAudienceReportsTestsServer(ServerFastRefreshApi api) : StoredAudienceReportsTests(api), IClassFixture<ServerFastRefreshApi>;

@@ -3,11 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Ingestion;
-using Analytics.Sessions;
 using Analytics.Tests.Infrastructure;
 using Analytics.Tests.Sessions;
 using Analytics.Tests.Sites;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Tests.Reports;
 
@@ -35,13 +33,7 @@ public abstract class ReportsTests(ApiFactory api)
         return (key, id, data);
     }
 
-    /// <summary>Inserts events as the events writer does: their days marked for the session refresh first.</summary>
-    async Task InsertEventsAsync(IReadOnlyCollection<EventRow> events)
-    {
-        await new SessionDirtyMarks(api.ClickHouse, Options.Create(new SessionOptions()))
-            .MarkAsync(events.Select(e => (e.SiteId, e.TsMs, e.TsMs)), CancellationToken.None);
-        await SessionData.InsertAsync(api.ClickHouse, events);
-    }
+    Task InsertEventsAsync(IReadOnlyCollection<EventRow> events) => StoredTraffic.InsertMarkedAsync(api.ClickHouse, events);
 
     /// <summary>Called once a site's traffic is in: <see cref="StoredReportsTests"/> waits there until the refresh serves its days.</summary>
     protected virtual Task TrafficInsertedAsync(string siteId, ReportData data) => Task.CompletedTask;
@@ -332,15 +324,7 @@ public sealed class ReportsTestsServer(ServerApi api) : ReportsTests(api), IClas
 /// </summary>
 public abstract class StoredReportsTests(ApiFactory api) : ReportsTests(api)
 {
-    protected override async Task TrafficInsertedAsync(string siteId, ReportData data)
-    {
-        var days = data.Events.Select(e => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(e.TsMs).UtcDateTime)).Distinct().ToList();
-        await Eventually.UntilAsync(async () =>
-        {
-            var (served, _) = await StoredDays.ServedAsync(api.ClickHouse, siteId, days.Min(), days.Max(), TimeSpan.Zero, CancellationToken.None);
-            return days.All(d => served.TryGetValue(d, out var day) && day.Hours);
-        }, TimeSpan.FromSeconds(60), "every day of the traffic refreshed with its visitor hours");
-    }
+    protected override Task TrafficInsertedAsync(string siteId, ReportData data) => StoredTraffic.WaitUntilServedAsync(api.ClickHouse, siteId, data.Events);
 }
 
 public sealed class StoredReportsTestsEmbedded(EmbeddedFastRefreshApi api) : StoredReportsTests(api), IClassFixture<EmbeddedFastRefreshApi>;
