@@ -69,17 +69,26 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
 {
     /// <summary>
     /// The four queries are independent and run at once (both engines serve several readers in parallel): the range's
-    /// events (series and totals in one read), its sessions, and the previous period's events and sessions.
+    /// events (series and totals in one read), its sessions, and the previous period's events and sessions. Their SQL
+    /// is built first, all at once too: the small reads that choose stored or computed days then do not queue behind
+    /// the big ones.
     /// </summary>
     public async ValueTask<OverviewAnswer> Handle(OverviewReport request, CancellationToken ct)
     {
         var scope = request.Scope();
         var previousScope = scope.Previous();
         var interval = request.IntervalOf(scope);
-        var eventSeries = EventBucketsAsync(scope, interval, ct);
-        var sessionSeries = SessionBucketsAsync(scope, interval, ct);
-        var previousSessions = SessionBucketsAsync(previousScope, interval, ct);
-        var previousEvents = EventTotalsAsync(previousScope, ct);
+        var wholeHours = ReportIntervals.Buckets(interval, scope).All(b => b.Start.ToUnixTimeMilliseconds() % 3_600_000 == 0);
+        var sources = new[]
+        {
+            sql.PersonTimesAsync(scope, wholeHours, ct).AsTask(), sql.SessionsAsync(scope, ct, withoutPerson: true).AsTask(),
+            sql.PersonTimesAsync(previousScope, wholeHours: true, ct).AsTask(), sql.SessionsAsync(previousScope, ct, withoutPerson: true).AsTask(),
+        };
+        var built = await Task.WhenAll(sources); // counts of sessions need no person
+        var eventSeries = EventBucketsAsync(built[0], scope, interval, ct);
+        var sessionSeries = SessionBucketsAsync(built[1], scope, interval, ct);
+        var previousEvents = EventTotalsAsync(built[2], ct);
+        var previousSessions = SessionBucketsAsync(built[3], previousScope, interval, ct);
         await Task.WhenAll(eventSeries, sessionSeries, previousSessions, previousEvents);
 
         var (eventBuckets, events) = await eventSeries;
@@ -101,10 +110,8 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
     /// Per bucket the distinct persons and pageviews, and the range's totals from the same read: distinct persons do not
     /// add up over buckets, but the buckets' uniqExact states merge exactly (one pass over the events instead of two).
     /// </summary>
-    async Task<(List<BucketEvents> Buckets, EventTotals Totals)> EventBucketsAsync(ReportScope scope, ReportInterval interval, CancellationToken ct)
+    async Task<(List<BucketEvents> Buckets, EventTotals Totals)> EventBucketsAsync(Sql events, ReportScope scope, ReportInterval interval, CancellationToken ct)
     {
-        var wholeHours = ReportIntervals.Buckets(interval, scope).All(b => b.Start.ToUnixTimeMilliseconds() % 3_600_000 == 0);
-        var events = await sql.PersonTimesAsync(scope, wholeHours, ct);
         var series = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
             SELECT groupArray(bucket_key) AS buckets, groupArray(finalizeAggregation(persons)) AS bucket_visitors,
                 groupArray(views) AS bucket_pageviews, uniqExactMerge(persons) AS visitors, sum(views) AS pageviews
@@ -121,25 +128,19 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
         return (buckets, new EventTotals(series.Visitors, series.Pageviews));
     }
 
-    async Task<List<BucketSessions>> SessionBucketsAsync(ReportScope scope, ReportInterval interval, CancellationToken ct)
-    {
-        var sessions = await sql.SessionsAsync(scope, ct, withoutPerson: true); // counts of sessions: no person needed
-        return await clickHouse.QueryListAsync(Sql.Query($"""
+    async Task<List<BucketSessions>> SessionBucketsAsync(Sql sessions, ReportScope scope, ReportInterval interval, CancellationToken ct) =>
+        await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT {ReportIntervals.KeySql(interval, Sql.Query($"toDateTime(intDiv(start_ms, 1000))"), scope.Zone)} AS bucket,
                 count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms
             FROM ({sessions})
             GROUP BY bucket
             """), ReportRows.Default.BucketSessions, ct);
-    }
 
     /// <summary>The previous period's distinct persons and pageviews (no series).</summary>
-    async Task<EventTotals> EventTotalsAsync(ReportScope scope, CancellationToken ct)
-    {
-        var events = await sql.PersonTimesAsync(scope, wholeHours: true, ct);
-        return await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
+    async Task<EventTotals> EventTotalsAsync(Sql events, CancellationToken ct) =>
+        await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
             SELECT uniqExact(person_hash) AS visitors, sum(pageviews) AS pageviews FROM ({events})
             """), ReportRows.Default.EventTotals, ct) ?? new EventTotals(0, 0);
-    }
 
     static OverviewTotals Totals(ReportScope scope, EventTotals events, List<BucketSessions> sessionBuckets)
     {

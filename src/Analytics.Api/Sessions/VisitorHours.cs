@@ -56,7 +56,8 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
         var hours = served.Where(d => d.Value.Hours).ToDictionary(d => d.Key, d => d.Value.Generation);
 
         // Visitor hours of the served days, and the events of the other days (in runs of consecutive days), by vid_hash:
-        // one join with the visitors' sole customers for both. Shared devices are left out of both.
+        // one join with the visitors' sole customers for both. Shared devices are left out of both, so any link row of a
+        // visitor names its one customer (ANY JOIN, no GROUP BY over the links).
         var parts = new List<Sql>();
         if (hours.Count > 0)
             parts.Add(Sql.Query($"""
@@ -79,8 +80,7 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
             FROM ({parts.Aggregate((x, y) => Sql.Query($"{x} UNION ALL {y}"))}) AS visitor_rows
             ANY LEFT JOIN
             (
-                SELECT cityHash64(visitor_id) AS vid_hash, any(customer_id) AS link_customer
-                FROM identity_links WHERE site_id = {siteId} GROUP BY visitor_id
+                SELECT cityHash64(visitor_id) AS vid_hash, customer_id AS link_customer FROM identity_links WHERE site_id = {siteId}
             ) AS sole_links USING vid_hash
             """);
         if (shared.Count == 0) return sole;
