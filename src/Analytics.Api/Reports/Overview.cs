@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
-using Analytics.Identity;
 using Analytics.Reports.Filters;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -78,13 +77,13 @@ public sealed class OverviewHandler(IClickHouse clickHouse, ReportSql sql) : IRe
         var scope = request.Scope();
         var previousScope = scope.Previous();
         var interval = request.IntervalOf(scope);
-        var wholeHours = ReportIntervals.Buckets(interval, scope).All(b => b.Start.ToUnixTimeMilliseconds() % 3_600_000 == 0);
-        var sources = new[]
+        var wholeHours = ReportIntervals.StartOnWholeHours(interval, scope);
+        var sources = new[] // counts of sessions need no person
         {
             sql.PersonTimesAsync(scope, wholeHours, ct).AsTask(), sql.SessionsAsync(scope, ct, withoutPerson: true).AsTask(),
             sql.PersonTimesAsync(previousScope, wholeHours: true, ct).AsTask(), sql.SessionsAsync(previousScope, ct, withoutPerson: true).AsTask(),
         };
-        var built = await Task.WhenAll(sources); // counts of sessions need no person
+        var built = await Task.WhenAll(sources);
         var eventSeries = EventBucketsAsync(built[0], scope, interval, ct);
         var sessionSeries = SessionBucketsAsync(built[1], scope, interval, ct);
         var previousEvents = EventTotalsAsync(built[2], ct);

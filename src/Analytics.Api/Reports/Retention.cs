@@ -81,7 +81,7 @@ public sealed class RetentionHandler(IClickHouse clickHouse, ReportSql sql) : IR
         var scope = request.Scope();
         var interval = request.PeriodInterval;
         // First visits: any event of the person, so the visitor hours serve where they can (ReportSql.PersonTimesAsync).
-        var wholeHours = ReportIntervals.Buckets(interval, scope).All(b => b.Start.ToUnixTimeMilliseconds() % 3_600_000 == 0);
+        var wholeHours = ReportIntervals.StartOnWholeHours(interval, scope);
         Sql personTimes;
         if (request.CohortKind == RetentionReport.FirstPurchase)
             personTimes = Sql.Query($"SELECT person, ts AS t FROM ({ReportSql.Events(scope)}) AS scope_events WHERE type = 'purchase'");

@@ -45,6 +45,13 @@ public static class ReportIntervals
         _ => Sql.Query($"toString(toStartOfMonth({time}, {zone.Id}))"),
     };
 
+    /// <summary>
+    /// Whether every bucket of the range starts on a whole UTC hour (any zone whose offset is whole hours over the
+    /// range): then hourly rows such as the visitor hours fall each in one bucket.
+    /// </summary>
+    public static bool StartOnWholeHours(ReportInterval interval, ReportScope scope) =>
+        Buckets(interval, scope).All(b => b.Start.ToUnixTimeMilliseconds() % 3_600_000 == 0);
+
     /// <summary>Every bucket the range touches, in order, including empty ones.</summary>
     public static List<SeriesBucket> Buckets(ReportInterval interval, ReportScope scope)
     {
