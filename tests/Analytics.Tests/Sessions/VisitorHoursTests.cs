@@ -22,11 +22,7 @@ public abstract class VisitorHoursTests(EngineFixture engine)
 
     VisitorHours Hours => new(engine.ClickHouse, Options.Create(options));
 
-    async Task InsertMarkedAsync(IReadOnlyCollection<EventRow> events)
-    {
-        await new SessionDirtyMarks(engine.ClickHouse, Options.Create(options)).MarkAsync(events.Select(e => (e.SiteId, e.TsMs, e.TsMs)), CancellationToken.None);
-        await InsertAsync(engine.ClickHouse, events);
-    }
+    Task InsertMarkedAsync(IReadOnlyCollection<EventRow> events) => StoredTraffic.InsertMarkedAsync(engine.ClickHouse, events);
 
     async Task RefreshUntilServedAsync(string site, DateOnly first, DateOnly last)
     {
