@@ -64,33 +64,38 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
 
     /// <summary>
     /// An event dimension: a value's visitors and pageviews from its events (for <c>page</c> only pageviews count:
-    /// persons with a pageview of it), its sessions those starting in the range that hold such an event.
+    /// persons with a pageview of it), its sessions those starting in the range that hold such an event. One ranked
+    /// read gives the top values' visitors and pageviews, and one row past the limit says whether "(other)" exists;
+    /// then the sessions and, only when it exists, the "(other)" row are read side by side.
     /// </summary>
     async Task<List<BreakdownRow>> EventDimensionAsync(ReportScope scope, ReportDimension dimension, int limit, CancellationToken ct)
     {
         var pageviewsOnly = dimension.Name == "page";
-        var top = (await clickHouse.QueryListAsync(Sql.Query($"""
+        var ranked = await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT value, {PersonSql.DistinctPersons} AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
             FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, dimension, dimension.Value, pageviewsOnly)})
             GROUP BY value
             ORDER BY visitors DESC, pageviews DESC, value
-            LIMIT {limit}
-            """), ReportRows.Default.BreakdownEvents, ct)).Select(r => r.Value).ToList();
-        if (top.Count == 0) return [];
+            LIMIT {limit + 1}
+            """), ReportRows.Default.BreakdownEvents, ct);
+        if (ranked.Count == 0) return [];
+        var events = ranked.Take(limit).ToDictionary(r => r.Value);
+        var top = events.Keys.ToList();
         var mapped = Sql.Query($"if({dimension.Value} IN {SqlInList.Of(top)}, {dimension.Value}, {BreakdownReport.Other})");
         var sessionValues = await sql.SessionValuesAsync(scope, dimension, mapped, pageviewsOnly, ct);
-        var eventRows = clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT value, {PersonSql.DistinctPersons} AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
-            FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, dimension, mapped, pageviewsOnly)})
-            GROUP BY value
-            """), ReportRows.Default.BreakdownEvents, ct);
+        var otherRows = ranked.Count > limit
+            ? clickHouse.QueryListAsync(Sql.Query($"""
+                SELECT {BreakdownReport.Other} AS value, {PersonSql.DistinctPersons} AS visitors, countIf(type = 'pageview') AS pageviews, toUInt64(0) AS sessions
+                FROM (SELECT person, type FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, dimension, dimension.Value, pageviewsOnly)}) WHERE value NOT IN {SqlInList.Of(top)}) AS other_events
+                """), ReportRows.Default.BreakdownEvents, ct)
+            : Task.FromResult(new List<BreakdownEvents>());
         var sessionRows = clickHouse.QueryListAsync(Sql.Query($"""
             SELECT value, count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms, toUInt64(0) AS visitors, toUInt64(0) AS pageviews
             FROM ({sessionValues})
             GROUP BY value
             """), ReportRows.Default.BreakdownSessions, ct);
-        await Task.WhenAll(eventRows, sessionRows);
-        var events = (await eventRows).ToDictionary(r => r.Value);
+        await Task.WhenAll(otherRows, sessionRows);
+        foreach (var other in await otherRows) events[other.Value] = other;
         var sessions = (await sessionRows).ToDictionary(r => r.Value);
         return Rows(top, events.Keys.Concat(sessions.Keys), value =>
         {
@@ -102,28 +107,28 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
 
     /// <summary>
     /// A fact of the session: entry or exit page (its first or last pageview's path; sessions without a pageview have
-    /// none and are left out), or its first event's channel, source or campaign.
+    /// none and are left out), or its first event's channel, source or campaign. One ranked read gives the top values'
+    /// rows; a second, only when more values exist than the limit, the "(other)" row.
     /// </summary>
     async Task<List<BreakdownRow>> SessionDimensionAsync(ReportScope scope, ReportDimension dimension, int limit, CancellationToken ct)
     {
         var sessions = await sql.SessionsAsync(scope, ct);
         var skipEmpty = dimension.SkipsEmpty ? Sql.Query($"{dimension.Value} != ''") : Sql.Query($"1");
-        var top = (await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT {dimension.Value} AS value, {PersonSql.DistinctPersons} AS visitors, sum(pageviews) AS pageviews, count() AS sessions
+        Task<List<BreakdownSessions>> Read(Sql value, Sql where, Sql ranking) => clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT {value} AS value, count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms,
+                {PersonSql.DistinctPersons} AS visitors, sum(pageviews) AS pageviews
             FROM ({sessions})
-            WHERE {skipEmpty}
-            GROUP BY value
-            ORDER BY visitors DESC, pageviews DESC, value
-            LIMIT {limit}
-            """), ReportRows.Default.BreakdownEvents, ct)).Select(r => r.Value).ToList();
-        if (top.Count == 0) return [];
-        var rows = (await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT if({dimension.Value} IN {SqlInList.Of(top)}, {dimension.Value}, {BreakdownReport.Other}) AS value,
-                count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms, {PersonSql.DistinctPersons} AS visitors, sum(pageviews) AS pageviews
-            FROM ({sessions})
-            WHERE {skipEmpty}
-            GROUP BY value
-            """), ReportRows.Default.BreakdownSessions, ct)).ToDictionary(r => r.Value);
+            WHERE {skipEmpty} {where}
+            {ranking}
+            """), ReportRows.Default.BreakdownSessions, ct);
+        var ranked = await Read(dimension.Value, Sql.Query($""),
+            Sql.Query($"GROUP BY value ORDER BY visitors DESC, pageviews DESC, value LIMIT {limit + 1}"));
+        if (ranked.Count == 0) return [];
+        var rows = ranked.Take(limit).ToDictionary(r => r.Value);
+        var top = rows.Keys.ToList();
+        if (ranked.Count > limit)
+            foreach (var other in await Read(Sql.Query($"{BreakdownReport.Other}"), Sql.Query($"AND {dimension.Value} NOT IN {SqlInList.Of(top)}"), Sql.Query($"")))
+                rows[other.Value] = other;
         return Rows(top, rows.Keys, value =>
         {
             var s = rows[value];

@@ -53,7 +53,7 @@ public sealed class FormsHandler(IClickHouse clickHouse) : IRequestHandler<Forms
         var events = Sql.Query($"""
             SELECT ts_ms, type, vid, tupleElement(value, 1) AS form, tupleElement(value, 2) AS focused_field, tupleElement(value, 3) AS dwell_ms,
                 tupleElement(value, 4) AS last_field
-            FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, FormProps, FormProps.Value)})
+            FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, FormProps, FormProps.Value, withPerson: false)})
             WHERE type IN ('form_start', 'form_field', 'form_submit', 'form_abandon')
             """);
         var forms = clickHouse.QueryListAsync(Sql.Query($"""

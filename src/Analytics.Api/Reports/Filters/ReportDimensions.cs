@@ -22,6 +22,10 @@ public sealed record ReportDimension(string Name, DimensionSource Source, Sql Va
     /// <summary>A session without a value has none to show (entry/exit page of a session without a pageview).</summary>
     public bool SkipsEmpty { get; init; }
 
+    /// <summary>The value reads the visitor's identity links (<c>linked</c>, or the person's facts): events without a person cannot give it.</summary>
+    public bool ReadsLinks { get => Source == DimensionSource.Person || readsLinks; init => readsLinks = value; }
+    readonly bool readsLinks;
+
     public bool CanFilter => Available && Source is DimensionSource.Event or DimensionSource.Person;
     public bool CanBreakDown => Available;
     /// <summary>False for a dimension that is part of the model but not answered yet (<c>segment</c>: saved segments).</summary>
@@ -64,7 +68,7 @@ public static class ReportDimensions
             multiIf(consent_analytics = 1 AND consent_marketing = 1, 'analytics_marketing', consent_analytics = 1, 'analytics',
                 consent_marketing = 1, 'marketing', 'none')
             """), ["consent_analytics", "consent_marketing"]),
-        new("identified", DimensionSource.Event, Sql.Query($"if(linked = 0, 'anonymous', 'identified')"), []),
+        new("identified", DimensionSource.Event, Sql.Query($"if(linked = 0, 'anonymous', 'identified')"), []) { ReadsLinks = true },
         // The person's A/B/C class over the report's range (the abc report's ranking); 'anonymous' for a visitor never linked.
         new("customer_class", DimensionSource.Person, Sql.Query($"if(linked = 0, 'anonymous', if(abc_class = '', 'C', abc_class))"), []),
         // The CRM's customers.segment of the person; 'anonymous' for a visitor never linked. `segment` stays free for saved segments.
