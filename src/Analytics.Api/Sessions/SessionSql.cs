@@ -10,8 +10,9 @@ namespace Analytics.Sessions;
 /// visitors with an identity link (<see cref="LinkedOnly"/>: a customer's first touch needs no anonymous device's sessions).
 /// </summary>
 /// <see cref="WithoutPerson"/> leaves <c>person</c> empty and reads no identity links: for counts of sessions, which need none.
+/// <see cref="WithValues"/> adds the session's value sets (<see cref="SessionSql.ValueColumns"/>) before <c>person</c>: for breakdowns.
 public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
-    bool LinkedOnly = false, bool WithoutPerson = false)
+    bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false)
 {
     /// <summary>The condition on a visitor column that <see cref="Visitors"/> and <see cref="LinkedOnly"/> ask for ('' for none), to AND into a WHERE.</summary>
     public Sql VisitorCondition(SqlIdentifier column)
@@ -41,14 +42,55 @@ public static class SessionSql
     /// </summary>
     public static Sql Build(SessionQuery query, SessionOptions options)
     {
+        var values = query.WithValues ? Sql.Query($", {ValueColumns}") : Sql.Query($"");
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
-                channel, source, utm_campaign, device, browser, os, country
-            FROM ({Sessions(query, options, visitors)}) AS session_facts
+                channel, source, utm_campaign, device, browser, os, country {values}
+            FROM ({Sessions(query, options, visitors, query.WithValues)}) AS session_facts
             """);
+        var columns = Sql.Query($"{PersonColumns} {values}");
         return query.WithoutPerson
-            ? Sql.Query($"SELECT {PersonColumns}, '' AS person FROM ({Source(Sql.Query($""))}) AS sessions_without_person")
-            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("vid"), Source, PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+            ? Sql.Query($"SELECT {columns}, '' AS person FROM ({Source(Sql.Query($""))}) AS sessions_without_person")
+            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("vid"), Source, columns, new SqlIdentifier("end_ms"), query.Visitors);
+    }
+
+    /// <summary>
+    /// The value sets of a session (<see cref="SessionQuery.WithValues"/>, stored by the refresh): <c>fact_sets</c>, the
+    /// distinct combinations of the event dimensions among its events (<see cref="EventFacts"/>), and <c>page_set</c>, the
+    /// distinct paths of its pageviews. A breakdown by an event dimension counts a session once per value it holds from
+    /// these instead of matching every event of the range to its session (docs/sessions.md "Value sets").
+    /// </summary>
+    public static readonly Sql ValueColumns = Sql.Query($"fact_sets, page_set");
+
+    /// <summary>The event columns joined in one <c>fact_sets</c> element, in order (<see cref="FactSetColumns"/> splits them).</summary>
+    public static readonly IReadOnlyList<string> EventFactColumns =
+    [
+        "channel", "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "country", "region", "city",
+        "device", "browser", "os", "screen", "lang", "consent_analytics", "consent_marketing",
+    ];
+
+    /// <summary>
+    /// An event's dimension columns as one string, unit separator between them (one array of strings sorts faster than
+    /// seventeen, as for <see cref="FirstFacts"/>); a stray separator inside a value becomes a space.
+    /// </summary>
+    static Sql EventFacts
+    {
+        get
+        {
+            var parts = EventFactColumns.Select(c => Sql.Query($"""replaceAll(toString({new SqlIdentifier(c)}), '\x1F', ' ')"""))
+                .Aggregate((all, c) => Sql.Query($"""{all}, '\x1F', {c}"""));
+            return Sql.Query($"concat({parts})");
+        }
+    }
+
+    /// <summary>Column <paramref name="column"/> of <see cref="EventFactColumns"/> back from an element <c>fact</c> of <c>fact_sets</c>, with the event column's type.</summary>
+    public static Sql FactSetColumn(string column)
+    {
+        var index = EventFactColumns.ToList().IndexOf(column) + 1;
+        if (index == 0) throw new ArgumentException($"{column} is not in the value sets.", nameof(column));
+        return column.StartsWith("consent_", StringComparison.Ordinal)
+            ? Sql.Query($"""toUInt8OrZero(splitByChar('\x1F', fact)[{index}])""")
+            : Sql.Query($"""splitByChar('\x1F', fact)[{index}]""");
     }
 
     /// <summary>
@@ -65,20 +107,42 @@ public static class SessionSql
     /// stores (<see cref="SessionRefresh"/>); the person is resolved when stored sessions are read, since links change it.
     /// Columns: those of <see cref="Build"/> but <c>person</c>, in <see cref="FactColumns"/>' order.
     /// </summary>
-    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, Sql.Query($""));
+    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, Sql.Query($""), values: true);
 
     /// <summary>The columns of <see cref="Facts"/>, in order (the stored <c>sessions</c> table has them too).</summary>
     public static readonly Sql FactColumns = Sql.Query($"""
+        site_id, visitor_id, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+        channel, source, utm_campaign, device, browser, os, country, {ValueColumns}
+        """);
+
+    static readonly Sql FactColumnsWithoutValues = Sql.Query($"""
         site_id, visitor_id, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
         channel, source, utm_campaign, device, browser, os, country
         """);
 
     /// <param name="visitors">A condition on the events' <c>vid</c> ANDed into their WHERE (persons split by it).</param>
-    static Sql Sessions(SessionQuery query, SessionOptions options, Sql visitors)
+    /// <param name="values">
+    /// Adds <see cref="ValueColumns"/>: per session, the distinct facts and paths of its events. <c>event_facts</c> and
+    /// <c>pageview_paths</c> also go into the lambdas as an argument (their length), not only captured: ClickHouse 18.16
+    /// otherwise does not read the event columns they are made of in a subquery ("Unknown identifier: utm_source"). The
+    /// lambdas' parameters are named unlike any alias of the statement: 26.7 would read a shadowed alias as the parameter.
+    /// </param>
+    static Sql Sessions(SessionQuery query, SessionOptions options, Sql visitors, bool values)
     {
         var gapMs = (long)options.Gap.TotalMilliseconds;
         var tailMs = (long)options.Tail.TotalMilliseconds;
-        var columns = FactColumns;
+        var columns = values ? FactColumns : FactColumnsWithoutValues;
+        var (valueArrays, valueJoin, valueSelect) = values
+            ? (Sql.Query($"""
+                    , arraySort((x, k) -> k, groupArray({EventFacts}), keys) AS event_facts,
+                    arrayMap((n, n_facts) -> arrayReduce('groupUniqArray', arrayFilter((f, s) -> s = n, event_facts, event_sessions)), arrayEnumerate(starts),
+                        arrayResize(emptyArrayUInt64(), length(starts), length(event_facts))) AS session_fact_sets,
+                    arrayMap((n, n_paths) -> arrayReduce('groupUniqArray', arrayFilter((p, s) -> s = n, pageview_paths, pageview_sessions)), arrayEnumerate(starts),
+                        arrayResize(emptyArrayUInt64(), length(starts), length(pageview_paths))) AS session_page_sets
+                    """),
+                Sql.Query($", session_fact_sets AS fact_sets, session_page_sets AS page_set"),
+                Sql.Query($", fact_sets, page_set"))
+            : (Sql.Query($""), Sql.Query($""), Sql.Query($""));
         return Sql.Query($"""
             SELECT {columns}
             FROM
@@ -97,7 +161,7 @@ public static class SessionSql
                     facts[4] AS browser,
                     facts[5] AS os,
                     facts[6] AS source,
-                    arrayStringConcat(arraySlice(facts, 7), '\x1F') AS utm_campaign
+                    arrayStringConcat(arraySlice(facts, 7), '\x1F') AS utm_campaign {valueSelect}
                 FROM
                 (
                     SELECT site_id, vid,
@@ -123,13 +187,13 @@ public static class SessionSql
                         arrayFilter((n, m) -> m = 1, pageview_sessions, is_entry) AS entry_sessions,
                         arrayFilter((p, m) -> m = 1, pageview_paths, is_entry) AS entry_paths,
                         arrayFilter((n, m) -> m = 1, pageview_sessions, is_exit) AS exit_sessions,
-                        arrayFilter((p, m) -> m = 1, pageview_paths, is_exit) AS exit_paths
+                        arrayFilter((p, m) -> m = 1, pageview_paths, is_exit) AS exit_paths {valueArrays}
                     FROM events
                     WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)} {visitors}
                     GROUP BY site_id, vid
                 ) AS visitor_events
                 ARRAY JOIN arrayEnumerate(starts) AS session_no, starts AS first_i, ends AS last_i, start_times AS start_ms,
-                    end_times AS end_ms, first_flags AS first_flag, pageview_counts AS pageviews, first_facts AS session_facts
+                    end_times AS end_ms, first_flags AS first_flag, pageview_counts AS pageviews, first_facts AS session_facts {valueJoin}
             ) AS sessions
             WHERE 1 {StartFilter(query)}
             """);

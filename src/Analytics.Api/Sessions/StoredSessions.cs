@@ -64,15 +64,17 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>).</summary>
     static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served)
     {
+        var values = query.WithValues ? Sql.Query($", {SessionSql.ValueColumns}") : Sql.Query($"");
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
-                channel, source, utm_campaign, device, browser, os, country
+                channel, source, utm_campaign, device, browser, os, country {values}
             FROM sessions
             WHERE {Filter(query, served)} {visitors}
             """);
+        var columns = Sql.Query($"{SessionSql.PersonColumns} {values}");
         return query.WithoutPerson
-            ? Sql.Query($"SELECT {SessionSql.PersonColumns}, '' AS person FROM ({Source(Sql.Query($""))}) AS stored_without_person")
-            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), Source, SessionSql.PersonColumns, new SqlIdentifier("end_ms"), query.Visitors);
+            ? Sql.Query($"SELECT {columns}, '' AS person FROM ({Source(Sql.Query($""))}) AS stored_without_person")
+            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), Source, columns, new SqlIdentifier("end_ms"), query.Visitors);
     }
 
     /// <summary>The site's current-generation rows of the served days, in the query's start range and visitors.</summary>

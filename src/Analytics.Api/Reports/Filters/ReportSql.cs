@@ -172,6 +172,15 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// </summary>
     public async ValueTask<Sql> SessionValuesAsync(ReportScope scope, ReportDimension dimension, Sql value, bool pageviewsOnly, CancellationToken ct)
     {
+        if (scope.Conditions.Count == 0 && FromValueSets(dimension, value, pageviewsOnly) is { } sessionValues)
+        {
+            var withValues = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: true, WithValues: true), ct);
+            return Sql.Query($"""
+                SELECT value, bounce, duration_ms
+                FROM (SELECT bounce, duration_ms, {sessionValues} AS session_values FROM ({withValues}) AS with_sets) AS session_rows
+                ARRAY JOIN session_values AS value
+                """);
+        }
         var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: true), ct);
         return Sql.Query($"""
             SELECT value, bounce, duration_ms
@@ -190,6 +199,23 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
             ) AS session_rows
             ARRAY JOIN session_values AS value
             """);
+    }
+
+    /// <summary>
+    /// Without filters, the distinct values a session holds, as an array, from its value sets
+    /// (<see cref="SessionSql.ValueColumns"/>): a page's from <c>page_set</c> (its pageviews' paths), any dimension over
+    /// <see cref="SessionSql.EventFactColumns"/> from <c>fact_sets</c>. <paramref name="value"/> is evaluated by a lambda
+    /// whose parameters are named like the event columns it reads, so the same SQL serves events and sets. Null for
+    /// another dimension (one that reads the identity links).
+    /// </summary>
+    static Sql? FromValueSets(ReportDimension dimension, Sql value, bool pageviewsOnly)
+    {
+        if (pageviewsOnly && dimension.Columns is ["path"])
+            return Sql.Query($"arrayReduce('groupUniqArray', arrayMap(`path` -> {value}, page_set))");
+        if (pageviewsOnly || dimension.ReadsLinks || dimension.Columns.Count == 0 || !dimension.Columns.All(SessionSql.EventFactColumns.Contains)) return null;
+        var parameters = dimension.Columns.Select(c => Sql.Query($"{new SqlIdentifier(c)}")).Aggregate((all, c) => Sql.Query($"{all}, {c}"));
+        var arrays = dimension.Columns.Select(c => Sql.Query($"arrayMap(fact -> {SessionSql.FactSetColumn(c)}, fact_sets)")).Aggregate((all, c) => Sql.Query($"{all}, {c}"));
+        return Sql.Query($"arrayReduce('groupUniqArray', arrayMap(({parameters}) -> {value}, {arrays}))");
     }
 
     /// <summary>A session starting in the range has its events up to <see cref="Analytics.Sessions.SessionOptions.Tail"/> past the end.</summary>
