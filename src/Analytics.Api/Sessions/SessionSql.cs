@@ -56,11 +56,11 @@ public static class SessionSql
 
     /// <summary>
     /// The value sets of a session (<see cref="SessionQuery.WithValues"/>, stored by the refresh): <c>fact_sets</c>, the
-    /// distinct combinations of the event dimensions among its events (<see cref="EventFacts"/>), and <c>page_set</c>, the
-    /// distinct paths of its pageviews. A breakdown by an event dimension counts a session once per value it holds from
-    /// these instead of matching every event of the range to its session (docs/sessions.md "Value sets").
+    /// distinct combinations of the event dimensions among its events (<see cref="EventFacts"/>), and <c>page_sequence</c>,
+    /// the paths of its pageviews in order (by time, then path, as <see cref="Reports.SessionPages"/> orders them). Breakdowns by an event dimension (a session once per value it holds), paths
+    /// and transitions read these instead of matching every event of the range to its session (docs/sessions.md "Value sets").
     /// </summary>
-    public static readonly Sql ValueColumns = Sql.Query($"fact_sets, page_set");
+    public static readonly Sql ValueColumns = Sql.Query($"fact_sets, page_sequence");
 
     /// <summary>The event columns joined in one <c>fact_sets</c> element, in order (<see cref="FactSetColumns"/> splits them).</summary>
     public static readonly IReadOnlyList<string> EventFactColumns =
@@ -122,8 +122,8 @@ public static class SessionSql
 
     /// <param name="visitors">A condition on the events' <c>vid</c> ANDed into their WHERE (persons split by it).</param>
     /// <param name="values">
-    /// Adds <see cref="ValueColumns"/>: per session, the distinct facts and paths of its events. <c>event_facts</c> and
-    /// <c>pageview_paths</c> also go into the lambdas as an argument (their length), not only captured: ClickHouse 18.16
+    /// Adds <see cref="ValueColumns"/>: per session, the distinct facts of its events and its pageviews' paths. <c>event_facts</c> and
+    /// <c>pageview_keys</c> also go into the lambdas as an argument (their length), not only captured: ClickHouse 18.16
     /// otherwise does not read the event columns they are made of in a subquery ("Unknown identifier: utm_source"). The
     /// lambdas' parameters are named unlike any alias of the statement: 26.7 would read a shadowed alias as the parameter.
     /// </param>
@@ -137,11 +137,12 @@ public static class SessionSql
                     , arraySort((x, k) -> k, groupArray({EventFacts}), keys) AS event_facts,
                     arrayMap((n, n_facts) -> arrayReduce('groupUniqArray', arrayFilter((f, s) -> s = n, event_facts, event_sessions)), arrayEnumerate(starts),
                         arrayResize(emptyArrayUInt64(), length(starts), length(event_facts))) AS session_fact_sets,
-                    arrayMap((n, n_paths) -> arrayReduce('groupUniqArray', arrayFilter((p, s) -> s = n, pageview_paths, pageview_sessions)), arrayEnumerate(starts),
-                        arrayResize(emptyArrayUInt64(), length(starts), length(pageview_paths))) AS session_page_sets
+                    arrayMap((t, p) -> (t, p), arrayFilter((t, f) -> f = 1, times, flags), pageview_paths) AS pageview_keys,
+                    arrayMap((n, n_keys) -> arrayMap(k -> k.2, arraySort(arrayFilter((k, s) -> s = n, pageview_keys, pageview_sessions))), arrayEnumerate(starts),
+                        arrayResize(emptyArrayUInt64(), length(starts), length(pageview_keys))) AS session_page_sequences
                     """),
-                Sql.Query($", session_fact_sets AS fact_sets, session_page_sets AS page_set"),
-                Sql.Query($", fact_sets, page_set"))
+                Sql.Query($", session_fact_sets AS fact_sets, session_page_sequences AS page_sequence"),
+                Sql.Query($", fact_sets, page_sequence"))
             : (Sql.Query($""), Sql.Query($""), Sql.Query($""));
         return Sql.Query($"""
             SELECT {columns}

@@ -142,17 +142,19 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// <summary>
     /// The scope's sessions, with the columns of <see cref="SessionSql.Build"/>; with filters only those holding a
     /// matching event (between their first and last event). <paramref name="withoutPerson"/>: <c>person</c> left empty,
-    /// for counts of sessions (no identity links read).
+    /// for counts of sessions (no identity links read). <paramref name="withValues"/>: with the value sets too
+    /// (<see cref="SessionSql.ValueColumns"/>).
     /// </summary>
     // ANY LEFT JOIN, not ANY INNER JOIN: on 26.7 an ANY INNER JOIN keeps one row per key on the left side too,
     // and a visitor's second session would be lost. A visitor without matching events gets [] and drops out below.
-    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false)
+    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false, bool withValues = false)
     {
-        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson), ct);
+        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues), ct);
         if (scope.Conditions.Count == 0) return source;
+        var values = withValues ? Sql.Query($", {SessionSql.ValueColumns}") : Sql.Query($"");
         return Sql.Query($"""
             SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
-                channel, source, utm_campaign, device, browser, os, country
+                channel, source, utm_campaign, device, browser, os, country {values}
             FROM ({source}) AS report_sessions
             ANY LEFT JOIN
             (
@@ -203,7 +205,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
 
     /// <summary>
     /// Without filters, the distinct values a session holds, as an array, from its value sets
-    /// (<see cref="SessionSql.ValueColumns"/>): a page's from <c>page_set</c> (its pageviews' paths), any dimension over
+    /// (<see cref="SessionSql.ValueColumns"/>): a page's from <c>page_sequence</c> (its pageviews' paths), any dimension over
     /// <see cref="SessionSql.EventFactColumns"/> from <c>fact_sets</c>. <paramref name="value"/> is evaluated by a lambda
     /// whose parameters are named like the event columns it reads, so the same SQL serves events and sets. Null for
     /// another dimension (one that reads the identity links).
@@ -211,7 +213,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     static Sql? FromValueSets(ReportDimension dimension, Sql value, bool pageviewsOnly)
     {
         if (pageviewsOnly && dimension.Columns is ["path"])
-            return Sql.Query($"arrayReduce('groupUniqArray', arrayMap(`path` -> {value}, page_set))");
+            return Sql.Query($"arrayReduce('groupUniqArray', arrayMap(`path` -> {value}, page_sequence))");
         if (pageviewsOnly || dimension.ReadsLinks || dimension.Columns.Count == 0 || !dimension.Columns.All(SessionSql.EventFactColumns.Contains)) return null;
         var parameters = dimension.Columns.Select(c => Sql.Query($"{new SqlIdentifier(c)}")).Aggregate((all, c) => Sql.Query($"{all}, {c}"));
         var arrays = dimension.Columns.Select(c => Sql.Query($"arrayMap(fact -> {SessionSql.FactSetColumn(c)}, fact_sets)")).Aggregate((all, c) => Sql.Query($"{all}, {c}"));
