@@ -109,14 +109,14 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
         var reported = ReportSql.Events(scope, scope.FromMs, scope.ToMs, Purchase, Purchase.Value);
         var sessions = await sessionSource.SessionsAsync(new SessionQuery(scope.Site.Id, null, scope.ToMs), ct);
         var purchases = Sql.Query($"""
-            SELECT person, person_order.1 AS purchase_ms, person_order.2 AS purchase_vid, person_order.3 AS purchase_revenue, previous_ms
+            SELECT person, person_order.1 AS purchase_ms, person_order.2 AS purchase_vid, person_order.3 AS purchase_revenue, person_order.5 AS purchase_key, previous_ms
             FROM
             (
-                SELECT person, arraySort(groupArray((order_ms, order_vid, order_revenue, reported))) AS person_orders,
+                SELECT person, arraySort(groupArray((order_ms, order_vid, order_revenue, reported, order_key))) AS person_orders,
                     arrayPushFront(arrayPopBack(arrayMap(o -> o.1, person_orders)), 0) AS previous_times
                 FROM
                 (
-                    SELECT person, order_ms, order_vid, reported, if(crm_known = 1, crm_revenue, tracker_revenue) AS order_revenue
+                    SELECT person, order_ms, order_vid, reported, order_key, if(crm_known = 1, crm_revenue, tracker_revenue) AS order_revenue
                     FROM
                     (
                         SELECT person, order_key, order_ms, order_vid, order_id, tracker_revenue, reported
@@ -147,27 +147,24 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
             ARRAY JOIN person_orders AS person_order, previous_times AS previous_ms
             WHERE person_order.4 = 1 AND purchase_ms >= {scope.FromMs} AND purchase_ms < {scope.ToMs}
             """);
-        // Lambdas get the purchase's columns as arrays, not captured: ClickHouse 18.16 loses a JOIN column only a lambda captures.
+        // The purchases (few) are the hash side and the sessions stream past them: only the sessions of persons with a
+        // purchase in the scope are kept and grouped, per purchase, instead of every person's sessions of the site.
+        // Sessions starting at the same time are ordered by visitor, channel and campaign, so the answer is the same each time.
         return Sql.Query($"""
-            SELECT purchase_revenue AS revenue,
-                arrayMap((st, en, v, previous, at, pv) -> toUInt8((st > previous AND st <= at) OR (v = pv AND st <= at AND en >= at)),
-                    session_starts, session_ends, session_visitors,
-                    arrayResize(emptyArrayInt64(), length(session_starts), toInt64(previous_ms)),
-                    arrayResize(emptyArrayInt64(), length(session_starts), toInt64(purchase_ms)),
-                    arrayResize(emptyArrayString(), length(session_starts), purchase_vid)) AS touched,
-                arrayFilter((c, t) -> t = 1, session_channels, touched) AS channels,
-                arrayFilter((c, t) -> t = 1, session_campaigns, touched) AS campaigns
-            FROM ({purchases}) AS purchases
-            ANY LEFT JOIN
+            SELECT revenue, arrayMap(t -> t.3, touches) AS channels, arrayMap(t -> t.4, touches) AS campaigns
+            FROM
             (
-                SELECT person, groupArray(start_ms) AS starts, arraySort(starts) AS session_starts,
-                    arraySort((x, k) -> k, groupArray(end_ms), starts) AS session_ends,
-                    arraySort((x, k) -> k, groupArray(visitor_id), starts) AS session_visitors,
-                    arraySort((x, k) -> k, groupArray(channel), starts) AS session_channels,
-                    arraySort((x, k) -> k, groupArray(utm_campaign), starts) AS session_campaigns
-                FROM ({sessions}) AS all_sessions
-                GROUP BY person
-            ) AS person_sessions USING person
+                SELECT any(purchase_revenue) AS revenue, arraySort(groupArray((session_start, visitor_id, channel, utm_campaign))) AS touches
+                FROM
+                (
+                    SELECT person, toInt64(start_ms) AS session_start, toInt64(end_ms) AS session_end, visitor_id, channel, utm_campaign
+                    FROM ({sessions}) AS all_sessions
+                ) AS person_sessions
+                ALL INNER JOIN ({purchases}) AS purchases USING person
+                WHERE (session_start > toInt64(previous_ms) AND session_start <= toInt64(purchase_ms))
+                    OR (visitor_id = purchase_vid AND session_start <= toInt64(purchase_ms) AND session_end >= toInt64(purchase_ms))
+                GROUP BY person, purchase_key
+            ) AS touched
             """);
     }
 }
