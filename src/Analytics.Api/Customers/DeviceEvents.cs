@@ -33,8 +33,11 @@ public sealed class DeviceEvents
         (this.rows, persons) = (rows, new Persons(links));
 
     /// <summary>
-    /// The SELECT: the devices' events on the days of their sessions (every stored event of a device lies on one of
-    /// them, <see cref="CustomerViewSql.DaysOf"/>), with the fields of the types that need them and no other props.
+    /// The SELECT: the devices' events on the days of their sessions (every stored non-bot event of a device lies on one
+    /// of them, <see cref="CustomerViewSql.DaysOf"/>; the days also keep out a device's bot events elsewhere, as before),
+    /// with the fields of the types that need them and no other props. Read from <c>events_by_visitor</c>, the events
+    /// ordered by (site_id, vid, ts) (migration 0026): the devices' rows are adjacent there, where in <c>events</c> they
+    /// lie in a granule of every day (measured at 10 M events: 99.5 ms → 27 ms a view).
     /// </summary>
     public static Sql Read(string siteId, IReadOnlyCollection<string> visitors, IReadOnlyList<CustomerViewSql.Window> days)
     {
@@ -46,7 +49,7 @@ public sealed class DeviceEvents
                 {Answer("subject")} AS subject, {Answer("stars")} AS stars,
                 if(type = 'purchase', extractAll(props_values[indexOf(props_keys, 'items')], {AffinitySql.ItemSkuPattern}), emptyArrayString()) AS item_skus,
                 if(type = 'product_view', {AffinitySql.ViewedProduct}, '') AS product
-            FROM events
+            FROM events_by_visitor
             WHERE site_id = {siteId} AND vid IN {SqlInList.Of(visitors)} AND ({CustomerViewSql.InWindows(days)})
             """);
     }

@@ -4,12 +4,18 @@ namespace Analytics.Ingestion;
 /// The one list of the <c>events</c> columns: name and ClickHouse type as the migrations create them, and how an
 /// <see cref="EventRow"/> writes each. Inserts, the spooled row key, the recent-events read and the layout
 /// history all follow from it; a test compares it with <c>system.columns</c> on both engines.
-/// To add a column: a migration that adds it (at the end), and an entry here at the end with <c>Since: 2</c>
+/// To add a column: a migration that adds it (at the end, to events_by_visitor and its view too), and an entry here at the end with <c>Since: 2</c>
 /// (the next layout), so frames spooled by the previous release are still stored.
 /// </summary>
 public static class EventColumns
 {
     public const string TableName = "events";
+
+    /// <summary>
+    /// The same rows ordered by (site_id, vid, ts), filled from <see cref="TableName"/> by a materialized view (migration
+    /// 0026): reads of a few visitors go there. A column added to events is added to it and to the view as well.
+    /// </summary>
+    public const string ByVisitorTableName = "events_by_visitor";
 
     public static readonly SpooledTable<EventRow> Definition = new(TableName, "spool",
     [

@@ -24,6 +24,14 @@ public sealed class SpoolWriter(
 {
     static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The last store was interrupted (a stop cancelled it, or it threw) and its rows rewound: the insert may have reached
+    /// ClickHouse all the same, so the next batch, read again from the same start, inserts only the rows not stored yet.
+    /// A stop during an insert into events (whose materialized view makes the insert last longer than the rows take to
+    /// become visible) otherwise stored the batch twice: once by the cancelled insert, once by the drain.
+    /// </summary>
+    bool interrupted;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schemaReady.WaitAsync(stoppingToken);
@@ -92,9 +100,11 @@ public sealed class SpoolWriter(
             }
             catch
             {
-                spool.Rewind(batch.Start); // not stored: it must be read again, never skipped by a later commit
+                interrupted = true;
+                spool.Rewind(batch.Start); // maybe not stored: it must be read again, never skipped by a later commit
                 throw;
             }
+            interrupted = false;
             spool.Commit(batch);
         }
         return true;
@@ -118,7 +128,7 @@ public sealed class SpoolWriter(
     async Task StoreAsync(SpoolBatch batch, CancellationToken ct)
     {
         if (!batch.Layouts.Any(table.KnowsLayout)) return;
-        var suspect = batch.Recovered;
+        var suspect = batch.Recovered || interrupted;
         var backoff = TimeSpan.FromMilliseconds(100);
         bool[]? dropped = null; // asked again at every attempt: an erasure may have come meanwhile
         for (var attempt = 1; ; attempt++)

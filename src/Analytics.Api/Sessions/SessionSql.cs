@@ -189,7 +189,7 @@ public static class SessionSql
                         arrayFilter((p, m) -> m = 1, pageview_paths, is_entry) AS entry_paths,
                         arrayFilter((n, m) -> m = 1, pageview_sessions, is_exit) AS exit_sessions,
                         arrayFilter((p, m) -> m = 1, pageview_paths, is_exit) AS exit_paths {valueArrays}
-                    FROM events
+                    FROM {EventsOf(query)}
                     WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)} {visitors}
                     GROUP BY site_id, vid
                 ) AS visitor_events
@@ -199,6 +199,15 @@ public static class SessionSql
             WHERE 1 {StartFilter(query)}
             """);
     }
+
+    /// <summary>
+    /// The table the events are read from: for a few visitors (<see cref="SessionQuery.Visitors"/>: the 360-degree view,
+    /// an export) <c>events_by_visitor</c>, the same rows ordered by (site_id, vid, ts) (migration 0026), where their
+    /// rows are adjacent; <c>events</c> (ordered by site_id, toDate(ts), vid, ts) holds them in a granule of every day
+    /// (measured at 10 M events: the view's sessions 357 → 69 ms). Every other query reads a range of days: <c>events</c>.
+    /// </summary>
+    static SqlIdentifier EventsOf(SessionQuery query) =>
+        new(query.Visitors is null ? EventColumns.TableName : EventColumns.ByVisitorTableName);
 
     /// <summary>
     /// The events that can belong to a session starting in the range: from one gap before it (an earlier session's

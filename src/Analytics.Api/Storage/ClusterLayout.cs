@@ -13,6 +13,9 @@ namespace Analytics.Storage;
 /// <item>Every other table is replicated to every node (one ZooKeeper path for all shards), so joins with it run
 /// locally on each shard.</item>
 /// <item>DDL runs <c>ON CLUSTER</c>; mutations and partition operations go to the <c>_local</c> tables.</item>
+/// <item>A materialized view from one table to another (<c>CREATE MATERIALIZED VIEW … TO …</c>) is made on every node,
+/// between the tables that hold the rows there: an insert into a shard's <c>events_local</c> then writes its copy into the
+/// same shard's <c>events_by_visitor_local</c>, which replicates like any part.</item>
 /// <item>Table names are qualified with the database: a shard resolves an unqualified name of a subquery in its own
 /// default database (ClickHouse 18.16), not in the one the service uses.</item>
 /// <item>Reads make their <c>IN</c> subqueries and <c>JOIN</c>s <c>GLOBAL</c> (<see cref="ForReading"/>): computed once on
@@ -26,6 +29,8 @@ public sealed partial class ClusterLayout
     public static readonly IReadOnlyDictionary<string, string> ShardingKeys = new Dictionary<string, string>
     {
         ["events"] = "vid",
+        // The events again, ordered by visitor (migration 0026): sharded like them, so a row's copy is on its shard.
+        ["events_by_visitor"] = "vid",
         ["sessions"] = "visitor_id",
         ["visitor_hours"] = "visitor_id",
         ["consents"] = "vid",
@@ -83,6 +88,7 @@ public sealed partial class ClusterLayout
     public IReadOnlyList<string> Rewrite(string statement)
     {
         if (CreateTable().Match(statement) is { Success: true } create) return RewriteCreate(statement, create);
+        if (CreateView().Match(statement) is { Success: true } view) return [RewriteView(view)];
         if (AlterTable().Match(statement) is { Success: true } alter) return RewriteAlter(alter);
         if (DropTable().Match(statement) is { Success: true } drop)
         {
@@ -131,6 +137,21 @@ public sealed partial class ClusterLayout
             $"CREATE TABLE IF NOT EXISTS {Qualified(local)} ON CLUSTER {Name} {columns}\n{Replicated(local, "{shard}")}{after}",
             $"CREATE TABLE IF NOT EXISTS {Qualified(table)} ON CLUSTER {Name} {columns}\n{Distributed(table)}",
         ];
+    }
+
+    /// <summary>
+    /// The view on every node, from the stored table of its source to the stored table of its target: a view on a
+    /// Distributed table would only see the inserts of the node it is on. Its SELECT reads one table (<c>FROM name</c>).
+    /// </summary>
+    string RewriteView(Match view)
+    {
+        var select = view.Groups["select"].Value;
+        var from = ViewSource().Match(select);
+        if (!from.Success) throw new ArgumentException("A materialized view's SELECT must read one table: FROM name.");
+        var source = from.Groups["table"].Value;
+        var stored = select[..from.Index] + $"FROM {Qualified(StoredTable(source))}" + select[(from.Index + from.Length)..];
+        return $"CREATE MATERIALIZED VIEW IF NOT EXISTS {Qualified(view.Groups["table"].Value)} ON CLUSTER {Name} "
+               + $"TO {Qualified(StoredTable(view.Groups["target"].Value))}\n{stored}";
     }
 
     IReadOnlyList<string> RewriteAlter(Match alter)
@@ -319,6 +340,13 @@ public sealed partial class ClusterLayout
 
     [GeneratedRegex(@"\A\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?" + TableName + @"\s*\(", RegexOptions.IgnoreCase)]
     private static partial Regex CreateTable();
+
+    [GeneratedRegex(@"\A\s*CREATE\s+MATERIALIZED\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?" + TableName + @"\s+TO\s+(?:`?\w+`?\.)?`?(?<target>\w+)`?\s+(?<select>AS\s+SELECT\b.*)\z",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex CreateView();
+
+    [GeneratedRegex(@"\bFROM\s+(?:`?\w+`?\.)?`?(?<table>\w+)`?\s*\z", RegexOptions.IgnoreCase)]
+    private static partial Regex ViewSource();
 
     [GeneratedRegex(@"\A\s*ALTER\s+TABLE\s+" + TableName + @"\s+(?<rest>.*)\z", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex AlterTable();

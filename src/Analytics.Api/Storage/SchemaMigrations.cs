@@ -71,6 +71,10 @@ public sealed class SchemaMigrations(IClickHouse clickHouse, ILogger<SchemaMigra
             .ToList();
     }
 
+    /// <summary>Whether a statement creates a materialized view (a backup restored from frozen parts makes them again).</summary>
+    internal static bool CreatesView(string statement) =>
+        statement.StartsWith("CREATE MATERIALIZED VIEW", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Statements end with a semicolon at the end of a line; comment lines are dropped.</summary>
     internal static IReadOnlyList<string> SplitStatements(string script)
     {

@@ -35,10 +35,25 @@ public sealed class ClusterLayoutTests
         var rewritten = SchemaMigrations.All.SelectMany(m => m.Statements).SelectMany(Layout.Rewrite).ToList();
         Assert.All(rewritten.Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal)),
             s => Assert.Matches(@"ON CLUSTER analytics .*ENGINE = (Replicated\w*MergeTree\('/clickhouse/tables/(all|\{shard\})/shop/\w+', '\{replica\}'|Distributed\()", s.ReplaceLineEndings(" ")));
-        foreach (var table in new[] { "events", "sessions", "consents", "survey_texts" })
+        foreach (var table in new[] { "events", "events_by_visitor", "sessions", "consents", "survey_texts" })
             Assert.Contains(rewritten, s => s.StartsWith($"CREATE TABLE IF NOT EXISTS `shop`.`{table}` ON CLUSTER analytics", StringComparison.Ordinal) && s.Contains("Distributed("));
         foreach (var table in new[] { "sites", "identity_links", "customers", "orders", "goals", "api_tokens", "users" })
             Assert.Contains(rewritten, s => s.StartsWith($"CREATE TABLE IF NOT EXISTS `shop`.`{table}` ON CLUSTER analytics", StringComparison.Ordinal) && s.Contains("/clickhouse/tables/all/"));
+    }
+
+    [Fact]
+    public void A_materialized_view_between_sharded_tables_runs_on_every_node_from_local_table_to_local_table()
+    {
+        var statement = Assert.Single(Layout.Rewrite("CREATE MATERIALIZED VIEW IF NOT EXISTS events_by_visitor_mv TO events_by_visitor\nAS SELECT\n    event_id, vid, ts\nFROM events"));
+        Assert.Equal("CREATE MATERIALIZED VIEW IF NOT EXISTS `shop`.`events_by_visitor_mv` ON CLUSTER analytics TO `shop`.`events_by_visitor_local`\n"
+                     + "AS SELECT\n    event_id, vid, ts\nFROM `shop`.`events_local`", statement);
+        // Migration 0026's own statements: the view, and the backfill through the Distributed tables (each row to its vid's shard).
+        var migration = SchemaMigrations.All.Single(m => m.Name == "0026_events_by_visitor").Statements.SelectMany(Layout.Rewrite).ToList();
+        Assert.Contains(migration, s => s.StartsWith("CREATE MATERIALIZED VIEW IF NOT EXISTS `shop`.`events_by_visitor_mv` ON CLUSTER analytics TO `shop`.`events_by_visitor_local`", StringComparison.Ordinal)
+                                        && s.EndsWith("FROM `shop`.`events_local`", StringComparison.Ordinal));
+        Assert.Contains(migration, s => s.StartsWith("INSERT INTO events_by_visitor", StringComparison.Ordinal)
+                                        && s.EndsWith("FROM `shop`.`events`\nWHERE event_id GLOBAL NOT IN (SELECT event_id FROM `shop`.`events_by_visitor`)", StringComparison.Ordinal));
+        Assert.Equal(["ALTER TABLE `shop`.`events_by_visitor_local` ON CLUSTER analytics DELETE WHERE vid = 'a'"], Layout.Rewrite("ALTER TABLE events_by_visitor DELETE WHERE vid = 'a'"));
     }
 
     [Fact]

@@ -27,13 +27,23 @@ public static class PersonalDataRegistry
     static readonly SubjectColumn Visitor = new("visitor_id", SubjectKey.Visitor);
     static readonly SubjectColumn Customer = new("customer_id", SubjectKey.Customer);
 
+    static readonly IReadOnlyList<string> EventStrings =
+    [
+        "site_id", "type", "name", "url", "hostname", "path", "referrer", "title", "sid", "order_id", "currency", "props_keys",
+        "props_values", "screen", "lang", "browser", "browser_version", "os", "os_version", "device", "device_family", "country",
+        "region", "city", "channel", "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "origin",
+    ];
+
+    /// <summary>
+    /// The events ordered by visitor (migration 0026, docs/customers.md): every row of <c>events</c> again, so erasure and
+    /// retention delete from it as from the events; an export leaves it out (<see cref="IsCopy"/>), its rows are the events'.
+    /// </summary>
+    public const string EventsByVisitor = Ingestion.EventColumns.ByVisitorTableName;
+
     public static IReadOnlyList<PersonalTable> PersonalTables { get; } =
     [
-        new("events", [new("vid", SubjectKey.Visitor), Customer],
-            ["site_id", "type", "name", "url", "hostname", "path", "referrer", "title", "sid", "order_id", "currency", "props_keys",
-             "props_values", "screen", "lang", "browser", "browser_version", "os", "os_version", "device", "device_family", "country",
-             "region", "city", "channel", "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "origin"],
-            "ts"),
+        new("events", [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
+        new(EventsByVisitor, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
         new("consents", [new("vid", SubjectKey.Visitor)], ["site_id", "policy_version", "source", "ip_truncated", "user_agent"], "received_at"),
         new("identity_links", [Visitor, Customer], ["site_id", "source"], "linked_at"),
         // fact_sets and page_sequence: the session's events' dimension values and pageview paths (Sessions/SessionSql
@@ -76,6 +86,9 @@ public static class PersonalDataRegistry
         new("privacy_tombstones", "erased subjects as keyed pseudonyms, so spooled rows cannot bring them back"),
         new("acquisition_costs", "marketing spend per day, channel and campaign; no ids"),
     ];
+
+    /// <summary>Whether the table only copies another personal table's rows (an export shows them once, from the original).</summary>
+    public static bool IsCopy(string table) => table == EventsByVisitor;
 
     /// <summary>The personal table of that name, or null.</summary>
     public static PersonalTable? Find(string table) => PersonalTables.FirstOrDefault(t => t.Table == table);

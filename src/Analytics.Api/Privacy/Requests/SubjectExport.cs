@@ -19,11 +19,11 @@ public sealed class SubjectExport(IClickHouse clickHouse, ISessionSource session
         "user agent; the salt is deleted after two days, so they cannot be linked to this subject's ids. They are not included in this " +
         "export, and an erasure cannot find or remove them.";
 
-    /// <summary>The rows of each personal table, in the registry's order.</summary>
+    /// <summary>The rows of each personal table, in the registry's order (a copy of another's rows, events_by_visitor, once: as the events).</summary>
     public async Task<List<(string Table, List<JsonElement> Rows)>> RowsAsync(Subject subject, CancellationToken ct)
     {
         var tables = new List<(string, List<JsonElement>)>();
-        foreach (var table in PersonalDataRegistry.PersonalTables)
+        foreach (var table in PersonalDataRegistry.PersonalTables.Where(t => !PersonalDataRegistry.IsCopy(t.Table)))
             tables.Add((table.Table, await clickHouse.QueryListAsync(await SelectAsync(table, subject, ct), StorageJson.Default.JsonElement, ct)));
         return tables;
     }

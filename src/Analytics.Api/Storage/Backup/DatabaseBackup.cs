@@ -49,7 +49,10 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
                 : Sql.Query($"RESTORE DATABASE {source} AS {target} FROM File({from})"), ct);
         }
         else if (manifest.Method == BackupManifest.Freeze)
+        {
             await AttachFrozenAsync(Path.Combine(directory, "freeze"), manifest, ct);
+            await CreateViewsAsync(ct);
+        }
         else
             throw new BackupException($"Unknown backup method '{manifest.Method}' in {BackupManifest.FileName}.");
 
@@ -114,8 +117,24 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
         }
     }
 
+    /// <summary>
+    /// The materialized views (events → events_by_visitor) hold no rows and are not frozen: they are made again from the
+    /// migrations that made them, those the restored schema_migrations records, once their tables are back.
+    /// </summary>
+    async Task CreateViewsAsync(CancellationToken ct)
+    {
+        var applied = (await clickHouse.QueryListAsync(Sql.Query($"SELECT version FROM schema_migrations"), StorageJson.Default.AppliedMigration, ct))
+            .Select(m => m.Version).ToHashSet();
+        foreach (var migration in SchemaMigrations.All.Where(m => applied.Contains(m.Version)))
+            foreach (var statement in migration.Statements.Where(SchemaMigrations.CreatesView))
+                await clickHouse.ExecuteAsync(Sql.Trusted(statement), ct);
+    }
+
     async Task DropEmptyTablesAsync(CancellationToken ct)
     {
+        // Views first: they name the tables below them (and count their target's rows, already counted as the table's).
+        foreach (var view in await ViewNamesAsync(ct))
+            await clickHouse.ExecuteAsync(Sql.Query($"DROP TABLE {new SqlIdentifier(view)}"), ct);
         var names = await TableNamesAsync(ct);
         var withRows = new List<string>();
         foreach (var name in names)
@@ -130,9 +149,16 @@ public sealed partial class DatabaseBackup(IClickHouse clickHouse, TextWriter lo
     async Task<string> VersionAsync(CancellationToken ct) =>
         (await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT version() AS version"), BackupJson.Default.VersionRow, ct))!.Version;
 
+    /// <summary>The tables that hold rows: not the views (a materialized view's rows are its target table's).</summary>
     async Task<List<string>> TableNamesAsync(CancellationToken ct) =>
-        (await clickHouse.QueryListAsync(Sql.Query($"SELECT name FROM system.tables WHERE database = {clickHouse.Database} ORDER BY name"),
-            BackupJson.Default.TableRow, ct)).Select(t => t.Name).ToList();
+        (await clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT name FROM system.tables WHERE database = {clickHouse.Database} AND engine NOT LIKE '%View' ORDER BY name
+            """), BackupJson.Default.TableRow, ct)).Select(t => t.Name).ToList();
+
+    async Task<List<string>> ViewNamesAsync(CancellationToken ct) =>
+        (await clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT name FROM system.tables WHERE database = {clickHouse.Database} AND engine LIKE '%View' ORDER BY name
+            """), BackupJson.Default.TableRow, ct)).Select(t => t.Name).ToList();
 
     Task<List<FrozenTableRow>> FrozenTablesAsync(CancellationToken ct) =>
         clickHouse.QueryListAsync(Sql.Query($"""
