@@ -42,8 +42,10 @@ public static class FunnelSql
         // ReportSql.Events selects the value it is given (over the columns of the dimension passed): here the event's
         // path, name, breakdown value and whether its visitor is linked to a customer, as one tuple.
         var carrier = new ReportDimension("funnel_event", DimensionSource.Event, Sql.Query($""), ["path", "name", .. breakdown?.Columns ?? []]);
+        // Only the steps' event types are read (before the persons are resolved): an event of another type matches no
+        // step, and a person's identified flag is the same on all their events.
         var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs + windowMs, carrier,
-            Sql.Query($"tuple(path, name, {breakdownValue}, linked)"));
+            Sql.Query($"tuple(path, name, {breakdownValue}, linked)"), types: [.. steps.Select(s => s.Type!).Distinct(StringComparer.Ordinal)]);
         var stepTimes = Join(steps.Skip(1).Select((s, i) => Sql.Query($", arraySort(groupArrayIf(ts_ms, {Matches(s)})) AS {Name("times", i + 2)}")));
         // The step's times go into the lambda as an argument (one copy per start), not captured: ClickHouse 18.16 loses a
         // subquery's column that only a nested lambda captures ("Unknown identifier"). 18.16 has no arrayMax either.
