@@ -139,7 +139,7 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
                     ) AS person_orders
                     ANY LEFT JOIN
                     (
-                        SELECT order_id, revenue AS crm_revenue, toUInt8(1) AS crm_known FROM ({OrdersSql.All(scope.Site.Id)}) WHERE source = 'crm'
+                        SELECT order_id, crm_revenue, toUInt8(1) AS crm_known FROM ({OrdersSql.CrmRevenue(scope.Site.Id)}) AS crm_revenues
                     ) AS crm_orders USING order_id
                 ) AS priced_orders
                 GROUP BY person
