@@ -15,7 +15,7 @@ return args.FirstOrDefault() switch
     "customers-load" => Analytics.Storage.Embedded.NativeExit.Leave(await CustomersLoad.Run(args.Skip(1).ToArray())), // the customers bench's loader, as its child process
     "crm" => await CrmBench.Run(args.Skip(1).ToArray()),
     "reports" => await ReportsBench.Run(args.Skip(1).ToArray()),
-    "reports-load" => await ReportsBench.Load(args.Skip(1).ToArray()), // the reports bench's loader, as its child process
+    "reports-load" => Analytics.Storage.Embedded.NativeExit.Leave(await ReportsBench.Load(args.Skip(1).ToArray())), // the reports bench's loader, as its child process, past chDB's teardown
     "geo" => GeoBench.Run(args.Length > 1 ? args[1] : "tests/Analytics.Tests/TestData/maxmind/GeoIP2-City-Test.mmdb"),
     "ingest" => IngestBench.Run(args.Skip(1).ToArray()),
     "soak" => SoakBench.Run(args.Skip(1).ToArray()),
