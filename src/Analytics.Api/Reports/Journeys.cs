@@ -58,6 +58,8 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
     static readonly ReportDimension Purchase = new("purchase", DimensionSource.Event,
         Sql.Query($"tuple(order_id, revenue, if(order_id = '', toString(event_id), order_id))"), ["order_id", "revenue", "event_id"]);
 
+    static readonly IReadOnlyList<string> PurchaseType = ["purchase"];
+
     public async ValueTask<JourneysAnswer> Handle(JourneysReport request, CancellationToken ct)
     {
         var scope = request.Scope();
@@ -105,8 +107,9 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
     /// </summary>
     async Task<Sql> TouchpointsSqlAsync(ReportScope scope, CancellationToken ct)
     {
-        var everyPurchase = ReportSql.Events(scope with { Conditions = [] }, 0, scope.ToMs, Purchase, Purchase.Value);
-        var reported = ReportSql.Events(scope, scope.FromMs, scope.ToMs, Purchase, Purchase.Value);
+        // Only purchase events are read, in the events scan itself (before their persons are resolved).
+        var everyPurchase = ReportSql.Events(scope with { Conditions = [] }, 0, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType);
+        var reported = ReportSql.Events(scope, scope.FromMs, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType);
         var sessions = await sessionSource.SessionsAsync(new SessionQuery(scope.Site.Id, null, scope.ToMs), ct);
         var purchases = Sql.Query($"""
             SELECT person, person_order.1 AS purchase_ms, person_order.2 AS purchase_vid, person_order.3 AS purchase_revenue, person_order.5 AS purchase_key, previous_ms
