@@ -15,7 +15,8 @@ namespace Analytics.Crm;
 ///   it has no revenue, and a report that counts orders filters <c>returned = 0</c>.</item>
 /// </list>
 /// Columns: site_id, order_id, customer_id, vid, ts, revenue, currency, cost_of_goods, has_cost_of_goods, returned,
-/// source. Use it as a subquery: <c>SELECT … FROM ({OrdersSql.For(site, from, to)})</c>.
+/// source. Use it as a subquery: <c>SELECT … FROM ({OrdersSql.For(site, from, to)})</c>. The purchase events are read
+/// from their copy, <c>purchase_events</c> (migration 0027), not from every event of the site.
 /// </summary>
 public static class OrdersSql
 {
@@ -39,8 +40,8 @@ public static class OrdersSql
             ANY LEFT JOIN
             (
                 SELECT order_id, argMin(vid, ts) AS tracker_vid
-                FROM events
-                WHERE site_id = {siteId} AND type = 'purchase' AND order_id != ''
+                FROM purchase_events
+                WHERE site_id = {siteId} AND order_id != ''
                   AND order_id IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId} AND ts >= {from} AND ts < {to})
                 GROUP BY order_id
             ) AS tracker USING (order_id)
@@ -52,8 +53,8 @@ public static class OrdersSql
             (
                 SELECT order_id, customer_id AS purchase_customer_id, vid AS purchase_vid, ts AS purchase_ts, revenue AS purchase_revenue,
                        currency AS purchase_currency
-                FROM events
-                WHERE site_id = {siteId} AND type = 'purchase' AND order_id != '' AND ts >= {from} AND ts < {to}
+                FROM purchase_events
+                WHERE site_id = {siteId} AND order_id != '' AND ts >= {from} AND ts < {to}
                   {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}
                   AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
             )

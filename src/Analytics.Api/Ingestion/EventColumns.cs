@@ -4,7 +4,7 @@ namespace Analytics.Ingestion;
 /// The one list of the <c>events</c> columns: name and ClickHouse type as the migrations create them, and how an
 /// <see cref="EventRow"/> writes each. Inserts, the spooled row key, the recent-events read and the layout
 /// history all follow from it; a test compares it with <c>system.columns</c> on both engines.
-/// To add a column: a migration that adds it (at the end, to events_by_visitor and its view too), and an entry here at the end with <c>Since: 2</c>
+/// To add a column: a migration that adds it (at the end, to events_by_visitor, purchase_events and their views too), and an entry here at the end with <c>Since: 2</c>
 /// (the next layout), so frames spooled by the previous release are still stored.
 /// </summary>
 public static class EventColumns
@@ -16,6 +16,12 @@ public static class EventColumns
     /// 0026): reads of a few visitors go there. A column added to events is added to it and to the view as well.
     /// </summary>
     public const string ByVisitorTableName = "events_by_visitor";
+
+    /// <summary>
+    /// The <c>purchase</c> events again, ordered by (site_id, day, order_id), filled from <see cref="TableName"/> by a
+    /// materialized view (migration 0027): reads of a site's orders and purchases go there instead of scanning every event.
+    /// </summary>
+    public const string PurchasesTableName = "purchase_events";
 
     public static readonly SpooledTable<EventRow> Definition = new(TableName, "spool",
     [

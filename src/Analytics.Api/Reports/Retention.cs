@@ -84,7 +84,7 @@ public sealed class RetentionHandler(IClickHouse clickHouse, ReportSql sql) : IR
         var wholeHours = ReportIntervals.StartOnWholeHours(interval, scope);
         Sql personTimes;
         if (request.CohortKind == RetentionReport.FirstPurchase)
-            personTimes = Sql.Query($"SELECT person, ts AS t FROM ({ReportSql.Events(scope)}) AS scope_events WHERE type = 'purchase'");
+            personTimes = Sql.Query($"SELECT person, ts AS t FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, types: ["purchase"])}) AS scope_events");
         else
         {
             var times = await sql.PersonTimesAsync(scope, wholeHours, ct);

@@ -31,6 +31,8 @@ public sealed partial class ClusterLayout
         ["events"] = "vid",
         // The events again, ordered by visitor (migration 0026): sharded like them, so a row's copy is on its shard.
         ["events_by_visitor"] = "vid",
+        // The purchase events again (migration 0027): sharded like the events, so a purchase's copy is on its shard.
+        ["purchase_events"] = "vid",
         ["sessions"] = "visitor_id",
         ["visitor_hours"] = "visitor_id",
         ["consents"] = "vid",
@@ -141,7 +143,8 @@ public sealed partial class ClusterLayout
 
     /// <summary>
     /// The view on every node, from the stored table of its source to the stored table of its target: a view on a
-    /// Distributed table would only see the inserts of the node it is on. Its SELECT reads one table (<c>FROM name</c>).
+    /// Distributed table would only see the inserts of the node it is on. Its SELECT reads one table (<c>FROM name</c>, then
+    /// optionally one <c>WHERE</c> over that table's columns).
     /// </summary>
     string RewriteView(Match view)
     {
@@ -149,7 +152,7 @@ public sealed partial class ClusterLayout
         var from = ViewSource().Match(select);
         if (!from.Success) throw new ArgumentException("A materialized view's SELECT must read one table: FROM name.");
         var source = from.Groups["table"].Value;
-        var stored = select[..from.Index] + $"FROM {Qualified(StoredTable(source))}" + select[(from.Index + from.Length)..];
+        var stored = select[..from.Index] + $"FROM {Qualified(StoredTable(source))}{from.Groups["where"].Value}" + select[(from.Index + from.Length)..];
         return $"CREATE MATERIALIZED VIEW IF NOT EXISTS {Qualified(view.Groups["table"].Value)} ON CLUSTER {Name} "
                + $"TO {Qualified(StoredTable(view.Groups["target"].Value))}\n{stored}";
     }
@@ -345,7 +348,7 @@ public sealed partial class ClusterLayout
         RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex CreateView();
 
-    [GeneratedRegex(@"\bFROM\s+(?:`?\w+`?\.)?`?(?<table>\w+)`?\s*\z", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bFROM\s+(?:`?\w+`?\.)?`?(?<table>\w+)`?(?<where>\s+WHERE\s[^()]*)?\s*\z", RegexOptions.IgnoreCase)]
     private static partial Regex ViewSource();
 
     [GeneratedRegex(@"\A\s*ALTER\s+TABLE\s+" + TableName + @"\s+(?<rest>.*)\z", RegexOptions.IgnoreCase | RegexOptions.Singleline)]

@@ -35,7 +35,7 @@ public sealed class ClusterLayoutTests
         var rewritten = SchemaMigrations.All.SelectMany(m => m.Statements).SelectMany(Layout.Rewrite).ToList();
         Assert.All(rewritten.Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal)),
             s => Assert.Matches(@"ON CLUSTER analytics .*ENGINE = (Replicated\w*MergeTree\('/clickhouse/tables/(all|\{shard\})/shop/\w+', '\{replica\}'|Distributed\()", s.ReplaceLineEndings(" ")));
-        foreach (var table in new[] { "events", "events_by_visitor", "sessions", "consents", "survey_texts" })
+        foreach (var table in new[] { "events", "events_by_visitor", "purchase_events", "sessions", "consents", "survey_texts" })
             Assert.Contains(rewritten, s => s.StartsWith($"CREATE TABLE IF NOT EXISTS `shop`.`{table}` ON CLUSTER analytics", StringComparison.Ordinal) && s.Contains("Distributed("));
         foreach (var table in new[] { "sites", "identity_links", "customers", "orders", "goals", "api_tokens", "users" })
             Assert.Contains(rewritten, s => s.StartsWith($"CREATE TABLE IF NOT EXISTS `shop`.`{table}` ON CLUSTER analytics", StringComparison.Ordinal) && s.Contains("/clickhouse/tables/all/"));
@@ -54,6 +54,10 @@ public sealed class ClusterLayoutTests
         Assert.Contains(migration, s => s.StartsWith("INSERT INTO events_by_visitor", StringComparison.Ordinal)
                                         && s.EndsWith("FROM `shop`.`events`\nWHERE event_id GLOBAL NOT IN (SELECT event_id FROM `shop`.`events_by_visitor`)", StringComparison.Ordinal));
         Assert.Equal(["ALTER TABLE `shop`.`events_by_visitor_local` ON CLUSTER analytics DELETE WHERE vid = 'a'"], Layout.Rewrite("ALTER TABLE events_by_visitor DELETE WHERE vid = 'a'"));
+        // Migration 0027's view keeps its WHERE after the local source table.
+        var purchases = SchemaMigrations.All.Single(m => m.Name == "0027_purchase_events").Statements.SelectMany(Layout.Rewrite).ToList();
+        Assert.Contains(purchases, s => s.StartsWith("CREATE MATERIALIZED VIEW IF NOT EXISTS `shop`.`purchase_events_mv` ON CLUSTER analytics TO `shop`.`purchase_events_local`", StringComparison.Ordinal)
+                                        && s.EndsWith("FROM `shop`.`events_local` WHERE type = 'purchase'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -48,8 +48,8 @@ public static class AffinitySql
             ANY LEFT JOIN
             (
                 SELECT order_id, argMin(props_values[indexOf(props_keys, 'items')], ts_ms) AS tracker_items
-                FROM events
-                WHERE site_id = {site} AND type = 'purchase' AND order_id != '' AND ts >= {scope.From} AND ts < {scope.To}
+                FROM purchase_events
+                WHERE site_id = {site} AND order_id != '' AND ts >= {scope.From} AND ts < {scope.To}
                   {EventDates.From(scope.FromMs)} {EventDates.Until(scope.ToMs)}
                 GROUP BY order_id
             ) AS tracker_items USING order_id
@@ -123,14 +123,14 @@ public static class AffinitySql
                 (
                     SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts_ms) AS purchase_ms,
                            argMin(props_values[indexOf(props_keys, 'items')], ts_ms) AS tracker_items
-                    FROM events WHERE {range} AND type = 'purchase' AND order_id != ''
+                    FROM purchase_events WHERE {range} AND order_id != ''
                     GROUP BY order_id
                 ) AS purchases
                 ANY LEFT JOIN
                 (
                     SELECT order_id, toUInt8(1) AS in_crm, item_sku AS crm_skus, status AS crm_status
                     FROM orders FINAL
-                    WHERE site_id = {site} AND order_id IN (SELECT order_id FROM events WHERE {range} AND type = 'purchase' AND order_id != '')
+                    WHERE site_id = {site} AND order_id IN (SELECT order_id FROM purchase_events WHERE {range} AND order_id != '')
                 ) AS crm_orders USING order_id
                 WHERE crm_status != 'returned'
             ) AS purchase_items

@@ -40,10 +40,14 @@ public static class PersonalDataRegistry
     /// </summary>
     public const string EventsByVisitor = Ingestion.EventColumns.ByVisitorTableName;
 
+    /// <summary>The purchase events again (migration 0027, docs/crm-analytics.md): a copy like <see cref="EventsByVisitor"/>.</summary>
+    public const string PurchaseEvents = Ingestion.EventColumns.PurchasesTableName;
+
     public static IReadOnlyList<PersonalTable> PersonalTables { get; } =
     [
         new("events", [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
         new(EventsByVisitor, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
+        new(PurchaseEvents, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
         new("consents", [new("vid", SubjectKey.Visitor)], ["site_id", "policy_version", "source", "ip_truncated", "user_agent"], "received_at"),
         new("identity_links", [Visitor, Customer], ["site_id", "source"], "linked_at"),
         // fact_sets and page_sequence: the session's events' dimension values and pageview paths (Sessions/SessionSql
@@ -88,7 +92,7 @@ public static class PersonalDataRegistry
     ];
 
     /// <summary>Whether the table only copies another personal table's rows (an export shows them once, from the original).</summary>
-    public static bool IsCopy(string table) => table == EventsByVisitor;
+    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents;
 
     /// <summary>The personal table of that name, or null.</summary>
     public static PersonalTable? Find(string table) => PersonalTables.FirstOrDefault(t => t.Table == table);
