@@ -11,7 +11,7 @@ using static Analytics.Bench.BenchSupport;
 namespace Analytics.Bench.Crm;
 
 /// <summary>
-/// <c>crm [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 20]</c>: the
+/// <c>crm [--events 10000000] [--customers 100000] [--days 28] [--engines embedded,server] [--requests 20] [--keep-data]</c>: the
 /// analytical CRM reports (value, RFM, frequency, affinity, surveys) and a segment's export through HTTP on the
 /// <c>customers</c> mode's shop (CRM through the API, web traffic by RowBinary), plus acquisition costs and survey
 /// answers and ratings through the API; per engine, report cache off.
@@ -27,6 +27,8 @@ static class CrmBench
         var days = int.Parse(Option(args, "--days") ?? "28");
         var requests = int.Parse(Option(args, "--requests") ?? "20");
         var engines = (Option(args, "--engines") ?? "embedded,server").Split(',');
+        // Keeps the embedded engine's data directory (the loaded shop, costs and surveys) to serve again or query by hand.
+        var keepData = args.Contains("--keep-data");
         var root = FindRoot();
         if (ReleaseService(root) is not { } app) return 1;
         var end = new DateTimeOffset(DateTimeOffset.UtcNow.Date, TimeSpan.Zero);
@@ -46,7 +48,8 @@ static class CrmBench
             }
             finally
             {
-                try { Directory.Delete(dataDir, recursive: true); } catch (IOException e) { Console.Error.WriteLine($"{dataDir} not deleted: {e.Message}"); }
+                if (keepData && engine == "embedded") Console.WriteLine($"{engine}: data kept in {dataDir} (admin token {Token})");
+                else try { Directory.Delete(dataDir, recursive: true); } catch (IOException e) { Console.Error.WriteLine($"{dataDir} not deleted: {e.Message}"); }
             }
         }
         Console.WriteLine();
