@@ -71,7 +71,8 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
         var scope = request.Scope();
         var (sku, minSupport, limit) = (request.Sku, request.MinSupportValue, request.LimitValue);
         var basketsTask = clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(scope), sku is null ? null : [sku], minSupport), AffinityRows.Default.AffinityCountRow, ct);
-        var sessions = await reportSql.SessionsAsync(scope, ct);
+        // Sessions are units of visits here, whoever's: no person (no identity links read).
+        var sessions = await reportSql.SessionsAsync(scope, ct, withoutPerson: true);
         // Sessions are counted first: the denominator, and without a sku the pairs below the minimum support stay in the engine.
         var sessionCount = (long)((await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM ({sessions})"), StorageJson.Default.CountRow, ct))?.N ?? 0);
         var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * sessionCount - 1e-9));

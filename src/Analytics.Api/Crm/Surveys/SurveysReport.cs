@@ -73,9 +73,10 @@ public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessio
     {
         var scope = request.Scope();
         var interval = request.IntervalOf(scope);
-        // Sessions that may hold an answer of the range: those starting up to the session tail before it.
+        // Sessions that may hold an answer of the range: those starting up to the session tail before it. Only their
+        // channel is read (the person is the answer's own), so no identity links are joined to them.
         var answerSessions = await sessions.SessionsAsync(
-            new SessionQuery(scope.Site.Id, scope.FromMs - (long)sessionOptions.Value.Tail.TotalMilliseconds, scope.ToMs), ct);
+            new SessionQuery(scope.Site.Id, scope.FromMs - (long)sessionOptions.Value.Tail.TotalMilliseconds, scope.ToMs, WithoutPerson: true), ct);
         var cube = await clickHouse.QueryListAsync(SurveysSql.Cube(scope, interval, answerSessions, abc.Value), SurveyRows.Default.SurveyCubeRow, ct);
         var buckets = ReportIntervals.Buckets(interval, scope);
         var starts = buckets.ToDictionary(b => b.Key, b => b.Start);
