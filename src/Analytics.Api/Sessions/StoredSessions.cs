@@ -8,17 +8,27 @@ namespace Analytics.Sessions;
 /// <summary>
 /// Sessions from the stored table where it is up to date, computed at query time elsewhere, always the answer of
 /// <see cref="SessionSql.Build"/> (docs/sessions.md "Stored sessions"). A day is served from the table when its
-/// current generation was refreshed after its last dirty mark (by more than <see cref="SessionOptions.RefreshDelay"/>)
-/// and none of its sessions could read differently for this query (one the refresh cut off, <c>open_end</c>, or one
-/// the query's own range would cut). The other days (dirty, never refreshed, today) are computed by
-/// <see cref="SessionSql.Build"/> from the first of them to the end of the range: its sessions starting on served days
-/// are dropped, so each session comes from exactly one side. Persons are resolved at query time on both sides.
+/// current generation was refreshed after its last dirty mark (by more than <see cref="SessionOptions.RefreshDelay"/>).
+/// A stored session this query could read differently (one the refresh cut off, <c>open_end</c>, or one the query's own
+/// range would cut) makes its visitor computed: that visitor's sessions from that day on come from
+/// <see cref="SessionSql.Build"/> over its events alone (<c>events_by_visitor</c>), the day's other sessions stay served;
+/// only a day with more than <see cref="MaxComputedVisitors"/> such visitors is computed whole. The other days (dirty,
+/// never refreshed, today) are computed by <see cref="SessionSql.Build"/> from the first of them to the end of the
+/// range: its sessions starting on served days are dropped, so each session comes from exactly one side. Persons are
+/// resolved at query time on all sides.
 /// </summary>
 public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptions> options) : ISessionSource
 {
     const long DayMs = 86_400_000;
     static readonly int Epoch = new DateOnly(1970, 1, 1).DayNumber;
     volatile bool refreshedOnce;
+
+    /// <summary>
+    /// The most visitors with a session read differently (see the class comment) a query computes one by one; beyond it
+    /// their days are computed whole. Such sessions are rare (over 5.5 hours past midnight), but one alone made its
+    /// day and every day after it in the range computed from all events (a 10 M-event shop: 1.2 s on every report).
+    /// </summary>
+    public const int MaxComputedVisitors = 500;
 
     public async ValueTask<Sql> SessionsAsync(SessionQuery query, CancellationToken ct)
     {
@@ -27,49 +37,81 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         var lastDay = query.ToMs is { } t ? DayOf(t - 1) : (DateOnly?)null;
         if (!o.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return SessionSql.Build(query, o);
 
-        var (served, earliest) = await StoredDaysAsync(query, firstDay, lastDay, ct);
+        var plan = await PlanAsync(query, firstDay, lastDay, ct);
+        var served = plan.Served;
         if (served.Count == 0) return SessionSql.Build(query, o);
 
-        var stored = StoredPart(query, served);
+        // The visitors computed alone, from the first day one of their sessions is read differently.
+        var (computedVisitors, computedSince) = (plan.ComputedVisitors, plan.ComputedSince);
+        Sql NotComputedVisitor(Sql day) => computedVisitors.Count == 0 ? Sql.Query($"")
+            : Sql.Query($"AND NOT (visitor_id IN {SqlInList.Of(computedVisitors)} AND {day} >= {computedSince!.Value})");
+        var stored = StoredPart(query, served, NotComputedVisitor(Sql.Query($"day")));
+        if (computedVisitors.Count > 0)
+        {
+            var sinceMs = (computedSince!.Value.DayNumber - Epoch) * DayMs;
+            var visitorsAlone = SessionSql.Build(query with { FromMs = Math.Max(query.FromMs ?? long.MinValue, sinceMs), Visitors = computedVisitors }, o);
+            stored = Sql.Query($"{stored} UNION ALL {visitorsAlone}");
+        }
+
         // Query time from the first day not served on: from there Build's range starts exact (one gap of events before it).
-        var computedFrom = firstDay ?? earliest!.Value; // an open start: no day before the earliest known one has events
+        var computedFrom = firstDay ?? plan.Earliest!.Value; // an open start: no day before the earliest known one has events
         while (served.ContainsKey(computedFrom) && (lastDay is null || computedFrom <= lastDay)) computedFrom = computedFrom.AddDays(1);
         if (lastDay is { } last && computedFrom > last) return stored;
         var dayStartMs = (computedFrom.DayNumber - Epoch) * DayMs;
         var computed = SessionSql.Build(query with { FromMs = Math.Max(query.FromMs ?? long.MinValue, dayStartMs) }, o);
         var servedLater = served.Keys.Where(d => d > computedFrom).ToList();
-        if (servedLater.Count > 0)
-            computed = Sql.Query($"SELECT * FROM ({computed}) AS computed WHERE {SessionRefresh.DayOfStart} NOT IN {SqlInList.Of(servedLater)}");
+        var notServed = servedLater.Count > 0 ? Sql.Query($"AND {SessionRefresh.DayOfStart} NOT IN {SqlInList.Of(servedLater)}") : Sql.Query($"");
+        if (servedLater.Count > 0 || computedVisitors.Count > 0)
+            computed = Sql.Query($"SELECT * FROM ({computed}) AS computed WHERE 1 {notServed} {NotComputedVisitor(SessionRefresh.DayOfStart)}");
         return Sql.Query($"{stored} UNION ALL {computed}");
     }
 
     /// <summary>The days of <paramref name="query"/> read from the table (the rest is computed): for tests, the bench and diagnostics.</summary>
-    public async Task<IReadOnlyCollection<DateOnly>> StoredDaysAsync(SessionQuery query, CancellationToken ct)
+    public async Task<IReadOnlyCollection<DateOnly>> StoredDaysAsync(SessionQuery query, CancellationToken ct) => (await PlanOfAsync(query, ct)).Served.Keys;
+
+    /// <summary>The visitors <paramref name="query"/> computes alone on served days (see the class comment): for tests and diagnostics.</summary>
+    public async Task<IReadOnlyCollection<string>> ComputedVisitorsAsync(SessionQuery query, CancellationToken ct) => (await PlanOfAsync(query, ct)).ComputedVisitors;
+
+    async Task<ReadPlan> PlanOfAsync(SessionQuery query, CancellationToken ct)
     {
         var firstDay = query.FromMs is { } f ? DayOf(f) : (DateOnly?)null;
         var lastDay = query.ToMs is { } t ? DayOf(t - 1) : (DateOnly?)null;
-        if (!options.Value.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return [];
-        return (await StoredDaysAsync(query, firstDay, lastDay, ct)).Served.Keys;
+        if (!options.Value.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return new([], null, [], null);
+        return await PlanAsync(query, firstDay, lastDay, ct);
     }
 
-    /// <summary>Served days and their current generation, without the days whose stored sessions this query would read differently.</summary>
-    async Task<(Dictionary<DateOnly, long> Served, DateOnly? Earliest)> StoredDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
+    /// <summary>What a query reads where: served days and their current generation, the range's earliest known day, and the visitors computed alone since a day.</summary>
+    sealed record ReadPlan(Dictionary<DateOnly, long> Served, DateOnly? Earliest, List<string> ComputedVisitors, DateOnly? ComputedSince);
+
+    /// <summary>
+    /// Served days and their current generation; the visitors with a stored session this query would read differently,
+    /// from the earliest day of one; the days with too many of those are not served.
+    /// </summary>
+    async Task<ReadPlan> PlanAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
     {
         var (served, earliest) = await ServedDaysAsync(query, firstDay, lastDay, ct);
-        if (served.Count > 0)
-            foreach (var day in await ReadDifferentlyAsync(query, served, ct)) served.Remove(day);
-        return (served, earliest);
+        if (served.Count == 0) return new(served, earliest, [], null);
+        var different = await ReadDifferentlyAsync(query, served, ct);
+        foreach (var day in different.GroupBy(d => d.Day).Where(g => g.Count() > MaxComputedVisitors).Select(g => g.Key)) served.Remove(day);
+        var kept = different.Where(d => served.ContainsKey(d.Day)).ToList();
+        var visitors = kept.Select(d => d.VisitorId).Distinct(StringComparer.Ordinal).ToList();
+        if (visitors.Count > MaxComputedVisitors)
+        {
+            foreach (var day in kept.Select(d => d.Day).Distinct()) served.Remove(day);
+            return new(served, earliest, [], null);
+        }
+        return new(served, earliest, visitors, kept.Count == 0 ? null : kept.Min(d => d.Day));
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>).</summary>
-    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served)
+    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed)
     {
         var values = query.WithValues ? Sql.Query($", {SessionSql.ValueColumns}") : Sql.Query($"");
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM sessions
-            WHERE {Filter(query, served)} {visitors}
+            WHERE {Filter(query, served)} {notComputed} {visitors}
             """);
         var columns = Sql.Query($"{SessionSql.PersonColumns} {values}");
         return query.WithoutPerson
@@ -94,16 +136,16 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>
-    /// Served days with a stored session that this query's <see cref="SessionSql.Build"/> would read differently: one
-    /// the refresh may have cut (<c>open_end</c>), or one reaching past this query's own cut (its end + tail).
+    /// Per served day, the visitors with a stored session that this query's <see cref="SessionSql.Build"/> would read
+    /// differently: one the refresh may have cut (<c>open_end</c>), or one reaching past this query's own cut (its end + tail).
     /// </summary>
-    async Task<IEnumerable<DateOnly>> ReadDifferentlyAsync(SessionQuery query, Dictionary<DateOnly, long> served, CancellationToken ct)
+    async Task<List<(DateOnly Day, string VisitorId)>> ReadDifferentlyAsync(SessionQuery query, Dictionary<DateOnly, long> served, CancellationToken ct)
     {
         var cut = query.ToMs is { } t ? Sql.Query($"OR end_ms >= {t + (long)options.Value.Tail.TotalMilliseconds}") : Sql.Query($"");
-        var days = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT DISTINCT toString(day) AS day_text FROM sessions WHERE {Filter(query, served)} AND (open_end = 1 {cut})
-            """), StoredSessionsJson.Default.DayRow, ct);
-        return days.Select(d => DateOnly.Parse(d.DayText));
+        var rows = await clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT DISTINCT toString(day) AS day_text, visitor_id FROM sessions WHERE {Filter(query, served)} AND (open_end = 1 {cut})
+            """), StoredSessionsJson.Default.DayVisitorRow, ct);
+        return rows.Select(r => (DateOnly.Parse(r.DayText), r.VisitorId)).ToList();
     }
 
     /// <summary>Stored sessions exist once the first refresh (all history) has finished; before, everything is computed.</summary>
@@ -117,9 +159,9 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
 
     static DateOnly DayOf(long ms) => DateOnly.FromDayNumber(Epoch + (int)(ms >= 0 ? ms / DayMs : (ms - DayMs + 1) / DayMs));
 
-    internal sealed record DayRow(string DayText);
+    internal sealed record DayVisitorRow(string DayText, string VisitorId);
 }
 
-[JsonSerializable(typeof(StoredSessions.DayRow))]
+[JsonSerializable(typeof(StoredSessions.DayVisitorRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 internal sealed partial class StoredSessionsJson : JsonSerializerContext;

@@ -122,11 +122,16 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         Assert.Equal(Expected(first, links).Where(s => s.VisitorId is "v01" or "v02").Select(s => (s.VisitorId, s.StartMs, s.Person)),
             linked.Select(s => (s.VisitorId, s.StartMs, s.Person)));
         Assert.NotEmpty(linked);
-        // The marathon's day: its refresh (that day alone) cut the session 6 h past midnight (open_end), so queries compute that day.
-        Assert.DoesNotContain(FirstDay.AddDays(3), await Source.StoredDaysAsync(all, CancellationToken.None));
+        // The marathon's day: its refresh (that day alone) cut the session 6 h past midnight (open_end), so queries compute
+        // the marathon's sessions from that day on, from its events alone; the day's other sessions stay served.
+        Assert.Contains(FirstDay.AddDays(3), await Source.StoredDaysAsync(all, CancellationToken.None));
+        Assert.Equal(["marathon"], await Source.ComputedVisitorsAsync(all, CancellationToken.None));
         Assert.Contains(FirstDay.AddDays(4), await Source.StoredDaysAsync(all, CancellationToken.None));
         Assert.Contains(FirstDay.AddDays(5), await Source.StoredDaysAsync(all, CancellationToken.None));
-        Assert.DoesNotContain(FirstDay.AddDays(5), await Source.StoredDaysAsync(new SessionQuery(site, Midnight + 5 * Day, Midnight + 5 * Day + 630 * Minute), CancellationToken.None));
+        // A query ending at 10:30 cuts the long session of day 5 at 16:30: that visitor is computed, the day served.
+        var morning = new SessionQuery(site, Midnight + 5 * Day, Midnight + 5 * Day + 630 * Minute);
+        Assert.Contains(FirstDay.AddDays(5), await Source.StoredDaysAsync(morning, CancellationToken.None));
+        Assert.Equal(["long"], await Source.ComputedVisitorsAsync(morning, CancellationToken.None));
 
         // Late and out-of-order events into refreshed days: visible at once (those days are computed), then stored again.
         await InsertMarkedAsync(late.OrderBy(_ => random.Next()).ToList());
@@ -167,6 +172,31 @@ public abstract class StoredSessionsTests(EngineFixture engine)
             SELECT max(g) AS n FROM (SELECT day, uniqExact(generation) AS g FROM sessions WHERE site_id = {site} GROUP BY day)
             """), StorageJson.Default.CountRow);
         Assert.True(generations!.N > 1, "a refreshed day keeps its older generation until the cleanup");
+    }
+
+    [Fact]
+    public async Task More_cut_sessions_than_are_computed_one_by_one_make_their_day_computed_whole_and_the_answer_stays_exact()
+    {
+        var site = NewSite();
+        var events = new List<EventRow>();
+        // Day 1: one more all-nighter (22:00 to 08:00, past the 6 h tail) than are computed alone; day 3: one visitor's.
+        for (var v = 0; v <= StoredSessions.MaxComputedVisitors; v++)
+            for (var t = Midnight + Day + 22 * 60 * Minute; t < Midnight + 2 * Day + 8 * 60 * Minute; t += 25 * Minute)
+                events.Add(Event(site, $"n{v:D3}", t + v, "click"));
+        for (var t = Midnight + 3 * Day + 22 * 60 * Minute; t < Midnight + 4 * Day + 8 * 60 * Minute; t += 25 * Minute)
+            events.Add(Event(site, "solo", t, "click"));
+        events.AddRange([Event(site, "short", Midnight + Day + 60 * Minute), Event(site, "short", Midnight + 3 * Day + 60 * Minute)]);
+        await InsertMarkedAsync(events);
+
+        var all = new SessionQuery(site, Midnight, Midnight + 5 * Day);
+        await RefreshUntilStoredAsync(NewRefresh(), all, FirstDay.AddDays(2), FirstDay.AddDays(3));
+        var stored = await Source.StoredDaysAsync(all, CancellationToken.None);
+        Assert.DoesNotContain(FirstDay.AddDays(1), stored);
+        Assert.Contains(FirstDay.AddDays(3), stored);
+        Assert.Equal(["solo"], await Source.ComputedVisitorsAsync(all, CancellationToken.None));
+        var rows = await AssertExactAsync(all);
+        Assert.Equal(StoredSessions.MaxComputedVisitors + 4, rows.Count);
+        await AssertExactAsync(new SessionQuery(site, Midnight + 3 * Day, Midnight + 4 * Day));
     }
 
     [Fact]
