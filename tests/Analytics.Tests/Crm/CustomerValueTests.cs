@@ -21,6 +21,10 @@ public abstract class CustomerValueTests(ApiFactory api)
     {
         var (key, siteId) = await NewSiteAsync(api);
         var data = ValueData.Generate(siteId);
+        // The shared device's sessions are the first touches of both its customers: the rule is exercised, not skipped.
+        var sessions = Sessions.SessionData.Expected(data.Events, data.Links);
+        foreach (var customer in new[] { "C00", "C01" })
+            Assert.Equal("shared", sessions.Where(s => s.Person == customer).MinBy(s => s.StartMs)!.VisitorId);
         await Sessions.SessionData.InsertAsync(api.ClickHouse, data.Links);
         await Sessions.SessionData.InsertAsync(api.ClickHouse, data.Events);
         AssertImported(await ImportAsync(api, "orders", key, data.OrdersJson(), "application/json"));

@@ -79,6 +79,12 @@ public sealed class ValueData
                 data.Contacts.Add(new Contact($"K{i}-{n}", customer, At(60, 120), random.Next(3) switch { 0 => "complaint", 1 => "service", _ => "sales" },
                     random.Next(0, 2500) / 100.0));
         }
+        // A device two customers share (DESIGN.md "Semantics"): linked to C00 first and to C01 from day 2 on, so by the
+        // shared-device rule its session of day 1 is C00's and that of day 3 C01's, earlier than their own devices' first.
+        data.Links.Add(Link(siteId, "shared", "C00", Start.AddDays(-20).ToUnixTimeMilliseconds()));
+        data.Links.Add(Link(siteId, "shared", "C01", Start.AddDays(2).ToUnixTimeMilliseconds()));
+        data.Events.Add(Event(siteId, "shared", Start.AddDays(1).ToUnixTimeMilliseconds(), channel: "paid_social", campaign: "summer"));
+        data.Events.Add(Event(siteId, "shared", Start.AddDays(3).ToUnixTimeMilliseconds(), channel: "email", campaign: "spring"));
         foreach (var month in new[] { 12, 1, 2, 3, 4 })
         foreach (var channel in Channels[..3])
         foreach (var campaign in Campaigns)

@@ -35,7 +35,7 @@ public sealed class CustomerValueReader
 
     async Task<Dictionary<string, double>> ReadAsync((string Id, string TimeZone) site)
     {
-        var allSessions = await sessions.SessionsAsync(new SessionQuery(site.Id, LinkedOnly: true), CancellationToken.None);
+        var allSessions = await sessions.SessionsAsync(new SessionQuery(site.Id, LinkedOnly: true, WithoutPerson: true), CancellationToken.None);
         var (from, to) = (DateTimeOffset.UnixEpoch, DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue));
         var rows = ValueSql.Customers(site.Id, from, to, ReportTimeZone.Find(site.TimeZone), allSessions);
         var costs = await clickHouse.QueryListAsync(Sql.Query($"SELECT customer_id, acquisition_cost FROM ({rows}) AS value_rows WHERE acquisition_cost > 0"),

@@ -39,7 +39,7 @@ public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions
     /// <summary>The value rows of the scope's customers, filters applied.</summary>
     async Task<Sql> CustomersAsync(ReportScope scope, CancellationToken ct)
     {
-        var allSessions = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, LinkedOnly: true), ct);
+        var allSessions = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, LinkedOnly: true, WithoutPerson: true), ct);
         var rows = ValueSql.Customers(scope.Site.Id, scope.From, scope.To, scope.Zone, allSessions);
         return scope.Conditions.Count == 0 ? rows
             : Sql.Query($"SELECT * FROM ({rows}) AS value_rows WHERE customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))");
