@@ -74,6 +74,8 @@ static class CrmBench
             await WaitReadyAsync(admin, service);
             await CustomersBench.WaitForStoredSessionsAsync(admin, engine);
             await PostSurveysAsync(admin, shop.SiteKey, model, end, days);
+            // The answers mark every day of the window: measure once those days are stored again, not during their refresh.
+            await CustomersBench.WaitForStoredSessionsAsync(admin, engine);
             var site = shop.SiteKey;
             var year = $"from={end.AddDays(-365):yyyy-MM-dd}&to={end.AddDays(-1):yyyy-MM-dd}";
             var window = $"from={end.AddDays(-days):yyyy-MM-dd}&to={end.AddDays(-1):yyyy-MM-dd}";
