@@ -31,6 +31,21 @@ public abstract class SpooledTableSchemaTests(EngineFixture engine)
         Assert.Equal(migrated, defined);
     }
 
+    /// <summary>The copies of the events (migrations 0026, 0027) take every column of events, in order, or their views break an insert.</summary>
+    [Theory]
+    [InlineData(EventColumns.ByVisitorTableName)]
+    [InlineData(EventColumns.PurchasesTableName)]
+    public async Task A_copy_of_the_events_has_the_events_columns_in_their_order(string copy)
+    {
+        async Task<List<string>> ColumnsAsync(string table) =>
+            (await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Query(
+                $"SELECT name, type FROM system.columns WHERE database = {engine.ClickHouse.Database} AND table = {table}")))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var events = await ColumnsAsync(EventColumns.TableName);
+        Assert.NotEmpty(events);
+        Assert.Equal(events, await ColumnsAsync(copy));
+    }
+
     [Fact]
     public void The_spooled_row_key_is_read_at_the_positions_the_definition_gives()
     {
