@@ -22,6 +22,9 @@ public static class OrdersSql
 {
     /// <summary>The orders of a site whose time (the CRM's, else the first purchase event's) is in [from, to).</summary>
     // Inner columns are renamed (crm_*, purchase_*): an alias equal to a column it is computed from is an error on 18.16.
+    // No order_id IN / NOT IN (a site's CRM orders) inside a read of purchase_events: order_id is in its key, and 18.16
+    // checks such a set against the key first (10 M events, 536 698 orders: 2.1 s and 1.6 s; outside the read 0.1 and 0.5 s).
+    // The purchases are few, so the CRM side groups them all and its LEFT JOIN keeps the CRM's orders.
     public static Sql For(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT site_id, order_id, customer_id, vid, ts, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
         FROM
@@ -42,7 +45,6 @@ public static class OrdersSql
                 SELECT order_id, argMin(vid, ts) AS tracker_vid
                 FROM purchase_events
                 WHERE site_id = {siteId} AND order_id != ''
-                  AND order_id IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId} AND ts >= {from} AND ts < {to})
                 GROUP BY order_id
             ) AS tracker USING (order_id)
             UNION ALL
@@ -56,8 +58,8 @@ public static class OrdersSql
                 FROM purchase_events
                 WHERE site_id = {siteId} AND order_id != '' AND ts >= {from} AND ts < {to}
                   {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}
-                  AND order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
             )
+            WHERE order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
             GROUP BY order_id
         )
         """);
