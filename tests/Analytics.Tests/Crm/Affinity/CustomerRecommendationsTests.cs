@@ -80,11 +80,18 @@ public abstract class CustomerRecommendationsTests(ApiFactory api)
         var up = Recommend.UpSell(["a", "c", "b", "d", "zz"], catalog);
         Assert.Equal(["a>c", "c>b", "d>e"], up.Select(u => $"{u.Viewed}>{u.Sku}"));
 
-        // 10 baskets: x in 4, y in 5, z in 2; x&z 2 → lift 2.5; y&z 1 → lift 1; x&w never (w in 5).
-        var items = new Dictionary<string, long> { ["x"] = 4, ["y"] = 5, ["z"] = 2, ["w"] = 5 };
-        var cross = Recommend.CrossSell(["x", "y"], 10, items, [("x", "z", 2), ("y", "z", 1), ("x", "y", 2), ("y", "w", 1)], 5);
-        Assert.Equal([("z", 1.75), ("w", 0.2)], cross.Select(c => (c.Sku, c.ExpectedLift)));
+        // 10 baskets (and one without SKUs, not a basket): x in 4, y in 5, z in 2, w in 4; x&z 2 → lift 2.5; y&z 1 → lift 1;
+        // x&y 2; y&w 1 → lift 0.5; x&w never. Expected lift: z (2.5 + 1) / 2 = 1.75, w (0 + 0.5) / 2 = 0.25; q, bought
+        // only with w, none. v, bought but never in a basket, counts in the mean: z 3.5 / 3.
+        string[][] baskets = [["x", "z"], ["x", "z", "y", "z"], ["x", "y"], ["x"], ["y", "w"], ["y"], ["y", ""], ["w"], ["w"], ["w", "q"], [""]];
+        var index = new BasketIndex(baskets);
+        Assert.Equal(10, index.Baskets);
+        var cross = index.CrossSell(["x", "y", "x", ""], 5);
+        Assert.Equal([("z", 1.75), ("w", 0.25)], cross.Select(c => (c.Sku, c.ExpectedLift)));
         Assert.Equal(["x", "y"], cross[0].Because);
+        Assert.Equal(["y"], cross[1].Because);
+        Assert.Equal([("z", 1.1667)], index.CrossSell(["x", "v", "y"], 1).Select(c => (c.Sku, c.ExpectedLift)));
+        Assert.Empty(index.CrossSell(["v"], 5));
     }
 }
 
