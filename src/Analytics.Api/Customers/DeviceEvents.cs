@@ -29,8 +29,7 @@ public sealed class DeviceEvents
     readonly IReadOnlyList<DeviceEventRow> rows;
     readonly Persons persons;
 
-    public DeviceEvents(IReadOnlyList<DeviceEventRow> rows, IReadOnlyList<DeviceLinkRow> links) =>
-        (this.rows, persons) = (rows, new Persons(links));
+    public DeviceEvents(IReadOnlyList<DeviceEventRow> rows, Persons persons) => (this.rows, this.persons) = (rows, persons);
 
     /// <summary>
     /// The SELECT: the devices' events on the days of their sessions (every stored non-bot event of a device lies on one

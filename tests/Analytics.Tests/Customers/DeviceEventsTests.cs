@@ -52,7 +52,7 @@ public sealed class DeviceEventsTests
             Event("ea", 27_000, "rating", "pc", stars: "5"),                        // C2's
             Event("eb", 17_000, "pageview", "pc"),                                  // same time as e9: ties by event id, descending
         ];
-        var events = new DeviceEvents(rows, links);
+        var events = new DeviceEvents(rows, new Persons(links));
 
         Assert.Equal(["eb", "e9", "e3", "e2", "e7", "e6", "e1"], events.Newest("C1", 10).Select(e => e.EventId));
         Assert.Equal(["eb", "e9"], events.Newest("C1", 2).Select(e => e.EventId));
