@@ -16,9 +16,9 @@ namespace Analytics.Customers;
 public static class AbcSql
 {
     /// <summary>Per-customer revenue in [from, to), customers with positive revenue only: customer_id, revenue.</summary>
-    public static Sql Revenues(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+    public static Sql Revenues(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT customer_id, sum(revenue) AS revenue
-        FROM ({CustomerOrdersSql.For(siteId, from, to)})
+        FROM ({orders.For(from, to)})
         WHERE customer_id != ''
         GROUP BY customer_id
         HAVING revenue > 0
@@ -30,13 +30,13 @@ public static class AbcSql
     /// orders not returned) orders, last_order_s and rfm_revenue (rounded to cents). Source columns are renamed
     /// (order_*): an alias that another aggregate of the same SELECT reads would be the aggregate.
     /// </summary>
-    public static Sql Standings(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+    public static Sql Standings(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT customer_id, sum(order_revenue) AS revenue, toInt64(countIf(order_returned = 0)) AS orders,
             toInt64(maxIf(toInt64(order_ts), order_returned = 0)) AS last_order_s, round(sumIf(order_revenue, order_returned = 0), 2) AS rfm_revenue
         FROM
         (
             SELECT customer_id, revenue AS order_revenue, returned AS order_returned, ts AS order_ts
-            FROM ({CustomerOrdersSql.For(siteId, from, to)})
+            FROM ({orders.For(from, to)})
             WHERE customer_id != ''
         )
         GROUP BY customer_id
@@ -47,7 +47,7 @@ public static class AbcSql
     /// Every ranked customer of the site with its class: customer_id, revenue, above (revenue of those with strictly more),
     /// total, class ('A'|'B'|'C'). Customers missing from it (no positive revenue in the period) are C.
     /// </summary>
-    public static Sql Classes(string siteId, DateTimeOffset from, DateTimeOffset to, CustomerOptions options) => Sql.Query($"""
+    public static Sql Classes(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to, CustomerOptions options) => Sql.Query($"""
         SELECT customer_id, revenue, above, total,
             multiIf(above < {options.AbcA} * total, 'A', above < {options.AbcB} * total, 'B', 'C') AS class
         FROM
@@ -62,7 +62,7 @@ public static class AbcSql
                         arrayMap(r -> r.1, ranking) AS revenues,
                         arraySum(revenues) AS ranking_total,
                         arrayMap((r, running) -> running - r, revenues, arrayCumSum(revenues)) AS befores
-                    FROM ({Revenues(siteId, from, to)})
+                    FROM ({Revenues(orders, from, to)})
                 )
                 ARRAY JOIN ranking AS ranked, befores AS ranked_before
             )
@@ -75,13 +75,13 @@ public static class AbcSql
     /// The class of one customer without the whole list: one row of revenue (its own in the period, 0 if none),
     /// above (the revenue of the customers with strictly more) and total. <see cref="AbcRule.ClassOf"/> turns it into a class.
     /// </summary>
-    public static Sql Standing(string siteId, string customerId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+    public static Sql Standing(CustomerOrders orders, string customerId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT customer_revenue AS revenue, total,
             arraySum(arrayFilter((r, own) -> r > own, revenues, arrayResize(emptyArrayFloat64(), length(revenues), customer_revenue))) AS above
         FROM
         (
             SELECT sumIf(revenue, customer_id = {customerId}) AS customer_revenue, groupArray(revenue) AS revenues, sum(revenue) AS total
-            FROM ({Revenues(siteId, from, to)})
+            FROM ({Revenues(orders, from, to)})
         )
         """);
 }

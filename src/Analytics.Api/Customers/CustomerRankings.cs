@@ -54,11 +54,12 @@ public sealed class CustomerRankings
 {
     readonly IClickHouse clickHouse;
     readonly IOptions<CustomerOptions> options;
+    readonly CustomerOrderSnapshots snapshots;
     readonly SiteFigures<(string Site, DateTimeOffset? From, DateTimeOffset? To), CustomerRanking> figures;
 
-    public CustomerRankings(IClickHouse clickHouse, IOptions<CustomerOptions> options)
+    public CustomerRankings(IClickHouse clickHouse, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
     {
-        (this.clickHouse, this.options) = (clickHouse, options);
+        (this.clickHouse, this.options, this.snapshots) = (clickHouse, options, snapshots);
         figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
@@ -70,7 +71,8 @@ public sealed class CustomerRankings
     {
         var to = key.To ?? DateTimeOffset.UtcNow;
         var from = key.From ?? to.AddMonths(-options.Value.AbcMonths);
-        var rows = await clickHouse.QueryListAsync(AbcSql.Standings(key.Site, from, to), CustomerRowsJson.Default.StandingsRow, CancellationToken.None);
+        var orders = await snapshots.OfAsync(key.Site, CancellationToken.None);
+        var rows = await clickHouse.QueryListAsync(AbcSql.Standings(orders, from, to), CustomerRowsJson.Default.StandingsRow, CancellationToken.None);
         return new CustomerRanking(
             new AbcRanking(rows.Select(r => (r.CustomerId, r.Revenue))),
             new RfmRanking(rows.Where(r => r.Orders > 0).Select(r => new RfmFigures(r.CustomerId, r.LastOrderS, r.Orders, r.RfmRevenue))));

@@ -17,18 +17,19 @@ public sealed record CustomerTotalRow(string CustomerId, double Revenue, long Or
 public sealed class CustomerTotals
 {
     readonly IClickHouse clickHouse;
+    readonly CustomerOrderSnapshots snapshots;
     readonly SiteFigures<string, Dictionary<string, CustomerTotalRow>> figures;
 
-    public CustomerTotals(IClickHouse clickHouse, IOptions<CustomerOptions> options)
+    public CustomerTotals(IClickHouse clickHouse, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
     {
-        this.clickHouse = clickHouse;
+        (this.clickHouse, this.snapshots) = (clickHouse, snapshots);
         figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
-    public static Sql Query(string siteId) => Sql.Query($"""
+    public static Sql Query(CustomerOrders orders) => Sql.Query($"""
         SELECT customer_id, sum(revenue) AS revenue, toUInt64(countIf(returned = 0)) AS orders,
             toUInt64(if(countIf(returned = 0) = 0, 0, minIf(toUnixTimestamp(ts), returned = 0))) AS first_order_s
-        FROM ({CustomerOrdersSql.All(siteId)})
+        FROM ({orders.All()})
         WHERE customer_id != ''
         GROUP BY customer_id
         """);
@@ -36,6 +37,6 @@ public sealed class CustomerTotals
     public Task<Dictionary<string, CustomerTotalRow>> GetAsync(string siteId, CancellationToken ct) => figures.GetAsync(siteId, ct);
 
     async Task<Dictionary<string, CustomerTotalRow>> ReadAsync(string siteId) =>
-        (await clickHouse.QueryListAsync(Query(siteId), CustomerRowsJson.Default.CustomerTotalRow, CancellationToken.None))
+        (await clickHouse.QueryListAsync(Query(await snapshots.OfAsync(siteId, CancellationToken.None)), CustomerRowsJson.Default.CustomerTotalRow, CancellationToken.None))
         .ToDictionary(r => r.CustomerId);
 }

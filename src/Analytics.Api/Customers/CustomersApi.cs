@@ -16,6 +16,7 @@ public static class CustomersApi
             .Validate(o => o.PostPurchaseWindow > TimeSpan.Zero, "Customers:PostPurchaseWindow must be a positive time span (e.g. 30.00:00:00).")
             .ValidateOnStart();
         builder.Services.AddSingleton<CustomerRankings>();
+        builder.Services.AddSingleton<CustomerOrderSnapshots>();
         builder.Services.AddSingleton<CustomerTotals>();
     }
 

@@ -46,15 +46,15 @@ public sealed record AbcAnswer(string From, string To, IReadOnlyList<AbcClass> C
     public CsvTable ToCsv() => new(["class", "customers", "revenue"], Classes.Select(c => (IReadOnlyList<object>)[c.Class, c.Customers, c.Revenue]).ToList());
 }
 
-public sealed class AbcHandler(IClickHouse clickHouse, IOptions<CustomerOptions> options) : IRequestHandler<AbcReport, AbcAnswer>
+public sealed class AbcHandler(IClickHouse clickHouse, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots) : IRequestHandler<AbcReport, AbcAnswer>
 {
     public async ValueTask<AbcAnswer> Handle(AbcReport request, CancellationToken ct)
     {
-        var scope = request.Scope();
+        var scope = await snapshots.WithOrdersAsync(request.Scope(), ct);
         var matching = scope.Conditions.Count == 0 ? Sql.Query($"1") : Sql.Query($"customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))");
         var rows = (await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT class, count() AS customers, sum(revenue) AS revenue
-            FROM ({AbcSql.Classes(scope.Site.Id, scope.From, scope.To, options.Value)})
+            FROM ({AbcSql.Classes(scope.Orders, scope.From, scope.To, options.Value)})
             WHERE {matching}
             GROUP BY class
             """), AbcRows.Default.AbcClassRow, ct)).ToDictionary(r => r.Class);

@@ -141,14 +141,17 @@ public abstract class RfmSqlTests(EngineFixture engine)
         Assert.True(expected.Values.Select(e => e.Segment).Distinct().Count() >= 5);
         Assert.True(expected.Values.Select(e => e.M).Distinct().Count() == 5);
 
-        var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({RfmSql.Segments(site, From, To)}) ORDER BY customer_id"), RfmTestJson.Default.RfmRow);
-        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), rows.Select(r => r.CustomerId));
-        Assert.All(rows, row =>
+        foreach (var source in await Analytics.Tests.Customers.AbcSqlTests.OrderSourcesAsync(engine.ClickHouse, site))
         {
-            var e = expected[row.CustomerId];
-            Assert.Equal((e.Orders, e.Revenue, e.R, e.F, e.M, e.Segment), (row.Orders, row.Revenue, row.R, row.F, row.M, row.Segment));
-        });
-        Assert.DoesNotContain(rows, r => r.CustomerId == "Creturned");
+            var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({RfmSql.Segments(source, From, To)}) ORDER BY customer_id"), RfmTestJson.Default.RfmRow);
+            Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), rows.Select(r => r.CustomerId));
+            Assert.All(rows, row =>
+            {
+                var e = expected[row.CustomerId];
+                Assert.Equal((e.Orders, e.Revenue, e.R, e.F, e.M, e.Segment), (row.Orders, row.Revenue, row.R, row.F, row.M, row.Segment));
+            });
+            Assert.DoesNotContain(rows, r => r.CustomerId == "Creturned");
+        }
     }
 
     [Fact]
@@ -159,7 +162,8 @@ public abstract class RfmSqlTests(EngineFixture engine)
         await InsertAsync(engine.ClickHouse, site, orders);
         var expected = Expected(orders, From, To);
         var rankings = new Analytics.Customers.CustomerRankings(engine.ClickHouse,
-            Microsoft.Extensions.Options.Options.Create(new Analytics.Customers.CustomerOptions { AbcCacheSeconds = 0 }));
+            Microsoft.Extensions.Options.Options.Create(new Analytics.Customers.CustomerOptions { AbcCacheSeconds = 0 }),
+            new Analytics.Customers.CustomerOrderSnapshots(engine.ClickHouse, Microsoft.Extensions.Logging.Abstractions.NullLogger<Analytics.Customers.CustomerOrderSnapshots>.Instance));
 
         var ranking = await rankings.GetAsync(site, From, To, defaultPeriod: false, CancellationToken.None);
 
@@ -174,7 +178,7 @@ public abstract class RfmSqlTests(EngineFixture engine)
     [Fact]
     public async Task A_site_without_orders_scores_nobody()
     {
-        var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({RfmSql.Segments("empty-rfm", From, To)})"), RfmTestJson.Default.RfmRow);
+        var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({RfmSql.Segments(new Analytics.Customers.CustomerOrders("empty-rfm"), From, To)})"), RfmTestJson.Default.RfmRow);
         Assert.Empty(rows);
     }
 }

@@ -88,27 +88,39 @@ public abstract class AbcSqlTests(EngineFixture engine)
         // The plan is what the test is about: C1, C10, C2 … in id order; C5 is A only by the tie rule.
         Assert.Equal(["A", "C", "A", "A", "A", "A", "B", "C", "C", "C"], ExpectedInKeyOrder(expected));
 
-        var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({AbcSql.Classes(site, From, To, Options)}) ORDER BY customer_id"),
-            AbcTestJson.Default.ClassRow);
-        Assert.Equal(planned.Keys.Order(StringComparer.Ordinal), rows.Select(r => r.CustomerId));
-        Assert.All(rows, r => Assert.Equal(planned[r.CustomerId], r.Revenue));
-        Assert.All(rows, r => Assert.Equal(expected[r.CustomerId], r.Class));
-
-        // The view's ranking (read once, then each customer's standing in memory) agrees with the SQL.
-        var revenues = await engine.ClickHouse.QueryListAsync(AbcSql.Revenues(site, From, To), Analytics.Customers.CustomerRowsJson.Default.RevenueRow);
-        var ranking = new AbcRanking(revenues.Select(r => (r.CustomerId, r.Revenue)));
-        foreach (var customer in planned.Keys.Append("nobody"))
+        // The same answers from the orders' query and from a stored snapshot of them (CustomerOrderSnapshots).
+        foreach (var orders in await OrderSourcesAsync(engine.ClickHouse, site))
         {
-            var standing = ranking.Standing(customer);
-            Assert.Equal(expected.GetValueOrDefault(customer, "C"), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, Options));
-        }
+            var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({AbcSql.Classes(orders, From, To, Options)}) ORDER BY customer_id"),
+                AbcTestJson.Default.ClassRow);
+            Assert.Equal(planned.Keys.Order(StringComparer.Ordinal), rows.Select(r => r.CustomerId));
+            Assert.All(rows, r => Assert.Equal(planned[r.CustomerId], r.Revenue));
+            Assert.All(rows, r => Assert.Equal(expected[r.CustomerId], r.Class));
 
-        foreach (var customer in planned.Keys.Append("nobody"))
-        {
-            var standing = await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT * FROM ({AbcSql.Standing(site, customer, From, To)})"),
-                AbcTestJson.Default.StandingRow);
-            Assert.Equal(expected.GetValueOrDefault(customer, "C"), AbcRule.ClassOf(standing!.Revenue, standing.Above, standing.Total, Options));
+            // The view's ranking (read once, then each customer's standing in memory) agrees with the SQL.
+            var revenues = await engine.ClickHouse.QueryListAsync(AbcSql.Revenues(orders, From, To), Analytics.Customers.CustomerRowsJson.Default.RevenueRow);
+            var ranking = new AbcRanking(revenues.Select(r => (r.CustomerId, r.Revenue)));
+            foreach (var customer in planned.Keys.Append("nobody"))
+            {
+                var standing = ranking.Standing(customer);
+                Assert.Equal(expected.GetValueOrDefault(customer, "C"), AbcRule.ClassOf(standing.Revenue, standing.Above, standing.Total, Options));
+            }
+
+            foreach (var customer in planned.Keys.Append("nobody"))
+            {
+                var standing = await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT * FROM ({AbcSql.Standing(orders, customer, From, To)})"),
+                    AbcTestJson.Default.StandingRow);
+                Assert.Equal(expected.GetValueOrDefault(customer, "C"), AbcRule.ClassOf(standing!.Revenue, standing.Above, standing.Total, Options));
+            }
         }
+    }
+
+    /// <summary>The site's orders as the query and as a snapshot built now: every order test runs against both.</summary>
+    internal static async Task<CustomerOrders[]> OrderSourcesAsync(IClickHouse clickHouse, string site)
+    {
+        var snapshots = new CustomerOrderSnapshots(clickHouse, Microsoft.Extensions.Logging.Abstractions.NullLogger<CustomerOrderSnapshots>.Instance);
+        var snapshot = await snapshots.BuildAsync(site, await snapshots.VersionAsync(CancellationToken.None), CancellationToken.None);
+        return [new CustomerOrders(site), new CustomerOrders(site, snapshot)];
     }
 
     /// <summary>The classes in customer-id order (C1, C10, C2, …).</summary>
@@ -118,12 +130,15 @@ public abstract class AbcSqlTests(EngineFixture engine)
     [Fact]
     public async Task A_site_without_orders_has_no_ranked_customer()
     {
-        var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({AbcSql.Classes("empty-site", From, To, Options)})"),
-            AbcTestJson.Default.ClassRow);
-        Assert.Empty(rows);
-        var standing = await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT * FROM ({AbcSql.Standing("empty-site", "C1", From, To)})"),
-            AbcTestJson.Default.StandingRow);
-        Assert.Equal("C", AbcRule.ClassOf(standing!.Revenue, standing.Above, standing.Total, Options));
+        foreach (var orders in await OrderSourcesAsync(engine.ClickHouse, "empty-site"))
+        {
+            var rows = await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT * FROM ({AbcSql.Classes(orders, From, To, Options)})"),
+                AbcTestJson.Default.ClassRow);
+            Assert.Empty(rows);
+            var standing = await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT * FROM ({AbcSql.Standing(orders, "C1", From, To)})"),
+                AbcTestJson.Default.StandingRow);
+            Assert.Equal("C", AbcRule.ClassOf(standing!.Revenue, standing.Above, standing.Total, Options));
+        }
     }
 }
 

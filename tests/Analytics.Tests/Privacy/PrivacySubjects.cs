@@ -58,6 +58,11 @@ internal static class PrivacySubjects
         await Eventually.UntilAsync(async () => await api.CountAsync(Sql.Query($"site_id = {site}")) == events.Count
             && await CountAsync(api, "consents", site) == 2
             && await CountAsync(api, "identity_links", site) == 3, TimeSpan.FromSeconds(30), "the seeded events, consents and links (Bob's CRM link is known already; Ann's laptop link comes through the link spool)");
+        // A stored snapshot of the orders with their customers, as reports build them (Customers/CustomerOrderSnapshots).
+        var snapshots = new Analytics.Customers.CustomerOrderSnapshots(api.ClickHouse,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Analytics.Customers.CustomerOrderSnapshots>.Instance);
+        await snapshots.BuildAsync(site, await snapshots.VersionAsync(CancellationToken.None), CancellationToken.None);
+        Assert.Equal(2, await CountAsync(api, Analytics.Privacy.Registry.PersonalDataRegistry.CustomerOrders, site));
         return (key, site);
     }
 

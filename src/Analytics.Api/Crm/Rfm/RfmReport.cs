@@ -52,13 +52,12 @@ public sealed record RfmAnswer(string From, string To, string PreviousFrom, stri
             .ToList());
 }
 
-public sealed class RfmHandler(IClickHouse clickHouse) : IRequestHandler<RfmReport, RfmAnswer>
+public sealed class RfmHandler(IClickHouse clickHouse, Customers.CustomerOrderSnapshots snapshots) : IRequestHandler<RfmReport, RfmAnswer>
 {
     public async ValueTask<RfmAnswer> Handle(RfmReport request, CancellationToken ct)
     {
-        var scope = request.Scope();
+        var scope = await snapshots.WithOrdersAsync(request.Scope(), ct);
         var previous = scope.Previous();
-        var site = scope.Site.Id;
         var matching = scope.Conditions.Count == 0 ? Sql.Query($"1") : Sql.Query($"customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))");
         // One statement: both periods' segments side by side per customer, grouped to at most 12 × 12 × 125 cells.
         var cells = await clickHouse.QueryListAsync(Sql.Query($"""
@@ -71,11 +70,11 @@ public sealed class RfmHandler(IClickHouse clickHouse) : IRequestHandler<RfmRepo
                 (
                     SELECT customer_id, segment AS period_previous, '' AS period_current, toUInt8(0) AS scored_r, toUInt8(0) AS scored_f,
                         toUInt8(0) AS scored_m, toFloat64(0) AS scored_revenue
-                    FROM ({RfmSql.Segments(site, previous.From, previous.To)})
+                    FROM ({RfmSql.Segments(scope.Orders, previous.From, previous.To)})
                     UNION ALL
                     SELECT customer_id, '' AS period_previous, segment AS period_current, r AS scored_r, f AS scored_f, m AS scored_m,
                         revenue AS scored_revenue
-                    FROM ({RfmSql.Segments(site, scope.From, scope.To)})
+                    FROM ({RfmSql.Segments(scope.Orders, scope.From, scope.To)})
                 )
                 GROUP BY customer_id
             )

@@ -23,7 +23,7 @@ public static class RfmSql
     /// One row per scored customer: customer_id, last_order (DateTime), orders, revenue, r, f, m (1–5), segment
     /// (<see cref="RfmSegmentTable"/>). Use it as a subquery.
     /// </summary>
-    public static Sql Segments(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+    public static Sql Segments(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT customer_id, toDateTime(last_order_s) AS last_order, orders, revenue, r, f, m,
             {RfmSegmentTable.Flat}[(r - 1) * 5 + intDiv(f + m + 1, 2)] AS segment
         FROM
@@ -37,7 +37,7 @@ public static class RfmSql
             (
                 SELECT customer_id AS customer_key, toInt64(max(ts)) AS customer_last_s, toInt64(count()) AS customer_orders,
                     round(sum(revenue), 2) AS customer_revenue
-                FROM ({CustomerOrdersSql.For(siteId, from, to)})
+                FROM ({orders.For(from, to)})
                 WHERE customer_id != '' AND returned = 0
                 GROUP BY customer_id
             )

@@ -30,7 +30,7 @@ public static class SegmentSql
         """);
 
     /// <summary>The segment's customers at <paramref name="now"/>: <c>customer_id</c>.</summary>
-    public static Sql Members(Site site, StoredDefinition definition, DateTimeOffset now, CustomerOptions options)
+    public static Sql Members(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options)
     {
         var (from, to) = (now.AddDays(-definition.PeriodDays), now);
         var filters = definition.Filters;
@@ -42,13 +42,13 @@ public static class SegmentSql
         }
         if (filters.Class is { Count: > 0 } classes)
         {
-            var ranked = AbcSql.Classes(site.Id, from, to, options);
+            var ranked = AbcSql.Classes(orders, from, to, options);
             var inClass = Sql.Query($"customer_id IN (SELECT customer_id FROM ({ranked}) WHERE class IN {SqlInList.Of(classes)})");
             // An unranked customer (no revenue in the period) is C.
             conditions.Add(classes.Contains("C") ? Sql.Query($"({inClass} OR customer_id NOT IN (SELECT customer_id FROM ({ranked})))") : inClass);
         }
         if (filters.RfmSegment is { Count: > 0 } segments)
-            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(site.Id, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(orders, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
         if (filters.LastSeen is { } seen)
         {
             var bounds = new List<Sql>();
@@ -112,9 +112,9 @@ public static class SegmentSql
         """);
 
     /// <summary>The members with whether they may be contacted: <c>customer_id</c>, <c>consented</c> (0/1).</summary>
-    public static Sql MembersWithConsent(Site site, StoredDefinition definition, DateTimeOffset now, CustomerOptions options) => Sql.Query($"""
+    public static Sql MembersWithConsent(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options) => Sql.Query($"""
         SELECT customer_id, toUInt8(customer_id IN (SELECT customer_id FROM ({MarketingConsent(site.Id)}) WHERE granted = 1)) AS consented
-        FROM ({Members(site, definition, now, options)})
+        FROM ({Members(site, orders, definition, now, options)})
         """);
 
     static Sql And(List<Sql> conditions) =>

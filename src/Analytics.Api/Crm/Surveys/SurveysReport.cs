@@ -63,7 +63,8 @@ public sealed record SurveysAnswer(string From, string To, string TimeZone, stri
         ]);
 }
 
-public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessions, IOptions<Analytics.Sessions.SessionOptions> sessionOptions, IOptions<CustomerOptions> abc)
+public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessions, IOptions<Analytics.Sessions.SessionOptions> sessionOptions, IOptions<CustomerOptions> abc,
+    CustomerOrderSnapshots snapshots)
     : IRequestHandler<SurveysReport, SurveysAnswer>
 {
     /// <summary>The breakdowns, in the answer's order: "all" (value ""), then class, channel and RFM segment.</summary>
@@ -71,7 +72,7 @@ public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessio
 
     public async ValueTask<SurveysAnswer> Handle(SurveysReport request, CancellationToken ct)
     {
-        var scope = request.Scope();
+        var scope = await snapshots.WithOrdersAsync(request.Scope(), ct);
         var interval = request.IntervalOf(scope);
         // Sessions that may hold an answer of the range: those starting up to the session tail before it. Only their
         // channel is read (the person is the answer's own), so no identity links are joined to them.

@@ -33,13 +33,13 @@ public static class SurveysSql
             SELECT type, ts_ms, vid, person, identified, survey, question, has_score, score, stars, bucket,
                 if(identified, if(abc_class = '', 'C', abc_class), 'anonymous') AS class
             FROM ({answers}) AS answers
-            ANY LEFT JOIN (SELECT customer_id AS person, class AS abc_class FROM ({AbcSql.Classes(scope.Site.Id, scope.From, scope.To, abc)})) AS classes USING person
+            ANY LEFT JOIN (SELECT customer_id AS person, class AS abc_class FROM ({AbcSql.Classes(scope.Orders, scope.From, scope.To, abc)})) AS classes USING person
             """);
         var withSegment = Sql.Query($"""
             SELECT type, ts_ms, vid, survey, question, has_score, score, stars, bucket, class,
                 if(identified, if(rfm = '', 'unscored', rfm), 'anonymous') AS rfm_segment
             FROM ({withClass}) AS classed
-            ANY LEFT JOIN (SELECT customer_id AS person, segment AS rfm FROM ({RfmSql.Segments(scope.Site.Id, scope.From, scope.To)})) AS segments USING person
+            ANY LEFT JOIN (SELECT customer_id AS person, segment AS rfm FROM ({RfmSql.Segments(scope.Orders, scope.From, scope.To)})) AS segments USING person
             """);
         // The channel of the answer's session: the visitor's session whose span holds the answer (the time goes into the
         // lambda as an array: 18.16 loses a joined column only a lambda captures).

@@ -23,10 +23,11 @@ public sealed class CustomerValueReader
     readonly IClickHouse clickHouse;
     readonly ISessionSource sessions;
     readonly SiteFigures<(string Id, string TimeZone), Dictionary<string, double>> figures;
+    readonly CustomerOrderSnapshots snapshots;
 
-    public CustomerValueReader(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options)
+    public CustomerValueReader(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
     {
-        (this.clickHouse, this.sessions) = (clickHouse, sessions);
+        (this.clickHouse, this.sessions, this.snapshots) = (clickHouse, sessions, snapshots);
         figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
@@ -37,7 +38,8 @@ public sealed class CustomerValueReader
     {
         var allSessions = await sessions.SessionsAsync(new SessionQuery(site.Id, LinkedOnly: true, WithoutPerson: true), CancellationToken.None);
         var (from, to) = (DateTimeOffset.UnixEpoch, DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue));
-        var rows = ValueSql.Customers(site.Id, from, to, ReportTimeZone.Find(site.TimeZone), allSessions);
+        var orders = await snapshots.OfAsync(site.Id, CancellationToken.None);
+        var rows = ValueSql.Customers(orders, from, to, ReportTimeZone.Find(site.TimeZone), allSessions);
         var costs = await clickHouse.QueryListAsync(Sql.Query($"SELECT customer_id, acquisition_cost FROM ({rows}) AS value_rows WHERE acquisition_cost > 0"),
             CustomerValueJson.Default.AcquisitionRow, CancellationToken.None);
         return costs.ToDictionary(c => c.CustomerId, c => c.AcquisitionCost, StringComparer.Ordinal);

@@ -49,11 +49,12 @@ public sealed record FrequencyAnswer(string From, string To, double Years, Frequ
                 g.Item2.OrdersPerCustomerPerYear, g.Item2.MedianDaysBetweenOrders is { } d ? d : ""]).ToList());
 }
 
-public sealed class FrequencyHandler(IClickHouse clickHouse, IOptions<CustomerOptions> options) : IRequestHandler<FrequencyReport, FrequencyAnswer>
+public sealed class FrequencyHandler(IClickHouse clickHouse, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
+    : IRequestHandler<FrequencyReport, FrequencyAnswer>
 {
     public async ValueTask<FrequencyAnswer> Handle(FrequencyReport request, CancellationToken ct)
     {
-        var scope = request.Scope();
+        var scope = await snapshots.WithOrdersAsync(request.Scope(), ct);
         var rows = await clickHouse.QueryListAsync(GroupsSql(scope), FrequencyRows.Default.FrequencyRow, ct);
         var years = (scope.To - scope.From).TotalDays / 365.25;
         FrequencyGroup Group(string kind, string name)
@@ -74,7 +75,6 @@ public sealed class FrequencyHandler(IClickHouse clickHouse, IOptions<CustomerOp
     /// </summary>
     Sql GroupsSql(ReportScope scope)
     {
-        var site = scope.Site.Id;
         var matching = scope.Conditions.Count == 0 ? Sql.Query($"1")
             : Sql.Query($"customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))");
         return Sql.Query($"""
@@ -94,14 +94,14 @@ public sealed class FrequencyHandler(IClickHouse clickHouse, IOptions<CustomerOp
                         (
                             SELECT customer_id, count() AS order_count, arraySort(groupArray(toInt64(ts))) AS times,
                                 arrayPopFront(arrayDifference(times)) AS customer_gaps
-                            FROM ({CustomerOrdersSql.For(site, scope.From, scope.To)})
+                            FROM ({scope.Orders.For(scope.From, scope.To)})
                             WHERE customer_id != '' AND returned = 0
                             GROUP BY customer_id
                         ) AS customer_orders
-                        ANY LEFT JOIN (SELECT customer_id, class FROM ({AbcSql.Classes(site, scope.From, scope.To, options.Value)})) AS classes USING customer_id
+                        ANY LEFT JOIN (SELECT customer_id, class FROM ({AbcSql.Classes(scope.Orders, scope.From, scope.To, options.Value)})) AS classes USING customer_id
                         WHERE {matching}
                     ) AS classed
-                    ANY LEFT JOIN (SELECT customer_id, segment FROM ({RfmSql.Segments(site, scope.From, scope.To)})) AS segments USING customer_id
+                    ANY LEFT JOIN (SELECT customer_id, segment FROM ({RfmSql.Segments(scope.Orders, scope.From, scope.To)})) AS segments USING customer_id
                 )
                 ARRAY JOIN [('all', ''), ('class', customer_class), ('segment', segment)] AS group_key
                 GROUP BY kind, group_name

@@ -14,11 +14,12 @@ namespace Analytics.Crm.Value;
 /// filters to customers with a matching event in the range, as in the A/B/C report), then either one row of totals
 /// carrying the requested page of customers (sorted inside an array: no second pass for the totals), or one row per group.
 /// </summary>
-public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options) : IRequestHandler<ValueReport, ValueAnswer>
+public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
+    : IRequestHandler<ValueReport, ValueAnswer>
 {
     public async ValueTask<ValueAnswer> Handle(ValueReport request, CancellationToken ct)
     {
-        var scope = request.Scope();
+        var scope = await snapshots.WithOrdersAsync(request.Scope(), ct);
         var customers = await CustomersAsync(scope, ct);
         var (from, to) = (OverviewHandler.Iso(scope.From, scope.Zone), OverviewHandler.Iso(scope.To, scope.Zone));
         if (request.GroupBy is { } groupBy)
@@ -40,7 +41,7 @@ public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions
     async Task<Sql> CustomersAsync(ReportScope scope, CancellationToken ct)
     {
         var allSessions = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, LinkedOnly: true, WithoutPerson: true), ct);
-        var rows = ValueSql.Customers(scope.Site.Id, scope.From, scope.To, scope.Zone, allSessions);
+        var rows = ValueSql.Customers(scope.Orders, scope.From, scope.To, scope.Zone, allSessions);
         return scope.Conditions.Count == 0 ? rows
             : Sql.Query($"SELECT * FROM ({rows}) AS value_rows WHERE customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))");
     }
@@ -104,7 +105,7 @@ public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions
             "class" => (Sql.Query($"group_class, '' AS group_channel, '' AS group_campaign"), Sql.Query($"""
                 SELECT *, if(class = '', 'C', class) AS group_class
                 FROM ({customers}) AS value_rows
-                ANY LEFT JOIN (SELECT customer_id, class FROM ({AbcSql.Classes(scope.Site.Id, scope.From, scope.To, options.Value)})) AS classes USING customer_id
+                ANY LEFT JOIN (SELECT customer_id, class FROM ({AbcSql.Classes(scope.Orders, scope.From, scope.To, options.Value)})) AS classes USING customer_id
                 """)),
             "channel" => (Sql.Query($"'' AS group_class, channel AS group_channel, '' AS group_campaign"), customers),
             _ => (Sql.Query($"'' AS group_class, channel AS group_channel, campaign AS group_campaign"), customers),

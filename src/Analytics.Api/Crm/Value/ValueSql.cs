@@ -18,7 +18,7 @@ public static class ValueSql
     /// <param name="sessions">The site's sessions of all time (<see cref="Sessions.ISessionSource"/>, no range), those of
     /// linked visitors being enough (<see cref="Sessions.SessionQuery.LinkedOnly"/>: the first touch is a customer's), without
     /// persons (<see cref="Sessions.SessionQuery.WithoutPerson"/>: <see cref="FirstTouch"/> resolves them).</param>
-    public static Sql Customers(string siteId, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, Sql sessions) => Sql.Query($"""
+    public static Sql Customers(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, Sql sessions) => Sql.Query($"""
         SELECT customer_id, first_order_s, acquired, channel, campaign, orders, revenue, cost_of_goods, revenue_without_cost,
             contacts, complaints, service_cost,
             if(acquired = 1, month_cost / acquired_that_month, toFloat64(0)) AS acquisition_cost
@@ -44,8 +44,8 @@ public static class ValueSql
                         splitByChar('\x1F', first_touch) AS touch,
                         touch[1] AS touch_channel, arrayStringConcat(arraySlice(touch, 2), '\x1F') AS touch_campaign,
                         orders, revenue, cost_of_goods, revenue_without_cost, contacts, complaints, service_cost
-                    FROM ({PerCustomer(siteId, from, to)}) AS customer_figures
-                    ANY LEFT JOIN ({FirstTouch(siteId, sessions)}) AS first_touches USING customer_id
+                    FROM ({PerCustomer(orders, from, to)}) AS customer_figures
+                    ANY LEFT JOIN ({FirstTouch(orders.SiteId, sessions)}) AS first_touches USING customer_id
                 )
                 GROUP BY acq_month, touch_channel, touch_campaign
             )
@@ -54,7 +54,7 @@ public static class ValueSql
                 service_costs AS service_cost, reported AS is_reported
             WHERE is_reported = 1
         ) AS customer_rows
-        ANY LEFT JOIN ({MonthlyCosts(siteId)}) AS monthly_costs USING (acq_month, touch_channel, touch_campaign)
+        ANY LEFT JOIN ({MonthlyCosts(orders.SiteId)}) AS monthly_costs USING (acq_month, touch_channel, touch_campaign)
         """);
 
     /// <summary>
@@ -62,7 +62,7 @@ public static class ValueSql
     /// time (orders not returned), the rest within the range. Orders and contacts are one UNION read in one grouping.
     /// </summary>
     // Source columns are renamed (row_*): an alias equal to a column it aggregates is an error on 18.16.
-    static Sql PerCustomer(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
+    static Sql PerCustomer(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT customer_id,
             countIf(is_contact = 0 AND row_returned = 0) AS all_orders,
             minIf(row_ts, is_contact = 0 AND row_returned = 0) AS first_order,
@@ -77,13 +77,13 @@ public static class ValueSql
         (
             SELECT customer_id, ts AS row_ts, revenue AS row_revenue, cost_of_goods AS row_cost_of_goods, has_cost_of_goods AS row_has_cost,
                 returned AS row_returned, toUInt8(0) AS is_contact, toFloat64(0) AS contact_cost, toUInt8(0) AS is_complaint
-            FROM ({CustomerOrdersSql.All(siteId)})
+            FROM ({orders.All()})
             WHERE customer_id != ''
             UNION ALL
             SELECT customer_id, ts AS row_ts, toFloat64(0) AS row_revenue, toFloat64(0) AS row_cost_of_goods, toUInt8(0) AS row_has_cost,
                 toUInt8(0) AS row_returned, toUInt8(1) AS is_contact, cost AS contact_cost, toUInt8(kind = 'complaint') AS is_complaint
             FROM contacts FINAL
-            WHERE site_id = {siteId} AND customer_id != '' AND ts >= {from} AND ts < {to}
+            WHERE site_id = {orders.SiteId} AND customer_id != '' AND ts >= {from} AND ts < {to}
         )
         GROUP BY customer_id
         """);

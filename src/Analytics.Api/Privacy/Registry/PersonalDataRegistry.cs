@@ -43,6 +43,9 @@ public static class PersonalDataRegistry
     /// <summary>The purchase events again (migration 0027, docs/crm-analytics.md): a copy like <see cref="EventsByVisitor"/>.</summary>
     public const string PurchaseEvents = Ingestion.EventColumns.PurchasesTableName;
 
+    /// <summary>Every order with its customer, as stored snapshots (migration 0028): the orders' and purchases' rows again, a copy for an export.</summary>
+    public const string CustomerOrders = "customer_orders";
+
     public static IReadOnlyList<PersonalTable> PersonalTables { get; } =
     [
         new("events", [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
@@ -67,6 +70,9 @@ public static class PersonalDataRegistry
         new("survey_texts", [new("vid", SubjectKey.Visitor), Customer], ["site_id", "survey", "question", "text"], "ts"),
         // What a segment's webhook last delivered, per customer (Crm/Segments): kept while the customer is.
         new("segment_members", [Customer], ["site_id", "segment_id"], null),
+        // Snapshots of every order resolved to its customer (migration 0028, Customers/CustomerOrderSnapshots): derived
+        // from orders, purchase events and links, deleted with them.
+        new(CustomerOrders, [new("vid", SubjectKey.Visitor), Customer], ["site_id", "order_id", "currency", "source"], "ts"),
     ];
 
     public static IReadOnlyList<OtherTable> OtherTables { get; } =
@@ -89,10 +95,11 @@ public static class PersonalDataRegistry
         new("segment_deliveries", "the webhook delivery log: times, status codes and counts; no ids"),
         new("privacy_tombstones", "erased subjects as keyed pseudonyms, so spooled rows cannot bring them back"),
         new("acquisition_costs", "marketing spend per day, channel and campaign; no ids"),
+        new("customer_order_snapshots", "which snapshot of customer_orders is built for which version of the data; no ids"),
     ];
 
     /// <summary>Whether the table only copies another personal table's rows (an export shows them once, from the original).</summary>
-    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents;
+    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents or CustomerOrders;
 
     /// <summary>The personal table of that name, or null.</summary>
     public static PersonalTable? Find(string table) => PersonalTables.FirstOrDefault(t => t.Table == table);

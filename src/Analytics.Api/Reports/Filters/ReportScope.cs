@@ -24,6 +24,15 @@ public sealed record ReportScope(
     /// <summary>Without <c>from</c> and <c>to</c>: the last 30 days, today included.</summary>
     public const int DefaultDays = 30;
 
+    /// <summary>
+    /// The stored snapshot of the site's orders with their customers to read (<see cref="Customers.CustomerOrderSnapshots"/>),
+    /// set by a report that reads the orders; null: the query itself.
+    /// </summary>
+    public long? OrdersSnapshot { get; init; }
+
+    /// <summary>The site's orders with their customers, for A/B/C, RFM and value SQL.</summary>
+    public Customers.CustomerOrders Orders => new(Site.Id, OrdersSnapshot);
+
     public long FromMs => From.ToUnixTimeMilliseconds();
     public long ToMs => To.ToUnixTimeMilliseconds();
 

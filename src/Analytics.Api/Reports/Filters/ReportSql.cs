@@ -116,7 +116,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     static (Sql Facts, string Column) PersonFacts(ReportDimension dimension, ReportScope scope) => dimension.Name switch
     {
         "customer_class" => (Sql.Query($"""
-            SELECT customer_id AS person, class AS abc_class FROM ({AbcSql.Classes(scope.Site.Id, scope.From, scope.To, AbcThresholds)})
+            SELECT customer_id AS person, class AS abc_class FROM ({AbcSql.Classes(scope.Orders, scope.From, scope.To, AbcThresholds)})
             """), "abc_class"),
         "crm_segment" => (Sql.Query($"""
             SELECT customer_id AS person, argMax(segment, version) AS person_segment FROM customers WHERE site_id = {scope.Site.Id} GROUP BY customer_id
