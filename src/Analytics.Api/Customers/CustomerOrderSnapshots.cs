@@ -34,8 +34,11 @@ public sealed record CustomerOrders(string SiteId, long? Snapshot = null)
 /// on whether a snapshot was there. On a cluster the query is always used (the snapshot is one node's view of the
 /// parts).
 /// </summary>
-public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<CustomerOrderSnapshots> log)
+public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<CustomerOrderSnapshots> log, Observability.Metrics? metrics = null)
 {
+    readonly Observability.Histogram? buildSeconds = metrics?.Histogram("analytics_customer_order_snapshot_seconds",
+        "Time to store one snapshot of a site's orders with their customers (Customers/CustomerOrderSnapshots).", [0.1, 1, 10, 60, 600]);
+
     /// <summary>What a site's resolved orders are computed from.</summary>
     static readonly string[] Inputs = ["identity_links", "orders", "purchase_events"];
 
@@ -75,6 +78,7 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
     /// </summary>
     public async Task<long> BuildAsync(string siteId, string version, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var snapshot = Random.Shared.NextInt64(1, long.MaxValue);
         await clickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO customer_orders (site_id, snapshot, order_id, customer_id, vid, ts, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source)
@@ -89,6 +93,7 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
             VALUES ({siteId}, {snapshot}, {version}, {orders?.N ?? 0}, {DateTimeOffset.UtcNow})
             """), ct);
         await DeleteReplacedAsync(siteId, DateTimeOffset.UtcNow, ct);
+        buildSeconds?.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         return snapshot;
     }
 
