@@ -89,8 +89,8 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
             SELECT count() AS n FROM customer_orders WHERE site_id = {siteId} AND snapshot = {snapshot}
             """), StorageJson.Default.CountRow, ct);
         await clickHouse.ExecuteAsync(Sql.Query($"""
-            INSERT INTO customer_order_snapshots (site_id, snapshot, version, orders, built_at)
-            VALUES ({siteId}, {snapshot}, {version}, {orders?.N ?? 0}, {DateTimeOffset.UtcNow})
+            INSERT INTO customer_order_snapshots (site_id, snapshot, version, orders, built_ms)
+            VALUES ({siteId}, {snapshot}, {version}, {orders?.N ?? 0}, {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})
             """), ct);
         await DeleteReplacedAsync(siteId, DateTimeOffset.UtcNow, ct);
         buildSeconds?.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -112,7 +112,7 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
 
     async Task<long?> CurrentAsync(string siteId, string version, CancellationToken ct) =>
         (await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT snapshot, version, toUInt32(built_at) AS built_s FROM customer_order_snapshots
+            SELECT snapshot, version, built_ms FROM customer_order_snapshots
             WHERE site_id = {siteId} AND version = {version}
             ORDER BY snapshot LIMIT 1
             """), SnapshotJson.Default.SnapshotRow, ct))?.Snapshot;
@@ -120,10 +120,10 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
     /// <summary>
     /// Deletes the site's snapshots that one of other data replaced more than <see cref="Grace"/> ago (<see cref="Replaced"/>).
     /// </summary>
-    async Task DeleteReplacedAsync(string siteId, DateTimeOffset now, CancellationToken ct)
+    public async Task DeleteReplacedAsync(string siteId, DateTimeOffset now, CancellationToken ct)
     {
         var snapshots = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT snapshot, version, toUInt32(built_at) AS built_s FROM customer_order_snapshots WHERE site_id = {siteId}
+            SELECT snapshot, version, built_ms FROM customer_order_snapshots WHERE site_id = {siteId}
             """), SnapshotJson.Default.SnapshotRow, ct);
         var replaced = Replaced(snapshots, now);
         if (replaced.Count == 0) return;
@@ -139,13 +139,13 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
     /// </summary>
     public static List<long> Replaced(IReadOnlyList<SnapshotRow> snapshots, DateTimeOffset now)
     {
-        var before = (uint)(now - Grace).ToUnixTimeSeconds();
-        return snapshots.Where(s => snapshots.Any(later => later.BuiltS > s.BuiltS && later.BuiltS < before && later.Version != s.Version))
+        var before = (now - Grace).ToUnixTimeMilliseconds();
+        return snapshots.Where(s => snapshots.Any(later => later.BuiltMs > s.BuiltMs && later.BuiltMs < before && later.Version != s.Version))
             .Select(s => s.Snapshot).ToList();
     }
 }
 
-public sealed record SnapshotRow(long Snapshot, string Version, uint BuiltS);
+public sealed record SnapshotRow(long Snapshot, string Version, long BuiltMs);
 public sealed record InputParts(string Table, long Block, long Rows);
 
 [JsonSerializable(typeof(SnapshotRow))]

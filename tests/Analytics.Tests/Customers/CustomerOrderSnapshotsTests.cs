@@ -57,14 +57,27 @@ public abstract class CustomerOrderSnapshotsTests(EngineFixture engine)
             Assert.NotEqual(before, next.Snapshot);
             Assert.Equal(await RowsAsync(new CustomerOrders(site)), await RowsAsync(next));
         }
-        Assert.Contains(await RowsAsync(await ServedAsync(snapshots, site)), o => o.OrderId == "O5" && o.CustomerId == "C2");
+        var latest = await ServedAsync(snapshots, site);
+        Assert.Contains(await RowsAsync(latest), o => o.OrderId == "O5" && o.CustomerId == "C2");
+
+        // Four snapshots so far; an hour on, every one but the latest has been replaced long enough to go, rows and name.
+        Assert.Equal(4, await CountAsync("customer_order_snapshots", site));
+        await snapshots.DeleteReplacedAsync(site, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        var latestRows = (await RowsAsync(latest)).Count;
+        await Eventually.UntilAsync(async () => await CountAsync("customer_order_snapshots", site) == 1 && await CountAsync("customer_orders", site) == latestRows,
+            TimeSpan.FromSeconds(30), "the replaced snapshots deleted (mutations run in the background)");
+        Assert.Equal(latest.Snapshot, (await snapshots.OfAsync(site, CancellationToken.None)).Snapshot);
     }
+
+    async Task<long> CountAsync(string table, string site) =>
+        (await engine.ClickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM {new SqlIdentifier(table)} WHERE site_id = {site}"),
+            StorageJson.Default.CountRow))!.N;
 
     [Fact]
     public void A_snapshot_is_deleted_once_one_of_newer_data_was_built_more_than_the_grace_before()
     {
         var now = DateTimeOffset.Parse("2026-05-04T12:00:00Z");
-        uint At(int minutesAgo) => (uint)now.AddMinutes(-minutesAgo).ToUnixTimeSeconds();
+        long At(int minutesAgo) => now.AddMinutes(-minutesAgo).ToUnixTimeMilliseconds();
         SnapshotRow[] snapshots =
         [
             new(1, "v1", At(60)), // replaced by 2 (v2) 30 minutes ago: deleted

@@ -23,14 +23,14 @@ ENGINE = MergeTree()
 ORDER BY (site_id, snapshot, ts);
 
 -- Which snapshot of customer_orders holds a site's orders at which version of the inputs; written after the snapshot's
--- rows, so a snapshot named here is complete.
+-- rows, so a snapshot named here is complete. built_ms: milliseconds, as builds of a small site follow each other within a second.
 CREATE TABLE IF NOT EXISTS customer_order_snapshots
 (
     site_id String,
     snapshot Int64,
     version String,
     orders UInt64,
-    built_at DateTime
+    built_ms UInt64
 )
 ENGINE = MergeTree()
 ORDER BY (site_id, snapshot);
