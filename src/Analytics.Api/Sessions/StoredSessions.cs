@@ -45,7 +45,7 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         var (computedVisitors, computedSince) = (plan.ComputedVisitors, plan.ComputedSince);
         Sql NotComputedVisitor(Sql day) => computedVisitors.Count == 0 ? Sql.Query($"")
             : Sql.Query($"AND NOT (visitor_id IN {SqlInList.Of(computedVisitors)} AND {day} >= {computedSince!.Value})");
-        var stored = StoredPart(query, served, NotComputedVisitor(Sql.Query($"day")));
+        var stored = StoredPart(query, served, NotComputedVisitor(Sql.Query($"day")), Prewhere);
         if (computedVisitors.Count > 0)
         {
             var sinceMs = (computedSince!.Value.DayNumber - Epoch) * DayMs;
@@ -104,14 +104,14 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>).</summary>
-    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed)
+    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere)
     {
         var values = query.WithValues ? Sql.Query($", {SessionSql.ValueColumns}") : Sql.Query($"");
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM sessions
-            WHERE {Filter(query, served)} {notComputed} {visitors}
+            {Filter(query, served, prewhere)} {notComputed} {visitors}
             """);
         var columns = Sql.Query($"{SessionSql.PersonColumns} {values}");
         return query.WithoutPerson
@@ -119,14 +119,25 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
             : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), Source, columns, new SqlIdentifier("end_ms"), query.Visitors);
     }
 
-    /// <summary>The site's current-generation rows of the served days, in the query's start range and visitors.</summary>
-    static Sql Filter(SessionQuery query, Dictionary<DateOnly, long> served)
+    /// <summary>
+    /// The clause (<c>WHERE …</c>, to which conditions can be ANDed) of the site's current-generation rows of the served
+    /// days, in the query's start range and visitors, and <paramref name="first"/>. With <paramref name="prewhere"/> the
+    /// generation, the days and <paramref name="first"/> are a PREWHERE: chDB otherwise moved the visitors' condition
+    /// there (an <c>IN</c> of the linked visitors, for one) and checked it on the superseded generations' rows too, which
+    /// the refresh keeps for <see cref="SessionOptions.KeepSuperseded"/> (10 M events, every day just refreshed: the
+    /// linked visitors' sessions 0.33 → 0.13 s). Not on a cluster, whose Distributed tables leave PREWHERE to the shards.
+    /// </summary>
+    static Sql Filter(SessionQuery query, Dictionary<DateOnly, long> served, bool prewhere, Sql? first = null)
     {
         var from = query.FromMs is { } f ? Sql.Query($"AND start_ms >= {f}") : Sql.Query($"");
         var to = query.ToMs is { } t ? Sql.Query($"AND start_ms < {t}") : Sql.Query($"");
         var visitors = query.VisitorCondition(new SqlIdentifier("visitor_id"));
-        return Sql.Query($"site_id = {query.SiteId} AND {StoredDays.Current(served)} {from} {to} {visitors}");
+        var also = first is { } condition ? Sql.Query($"AND {condition}") : Sql.Query($"");
+        var rows = Sql.Query($"site_id = {query.SiteId} AND {StoredDays.Current(served)} {also}");
+        return prewhere ? Sql.Query($"PREWHERE {rows} WHERE 1 {from} {to} {visitors}") : Sql.Query($"WHERE {rows} {from} {to} {visitors}");
     }
+
+    bool Prewhere => clickHouse.Cluster is null;
 
     /// <summary>The served days of the range and their generation, and its earliest known day (<see cref="StoredDays.ServedAsync"/>).</summary>
     async Task<(Dictionary<DateOnly, long> Served, DateOnly? Earliest)> ServedDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
@@ -143,7 +154,7 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     {
         var cut = query.ToMs is { } t ? Sql.Query($"OR end_ms >= {t + (long)options.Value.Tail.TotalMilliseconds}") : Sql.Query($"");
         var rows = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT DISTINCT toString(day) AS day_text, visitor_id FROM sessions WHERE {Filter(query, served)} AND (open_end = 1 {cut})
+            SELECT DISTINCT toString(day) AS day_text, visitor_id FROM sessions {Filter(query, served, Prewhere, Sql.Query($"(open_end = 1 {cut})"))}
             """), StoredSessionsJson.Default.DayVisitorRow, ct);
         return rows.Select(r => (DateOnly.Parse(r.DayText), r.VisitorId)).ToList();
     }
