@@ -44,7 +44,7 @@ public static class PersonSql
     /// The site's shared devices: visitors linked to more than one customer. Only their events need the time of each
     /// link (<see cref="PersonAt"/>); every other linked visitor's events belong to its one customer.
     /// </summary>
-    static Sql SharedVisitors(string siteId, IReadOnlyCollection<string>? visitors = null) => Sql.Query($"""
+    public static Sql SharedVisitors(string siteId, IReadOnlyCollection<string>? visitors = null) => Sql.Query($"""
         SELECT visitor_id FROM identity_links WHERE site_id = {siteId} {Only(visitors)} GROUP BY visitor_id HAVING uniqExact(customer_id) > 1
         """);
 
