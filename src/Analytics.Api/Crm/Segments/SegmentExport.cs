@@ -19,7 +19,7 @@ public static class SegmentExport
     public const string HeldBackHeader = "X-Held-Back";
 
     public static async Task<IResult> HandleAsync(string id, HttpContext http, SegmentStore store, SiteAccess access, SiteStore sites, IClickHouse clickHouse,
-        IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots, Sessions.ISessionSource sessions, CancellationToken ct)
+        IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots, CancellationToken ct)
     {
         if (await SegmentsApi.VisibleAsync(id, http, store, access, sites, ct) is not { } found) return SegmentsApi.Unknown(id);
         var problems = new List<IResult>();
@@ -30,8 +30,8 @@ public static class SegmentExport
             problems.Add(Problems.Field(StatusCodes.Status400BadRequest, "Invalid parameter", "format is json or csv.", "format"));
         if (problems.Count > 0) return problems[0];
 
-        var sources = await SegmentSql.SourcesAsync(found.Site, found.Segment.Definition, snapshots, sessions, ct);
-        var members = SegmentSql.MembersWithConsent(found.Site, sources, found.Segment.Definition, DateTimeOffset.UtcNow, options.Value);
+        var orders = await snapshots.OfAsync(found.Site.Id, ct);
+        var members = SegmentSql.MembersWithConsent(found.Site, orders, found.Segment.Definition, DateTimeOffset.UtcNow, options.Value);
         var csv = format == "csv";
         var limit = csv ? Sql.Query($"") : Sql.Query($"LIMIT {(long)(page!.Value - 1) * size!.Value}, {size!.Value}");
         var countsTask = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""

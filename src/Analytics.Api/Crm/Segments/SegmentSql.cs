@@ -16,17 +16,6 @@ public static class SegmentSql
 {
     public const long DefaultFunnelWindowSeconds = 3600;
 
-    /// <summary>
-    /// What a segment's SQL reads besides its tables: the site's orders with their customers (a stored snapshot where one is
-    /// current) and, for a last-seen filter, the sessions of linked devices of all time.
-    /// </summary>
-    public sealed record Sources(CustomerOrders Orders, Sql? LinkedSessions);
-
-    public static async Task<Sources> SourcesAsync(Site site, StoredDefinition definition, CustomerOrderSnapshots snapshots,
-        Sessions.ISessionSource sessions, CancellationToken ct) =>
-        new(await snapshots.OfAsync(site.Id, ct), definition.Filters.LastSeen is null ? null
-            : await sessions.SessionsAsync(new Sessions.SessionQuery(site.Id, LinkedOnly: true, WithoutPerson: true), ct));
-
     /// <summary>Every customer of the site: <c>customer_id</c>.</summary>
     public static Sql Customers(string siteId) => Sql.Query($"""
         SELECT DISTINCT customer_id FROM
@@ -41,7 +30,7 @@ public static class SegmentSql
         """);
 
     /// <summary>The segment's customers at <paramref name="now"/>: <c>customer_id</c>.</summary>
-    public static Sql Members(Site site, Sources sources, StoredDefinition definition, DateTimeOffset now, CustomerOptions options)
+    public static Sql Members(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options)
     {
         var (from, to) = (now.AddDays(-definition.PeriodDays), now);
         var filters = definition.Filters;
@@ -53,21 +42,20 @@ public static class SegmentSql
         }
         if (filters.Class is { Count: > 0 } classes)
         {
-            var ranked = AbcSql.Classes(sources.Orders, from, to, options);
+            var ranked = AbcSql.Classes(orders, from, to, options);
             var inClass = Sql.Query($"customer_id IN (SELECT customer_id FROM ({ranked}) WHERE class IN {SqlInList.Of(classes)})");
             // An unranked customer (no revenue in the period) is C.
             conditions.Add(classes.Contains("C") ? Sql.Query($"({inClass} OR customer_id NOT IN (SELECT customer_id FROM ({ranked})))") : inClass);
         }
         if (filters.RfmSegment is { Count: > 0 } segments)
-            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(sources.Orders, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(orders, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
         if (filters.LastSeen is { } seen)
         {
             var bounds = new List<Sql>();
             if (seen.Before is { } before) bounds.Add(Sql.Query($"last_seen_ms < {before.ToUnixTimeMilliseconds()}"));
             if (seen.After is { } after) bounds.Add(Sql.Query($"last_seen_ms >= {after.ToUnixTimeMilliseconds()}"));
             if (seen.WithinDays is { } days) bounds.Add(Sql.Query($"last_seen_ms >= {now.AddDays(-days).ToUnixTimeMilliseconds()}"));
-            var sessions = sources.LinkedSessions ?? throw new ArgumentException("A last-seen filter needs the linked devices' sessions.", nameof(sources));
-            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id, sessions)}) WHERE {And(bounds)})"));
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id)}) WHERE {And(bounds)})"));
         }
         if (filters.DroppedAt is { Steps: { } steps, Step: { } step } dropped)
         {
@@ -78,13 +66,8 @@ public static class SegmentSql
         return Sql.Query($"SELECT customer_id FROM ({Customers(site.Id)}) WHERE {And(conditions)}");
     }
 
-    /// <summary>
-    /// The latest non-bot event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>. A session
-    /// ends with its last event and every non-bot event is in one, so that is the latest end of the linked devices'
-    /// sessions (<paramref name="linkedSessions"/>, <see cref="Sessions.SessionQuery.LinkedOnly"/>), read from the stored
-    /// sessions instead of every event of the site (10 M events: ~1 s).
-    /// </summary>
-    public static Sql LastSeen(string siteId, Sql linkedSessions) => Sql.Query($"""
+    /// <summary>The latest non-bot event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>.</summary>
+    public static Sql LastSeen(string siteId) => Sql.Query($"""
         SELECT customer_id, max(device_last_ms) AS last_seen_ms
         FROM
         (
@@ -92,7 +75,9 @@ public static class SegmentSql
         ) AS site_links
         ALL INNER JOIN
         (
-            SELECT visitor_id AS vid, max(end_ms) AS device_last_ms FROM ({linkedSessions}) AS linked_sessions GROUP BY visitor_id
+            SELECT vid, max(ts_ms) AS device_last_ms FROM events
+            WHERE site_id = {siteId} AND is_bot = 0 AND vid IN (SELECT visitor_id FROM identity_links WHERE site_id = {siteId})
+            GROUP BY vid
         ) AS device_last USING vid
         GROUP BY customer_id
         """);
@@ -127,9 +112,9 @@ public static class SegmentSql
         """);
 
     /// <summary>The members with whether they may be contacted: <c>customer_id</c>, <c>consented</c> (0/1).</summary>
-    public static Sql MembersWithConsent(Site site, Sources sources, StoredDefinition definition, DateTimeOffset now, CustomerOptions options) => Sql.Query($"""
+    public static Sql MembersWithConsent(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options) => Sql.Query($"""
         SELECT customer_id, toUInt8(customer_id IN (SELECT customer_id FROM ({MarketingConsent(site.Id)}) WHERE granted = 1)) AS consented
-        FROM ({Members(site, sources, definition, now, options)})
+        FROM ({Members(site, orders, definition, now, options)})
         """);
 
     static Sql And(List<Sql> conditions) =>
