@@ -28,8 +28,8 @@ public sealed record CustomerOrders(string SiteId, long? Snapshot = null)
 /// orders"). Resolving every order of a site to its customer (CRM orders and tracker purchases deduplicated, anonymous
 /// purchases through the identity links) took 0.65 s on chDB and 1.35 s on 18.16 at 10 M events, and A/B/C, RFM,
 /// value, frequency and segments each did it once or more per request. A snapshot is built in the background for the
-/// version of its inputs (<see cref="Inputs"/>: block numbers and rows of their parts, as <see cref="Reports.Pipeline.DataVersion"/>
-/// reads them) and served only while that version is current: any order, purchase or link written since, or any
+/// version of its inputs (<see cref="Inputs"/>: block numbers and rows of their parts, read by <see cref="TablesVersion"/>)
+/// and served only while that version is current: any order, purchase or link written since, or any
 /// erasure, makes readers take the query again until the next snapshot is built. So a report's answer never depends
 /// on whether a snapshot was there. On a cluster the query is always used (the snapshot is one node's view of the
 /// parts).
@@ -97,18 +97,8 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
         return snapshot;
     }
 
-    /// <summary>The version of the inputs now.</summary>
-    public async Task<string> VersionAsync(CancellationToken ct)
-    {
-        var parts = await clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT table, max(max_block_number) AS block, sum(rows) AS rows
-            FROM system.parts
-            WHERE database = {clickHouse.Database} AND active AND table IN {SqlInList.Of(Inputs)}
-            GROUP BY table
-            ORDER BY table
-            """), SnapshotJson.Default.InputParts, ct);
-        return string.Join(";", parts.Select(p => $"{p.Table}:{p.Block}/{p.Rows}"));
-    }
+    /// <summary>The version of the inputs now (a merge leaves it as it is).</summary>
+    public Task<string> VersionAsync(CancellationToken ct) => TablesVersion.ReadAsync(clickHouse, Inputs, ct, countParts: false);
 
     async Task<long?> CurrentAsync(string siteId, string version, CancellationToken ct) =>
         (await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
@@ -127,7 +117,7 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
             """), SnapshotJson.Default.SnapshotRow, ct);
         var replaced = Replaced(snapshots, now);
         if (replaced.Count == 0) return;
-        // The rows first: a snapshot still named without rows would be served empty; one whose name is gone is never read.
+        // The names first: a snapshot still named without its rows would be served empty; one whose name is gone is never read.
         await clickHouse.ExecuteAsync(Sql.Query($"ALTER TABLE customer_order_snapshots DELETE WHERE site_id = {siteId} AND snapshot IN {SqlInList.Of(replaced)}"), ct);
         await clickHouse.ExecuteAsync(Sql.Query($"ALTER TABLE customer_orders DELETE WHERE site_id = {siteId} AND snapshot IN {SqlInList.Of(replaced)}"), ct);
     }
@@ -146,9 +136,7 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
 }
 
 public sealed record SnapshotRow(long Snapshot, string Version, long BuiltMs);
-public sealed record InputParts(string Table, long Block, long Rows);
 
 [JsonSerializable(typeof(SnapshotRow))]
-[JsonSerializable(typeof(InputParts))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 public sealed partial class SnapshotJson : JsonSerializerContext;
