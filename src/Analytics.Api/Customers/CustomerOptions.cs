@@ -18,6 +18,12 @@ public sealed class CustomerOptions
     /// <summary>Expected customer lifetime in years, for the predicted CLV.</summary>
     public double LifetimeYears { get; set; } = 3;
 
+    /// <summary>
+    /// The least time between two builds of a site's stored order snapshot (<see cref="CustomerOrderSnapshots"/>): in a shop
+    /// whose orders change every few seconds, reports read the orders' query in between instead of one build after another.
+    /// </summary>
+    public TimeSpan OrderSnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Sessions and contacts up to this long after an order are its post-purchase phase.</summary>
     public TimeSpan PostPurchaseWindow { get; set; } = TimeSpan.FromDays(30);
 }

@@ -34,8 +34,12 @@ public sealed record CustomerOrders(string SiteId, long? Snapshot = null)
 /// on whether a snapshot was there. On a cluster the query is always used (the snapshot is one node's view of the
 /// parts).
 /// </summary>
-public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<CustomerOrderSnapshots> log, Observability.Metrics? metrics = null)
+public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<CustomerOrderSnapshots> log, Observability.Metrics? metrics = null,
+    Microsoft.Extensions.Options.IOptions<CustomerOptions>? options = null)
 {
+    /// <summary>The least time between two builds for a site (<see cref="CustomerOptions.OrderSnapshotInterval"/>; none without options).</summary>
+    readonly TimeSpan interval = options?.Value.OrderSnapshotInterval ?? TimeSpan.Zero;
+
     readonly Observability.Histogram? buildSeconds = metrics?.Histogram("analytics_customer_order_snapshot_seconds",
         "Time to store one snapshot of a site's orders with their customers (Customers/CustomerOrderSnapshots).", [0.1, 1, 10, 60, 600]);
 
@@ -46,10 +50,12 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
 
     readonly HashSet<string> building = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> lastStarted = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The site's orders: its snapshot of the current inputs if one is stored, else the query; in that case a snapshot
-    /// of the current inputs is built in the background (one build per site at a time).
+    /// of the current inputs is built in the background (one build per site at a time, and at most one per
+    /// <see cref="CustomerOptions.OrderSnapshotInterval"/>).
     /// </summary>
     public async Task<CustomerOrders> OfAsync(string siteId, CancellationToken ct)
     {
@@ -58,7 +64,12 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
         var stored = await CurrentAsync(siteId, version, ct);
         if (stored is not null) return new CustomerOrders(siteId, stored);
         lock (building)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (lastStarted.TryGetValue(siteId, out var last) && System.Diagnostics.Stopwatch.GetElapsedTime(last, now) < interval) return new CustomerOrders(siteId);
             if (!building.Add(siteId)) return new CustomerOrders(siteId);
+            lastStarted[siteId] = now;
+        }
         _ = Task.Run(async () =>
         {
             try { await BuildAsync(siteId, version, CancellationToken.None); }

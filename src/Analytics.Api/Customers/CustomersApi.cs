@@ -13,6 +13,7 @@ public static class CustomersApi
             .Validate(o => o.AbcCacheSeconds >= 0, "Customers:AbcCacheSeconds must not be negative.")
             .Validate(o => o.AbcMonths >= 1, "Customers:AbcMonths must be at least 1.")
             .Validate(o => o.LifetimeYears > 0, "Customers:LifetimeYears must be positive.")
+            .Validate(o => o.OrderSnapshotInterval >= TimeSpan.Zero, "Customers:OrderSnapshotInterval must not be negative.")
             .Validate(o => o.PostPurchaseWindow > TimeSpan.Zero, "Customers:PostPurchaseWindow must be a positive time span (e.g. 30.00:00:00).")
             .ValidateOnStart();
         builder.Services.AddSingleton<CustomerRankings>();

@@ -60,6 +60,27 @@ public abstract class CustomerOrderSnapshotsTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task A_site_gets_at_most_one_build_per_interval_and_reads_the_query_in_between()
+    {
+        var site = "snapint" + Guid.NewGuid().ToString("N")[..10];
+        var options = Microsoft.Extensions.Options.Options.Create(new CustomerOptions { OrderSnapshotInterval = TimeSpan.FromHours(1) });
+        var snapshots = new CustomerOrderSnapshots(engine.ClickHouse, NullLogger<CustomerOrderSnapshots>.Instance, options: options);
+        await CrmOrderAsync(site, "O1", "C1", Day, 30, "paid");
+        if (engine.ClickHouse.Cluster is not null) return;
+        var first = await ServedAsync(snapshots, site);
+        await CrmOrderAsync(site, "O2", "C1", Day.AddDays(1), 40, "paid");
+        for (var i = 0; i < 5; i++)
+        {
+            var orders = await snapshots.OfAsync(site, CancellationToken.None);
+            Assert.Null(orders.Snapshot); // stale, and no second build within the hour: the query, with the new order
+            Assert.Equal(["O1", "O2"], (await RowsAsync(orders)).Select(o => o.OrderId));
+            await Task.Delay(200);
+        }
+        Assert.Equal(1, await CountAsync("customer_order_snapshots", site));
+        Assert.NotNull(first.Snapshot);
+    }
+
+    [Fact]
     public async Task Snapshots_replaced_by_newer_data_long_enough_ago_are_deleted_rows_and_names()
     {
         var site = "snapdel" + Guid.NewGuid().ToString("N")[..10];
