@@ -96,12 +96,9 @@ public sealed class CustomerOrderSnapshots(IClickHouse clickHouse, ILogger<Custo
             SELECT {siteId}, {snapshot}, order_id, customer_id, vid, ts, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
             FROM ({CustomerOrdersSql.All(siteId)})
             """), ct);
-        var orders = await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT count() AS n FROM customer_orders WHERE site_id = {siteId} AND snapshot = {snapshot}
-            """), StorageJson.Default.CountRow, ct);
         await clickHouse.ExecuteAsync(Sql.Query($"""
-            INSERT INTO customer_order_snapshots (site_id, snapshot, version, orders, built_ms)
-            VALUES ({siteId}, {snapshot}, {version}, {orders?.N ?? 0}, {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})
+            INSERT INTO customer_order_snapshots (site_id, snapshot, version, built_ms)
+            VALUES ({siteId}, {snapshot}, {version}, {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})
             """), ct);
         await DeleteReplacedAsync(siteId, DateTimeOffset.UtcNow, ct);
         buildSeconds?.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);

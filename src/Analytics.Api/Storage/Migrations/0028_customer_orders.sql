@@ -29,7 +29,6 @@ CREATE TABLE IF NOT EXISTS customer_order_snapshots
     site_id String,
     snapshot Int64,
     version String,
-    orders UInt64,
     built_ms UInt64
 )
 ENGINE = MergeTree()
