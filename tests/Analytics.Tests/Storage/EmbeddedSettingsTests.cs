@@ -14,6 +14,8 @@ public sealed class EmbeddedSettingsTests
         await using IClickHouse clickHouse = new EmbeddedClickHouse(Infrastructure.TestPaths.EmbeddedData, Infrastructure.TestPaths.NewDatabase(), 1, defaults);
         var json = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT getSetting('max_memory_usage') AS m"));
         Assert.Contains("4000000000", json);
+        var inSets = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT getSetting('use_index_for_in_with_subqueries_max_values') AS n"));
+        Assert.Contains("10000", inSets); // a site's linked visitors as an IN subquery: no key analysis of 160 k values
         var server = await clickHouse.QueryJsonEachRowAsync(Sql.Query($"SELECT name, value FROM system.server_settings WHERE name IN ('mark_cache_size', 'max_server_memory_usage_to_ram_ratio')"));
         Assert.Contains("\"268435456\"", server);
         Assert.Contains("\"0.5\"", server);
