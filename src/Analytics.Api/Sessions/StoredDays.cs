@@ -15,9 +15,10 @@ public static class StoredDays
 {
     /// <summary>
     /// The served days of [<paramref name="firstDay"/>, <paramref name="lastDay"/>] (either open) and their current
-    /// generation, and the earliest day of the range with a stored day or a mark, served or not.
+    /// generation, and the days of the range with a stored day or a mark, served or not, ascending (the known days: a day
+    /// with events is one, since the events writer marks a day before its rows become visible).
     /// </summary>
-    public static async Task<(Dictionary<DateOnly, StoredDay> Served, DateOnly? Earliest)> ServedAsync(IClickHouse clickHouse, string siteId,
+    public static async Task<(Dictionary<DateOnly, StoredDay> Served, IReadOnlyList<DateOnly> Known)> ServedAsync(IClickHouse clickHouse, string siteId,
         DateOnly? firstDay, DateOnly? lastDay, TimeSpan delay, CancellationToken ct)
     {
         var range = Sql.Query($"{(firstDay is { } a ? Sql.Query($"AND day >= {a}") : Sql.Query($""))} {(lastDay is { } b ? Sql.Query($"AND day <= {b}") : Sql.Query($""))}");
@@ -37,7 +38,7 @@ public static class StoredDays
         var seconds = (long)delay.TotalSeconds;
         var served = days.Where(d => d.Refreshed > 0 && d.LastMark + seconds < d.Refreshed)
             .ToDictionary(d => DateOnly.Parse(d.DayText), d => new StoredDay(d.Generation, d.Hours == 1));
-        return (served, days.Count == 0 ? null : days.Min(d => DateOnly.Parse(d.DayText)));
+        return (served, days.Select(d => DateOnly.Parse(d.DayText)).Order().ToList());
     }
 
     /// <summary>The rows of the given days' current generations, to AND into a WHERE over a table with <c>day</c> and <c>generation</c>.</summary>

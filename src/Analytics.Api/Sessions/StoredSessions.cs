@@ -53,10 +53,11 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
             stored = Sql.Query($"{stored} UNION ALL {visitorsAlone}");
         }
 
-        // Query time from the first day not served on: from there Build's range starts exact (one gap of events before it).
-        var computedFrom = firstDay ?? plan.Earliest!.Value; // an open start: no day before the earliest known one has events
-        while (served.ContainsKey(computedFrom) && (lastDay is null || computedFrom <= lastDay)) computedFrom = computedFrom.AddDays(1);
-        if (lastDay is { } last && computedFrom > last) return stored;
+        // Query time from the first known day not served on: from there Build's range starts exact (one gap of events
+        // before it). A day neither stored nor marked has no events, so no session starts on it and it is skipped: a
+        // range starting before the shop's first day (or on a day without traffic) computed every day from there
+        // (28 days of survey answers' sessions at 10 M events: 6.5 s → 0.1 s).
+        if (FirstComputedDay(plan) is not { } computedFrom) return stored;
         var dayStartMs = (computedFrom.DayNumber - Epoch) * DayMs;
         var computed = SessionSql.Build(query with { FromMs = Math.Max(query.FromMs ?? long.MinValue, dayStartMs) }, o);
         var servedLater = served.Keys.Where(d => d > computedFrom).ToList();
@@ -69,6 +70,15 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     /// <summary>The days of <paramref name="query"/> read from the table (the rest is computed): for tests, the bench and diagnostics.</summary>
     public async Task<IReadOnlyCollection<DateOnly>> StoredDaysAsync(SessionQuery query, CancellationToken ct) => (await PlanOfAsync(query, ct)).Served.Keys;
 
+    /// <summary>The first day <paramref name="query"/> computes from the events (null: none): for tests and diagnostics.</summary>
+    public async Task<DateOnly?> ComputedFromAsync(SessionQuery query, CancellationToken ct)
+    {
+        var plan = await PlanOfAsync(query, ct);
+        return plan.Served.Count == 0 ? plan.Known.Select(d => (DateOnly?)d).FirstOrDefault() : FirstComputedDay(plan);
+    }
+
+    static DateOnly? FirstComputedDay(ReadPlan plan) => plan.Known.Where(d => !plan.Served.ContainsKey(d)).Select(d => (DateOnly?)d).FirstOrDefault();
+
     /// <summary>The visitors <paramref name="query"/> computes alone on served days (see the class comment): for tests and diagnostics.</summary>
     public async Task<IReadOnlyCollection<string>> ComputedVisitorsAsync(SessionQuery query, CancellationToken ct) => (await PlanOfAsync(query, ct)).ComputedVisitors;
 
@@ -76,12 +86,12 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     {
         var firstDay = query.FromMs is { } f ? DayOf(f) : (DateOnly?)null;
         var lastDay = query.ToMs is { } t ? DayOf(t - 1) : (DateOnly?)null;
-        if (!options.Value.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return new([], null, [], null);
+        if (!options.Value.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return new([], [], [], null);
         return await PlanAsync(query, firstDay, lastDay, ct);
     }
 
-    /// <summary>What a query reads where: served days and their current generation, the range's earliest known day, and the visitors computed alone since a day.</summary>
-    sealed record ReadPlan(Dictionary<DateOnly, long> Served, DateOnly? Earliest, List<string> ComputedVisitors, DateOnly? ComputedSince);
+    /// <summary>What a query reads where: served days and their current generation, the range's known days (stored or marked), and the visitors computed alone since a day.</summary>
+    sealed record ReadPlan(Dictionary<DateOnly, long> Served, IReadOnlyList<DateOnly> Known, List<string> ComputedVisitors, DateOnly? ComputedSince);
 
     /// <summary>
     /// Served days and their current generation; the visitors with a stored session this query would read differently,
@@ -89,8 +99,8 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     /// </summary>
     async Task<ReadPlan> PlanAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
     {
-        var (served, earliest) = await ServedDaysAsync(query, firstDay, lastDay, ct);
-        if (served.Count == 0) return new(served, earliest, [], null);
+        var (served, known) = await ServedDaysAsync(query, firstDay, lastDay, ct);
+        if (served.Count == 0) return new(served, known, [], null);
         var different = await ReadDifferentlyAsync(query, served, ct);
         foreach (var day in different.GroupBy(d => d.Day).Where(g => g.Count() > MaxComputedVisitors).Select(g => g.Key)) served.Remove(day);
         var kept = different.Where(d => served.ContainsKey(d.Day)).ToList();
@@ -98,9 +108,9 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         if (visitors.Count > MaxComputedVisitors)
         {
             foreach (var day in kept.Select(d => d.Day).Distinct()) served.Remove(day);
-            return new(served, earliest, [], null);
+            return new(served, known, [], null);
         }
-        return new(served, earliest, visitors, kept.Count == 0 ? null : kept.Min(d => d.Day));
+        return new(served, known, visitors, kept.Count == 0 ? null : kept.Min(d => d.Day));
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>).</summary>
@@ -139,11 +149,11 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
 
     bool Prewhere => clickHouse.Cluster is null;
 
-    /// <summary>The served days of the range and their generation, and its earliest known day (<see cref="StoredDays.ServedAsync"/>).</summary>
-    async Task<(Dictionary<DateOnly, long> Served, DateOnly? Earliest)> ServedDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
+    /// <summary>The served days of the range and their generation, and its known days (<see cref="StoredDays.ServedAsync"/>).</summary>
+    async Task<(Dictionary<DateOnly, long> Served, IReadOnlyList<DateOnly> Known)> ServedDaysAsync(SessionQuery query, DateOnly? firstDay, DateOnly? lastDay, CancellationToken ct)
     {
-        var (served, earliest) = await StoredDays.ServedAsync(clickHouse, query.SiteId, firstDay, lastDay, options.Value.RefreshDelay, ct);
-        return (served.ToDictionary(d => d.Key, d => d.Value.Generation), earliest);
+        var (served, known) = await StoredDays.ServedAsync(clickHouse, query.SiteId, firstDay, lastDay, options.Value.RefreshDelay, ct);
+        return (served.ToDictionary(d => d.Key, d => d.Value.Generation), known);
     }
 
     /// <summary>

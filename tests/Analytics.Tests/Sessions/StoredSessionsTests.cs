@@ -175,6 +175,32 @@ public abstract class StoredSessionsTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task Days_without_events_are_not_computed_a_range_starting_before_the_first_event_reads_only_the_table()
+    {
+        var site = NewSite();
+        // Traffic on the first two days and the fourth; none on the third, none before the first.
+        var events = new List<EventRow>();
+        foreach (var day in new[] { 0, 1, 3 })
+            for (var v = 0; v < 4; v++)
+                for (var i = 0; i < 3; i++)
+                    events.Add(Event(site, $"d{day}v{v}", Midnight + day * Day + (8 + v) * 60 * Minute + i * 5 * Minute, path: $"/p{i}"));
+        await InsertMarkedAsync(events);
+        var refresh = NewRefresh();
+        var range = new SessionQuery(site, Midnight - 10 * Day, Midnight + 4 * Day);
+        await RefreshUntilStoredAsync(refresh, range, FirstDay, FirstDay.AddDays(1), FirstDay.AddDays(3));
+
+        // The days before the first event and the day between are neither stored nor marked: nothing is computed.
+        Assert.Null(await Source.ComputedFromAsync(range, CancellationToken.None));
+        Assert.Equal(12, (await AssertExactAsync(range)).Count);
+        Assert.Equal(12, (await AssertExactAsync(new SessionQuery(site, Midnight - 3 * Day, Midnight + 30 * Day))).Count);
+        // A late event on the empty day marks it: from then on that day is computed, and the answer stays exact.
+        var late = Event(site, "late", Midnight + 2 * Day + 12 * 60 * Minute, path: "/late");
+        await InsertMarkedAsync([late]);
+        Assert.Equal(FirstDay.AddDays(2), await Source.ComputedFromAsync(range, CancellationToken.None));
+        Assert.Equal(13, (await AssertExactAsync(range)).Count);
+    }
+
+    [Fact]
     public async Task More_cut_sessions_than_are_computed_one_by_one_make_their_day_computed_whole_and_the_answer_stays_exact()
     {
         var site = NewSite();
