@@ -88,6 +88,8 @@ public abstract class SegmentTests(SegmentApi api)
             ("rfm", new { rfm_segment = new[] { someSegment } }, c => rfm.TryGetValue(c, out var e) && e.Segment == someSegment),
             ("within 30 days", new { last_seen = new { within_days = 30 } }, c => lastSeen[c] >= data.Now.AddDays(-30)),
             ("between", new { last_seen = new { before, after } }, c => lastSeen[c] < before && lastSeen[c] >= after),
+            ("after, within 60 days", new { last_seen = new { after, within_days = 60 } }, c => lastSeen[c] >= after && lastSeen[c] >= data.Now.AddDays(-60)),
+            ("before", new { last_seen = new { before } }, c => lastSeen[c] < before),
             ("dropped at 1", new { dropped_at = new { steps = new object[] { new { type = "pageview", path = "/cart" }, new { type = "pageview", path = "/checkout" } }, step = 1 } },
                 Dropped),
             ("mobile and C", new { events = new[] { "device:is:mobile" }, @class = new[] { "C" } },

@@ -1,4 +1,5 @@
 using Analytics.Crm.Rfm;
+using Analytics.Ingestion;
 using Analytics.Customers;
 using Analytics.Reports.Filters;
 using Analytics.Reports.Funnel;
@@ -52,10 +53,14 @@ public static class SegmentSql
         if (filters.LastSeen is { } seen)
         {
             var bounds = new List<Sql>();
+            var lower = new List<long>();
+            if (seen.After is { } after) lower.Add(after.ToUnixTimeMilliseconds());
+            if (seen.WithinDays is { } days) lower.Add(now.AddDays(-days).ToUnixTimeMilliseconds());
             if (seen.Before is { } before) bounds.Add(Sql.Query($"last_seen_ms < {before.ToUnixTimeMilliseconds()}"));
-            if (seen.After is { } after) bounds.Add(Sql.Query($"last_seen_ms >= {after.ToUnixTimeMilliseconds()}"));
-            if (seen.WithinDays is { } days) bounds.Add(Sql.Query($"last_seen_ms >= {now.AddDays(-days).ToUnixTimeMilliseconds()}"));
-            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id)}) WHERE {And(bounds)})"));
+            bounds.AddRange(lower.Select(l => Sql.Query($"last_seen_ms >= {l}")));
+            // Only lower bounds: a customer seen since then has an event since then, so older events need not be read.
+            long? since = seen.Before is null && lower.Count > 0 ? lower.Max() : null;
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id, since)}) WHERE {And(bounds)})"));
         }
         if (filters.DroppedAt is { Steps: { } steps, Step: { } step } dropped)
         {
@@ -66,8 +71,12 @@ public static class SegmentSql
         return Sql.Query($"SELECT customer_id FROM ({Customers(site.Id)}) WHERE {And(conditions)}");
     }
 
-    /// <summary>The latest non-bot event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>.</summary>
-    public static Sql LastSeen(string siteId) => Sql.Query($"""
+    /// <summary>
+    /// The latest non-bot event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>. With
+    /// <paramref name="sinceMs"/> only events from then on are read (the days before are skipped by the events' key), so
+    /// customers last seen before it have no row.
+    /// </summary>
+    public static Sql LastSeen(string siteId, long? sinceMs = null) => Sql.Query($"""
         SELECT customer_id, max(device_last_ms) AS last_seen_ms
         FROM
         (
@@ -76,7 +85,7 @@ public static class SegmentSql
         ALL INNER JOIN
         (
             SELECT vid, max(ts_ms) AS device_last_ms FROM events
-            WHERE site_id = {siteId} AND is_bot = 0 AND vid IN (SELECT visitor_id FROM identity_links WHERE site_id = {siteId})
+            WHERE site_id = {siteId} AND is_bot = 0 {Since(sinceMs)} AND vid IN (SELECT visitor_id FROM identity_links WHERE site_id = {siteId})
             GROUP BY vid
         ) AS device_last USING vid
         GROUP BY customer_id
@@ -116,6 +125,9 @@ public static class SegmentSql
         SELECT customer_id, toUInt8(customer_id IN (SELECT customer_id FROM ({MarketingConsent(site.Id)}) WHERE granted = 1)) AS consented
         FROM ({Members(site, orders, definition, now, options)})
         """);
+
+    static Sql Since(long? sinceMs) => sinceMs is { } ms
+        ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(ms)} AND ts_ms >= {ms} {EventDates.From(ms)}") : Sql.Query($"");
 
     static Sql And(List<Sql> conditions) =>
         conditions.Count == 0 ? Sql.Query($"1") : conditions.Skip(1).Aggregate(conditions[0], (all, c) => Sql.Query($"{all} AND {c}"));
