@@ -44,9 +44,11 @@ public static class SegmentSql
         if (filters.Class is { Count: > 0 } classes)
         {
             var ranked = AbcSql.Classes(orders, from, to, options);
-            var inClass = Sql.Query($"customer_id IN (SELECT customer_id FROM ({ranked}) WHERE class IN {SqlInList.Of(classes)})");
-            // An unranked customer (no revenue in the period) is C.
-            conditions.Add(classes.Contains("C") ? Sql.Query($"({inClass} OR customer_id NOT IN (SELECT customer_id FROM ({ranked})))") : inClass);
+            // An unranked customer (no revenue in the period) is C: with C asked for, a member is any customer not
+            // ranked in another class (one ranking, not one for the ranked and one for the unranked).
+            conditions.Add(classes.Contains("C")
+                ? Sql.Query($"customer_id NOT IN (SELECT customer_id FROM ({ranked}) WHERE class NOT IN {SqlInList.Of(classes)})")
+                : Sql.Query($"customer_id IN (SELECT customer_id FROM ({ranked}) WHERE class IN {SqlInList.Of(classes)})"));
         }
         if (filters.RfmSegment is { Count: > 0 } segments)
             conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(orders, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
