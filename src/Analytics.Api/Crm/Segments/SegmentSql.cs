@@ -1,6 +1,6 @@
 using Analytics.Crm.Rfm;
-using Analytics.Ingestion;
 using Analytics.Customers;
+using Analytics.Ingestion;
 using Analytics.Reports.Filters;
 using Analytics.Reports.Funnel;
 using Analytics.Sites;
