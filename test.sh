@@ -33,8 +33,14 @@ phase ".NET tests (embedded chDB and a ClickHouse $(dpkg-query -W -f='${Version}
 dotnet_rc=0
 timeout -k 30 25m dotnet test Analytics.sln -c Release --no-build -nologo \
   --blame-hang-timeout 8m --blame-hang-dump-type none 2>&1 | tee "$log/dotnet.txt" || dotnet_rc=1
-# The .NET tests that failed ("  Failed Namespace.Class.Method(args) [12 s]"), as Class.Method without arguments.
-failed_tests() { { grep -oE '^ *Failed [A-Za-z0-9_.]+' "$1" || true; } | awk '{print $2}' | sort -u; }
+# The .NET tests that failed ("  Failed Namespace.Class.Method(args) [12 s]"), as Class.Method without arguments, and
+# the test classes whose clean-up failed ("[Test Class Cleanup Failure (Namespace.Class)] …": the tests passed, the run is red).
+failed_tests() {
+  {
+    { grep -oE '^ *Failed [A-Za-z0-9_.]+' "$1" || true; } | awk '{print $2}'
+    { grep -oE 'Cleanup Failure \([A-Za-z0-9_.]+\)' "$1" || true; } | sed -E 's/.*\((.*)\)/\1/'
+  } | sort -u
+}
 flaky=""
 if [ "$dotnet_rc" -ne 0 ] && [ $((SECONDS - started)) -lt 1200 ] && ! grep -q "Test Run Aborted" "$log/dotnet.txt"; then
   # A test that fails from timing under a loaded machine gets one more run, alone; it is named below either way,
@@ -71,7 +77,12 @@ passed=$(( $(sum 'Passed: *[0-9]+' "$log/dotnet.txt") + $(sum '^(ℹ|#) pass [0-
 failed=$(( dotnet_failed + $(sum '^(ℹ|#) fail [0-9]+' "$log/tracker.txt" "$log/e2e.txt" "$log/dash-e2e.txt") + $(vitest failed) ))
 # The failures by name at the very end, where a truncated CI log still shows them.
 [ -z "$flaky" ] || echo "test.sh: failed once, passed alone: $(echo $flaky)"
-[ "$dotnet_rc" -eq 0 ] || { echo "test.sh: .NET failures:"; failed_tests "$log/dotnet.txt" | sed 's/^/  /'; grep -A3 -m5 "Error Message:" "$log/dotnet.txt" | cut -c1-300; }
+if [ "$dotnet_rc" -ne 0 ]; then
+  echo "test.sh: .NET failures (dotnet test exited non-zero):"
+  failed_tests "$log/dotnet.txt" | sed 's/^/  /'
+  { grep -hE -A3 -m5 "Error Message:|Cleanup Failure|Test Run Aborted" "$log/dotnet.txt" || true; } | cut -c1-300
+  [ "$failed" -gt 0 ] || failed=1 # a red .NET run counts once even when every test passed (a clean-up failure)
+fi
 grep -h "^not ok" "$log/tracker.txt" "$log/e2e.txt" "$log/dash-e2e.txt" 2>/dev/null | sed 's/^/test.sh: /' || true
 grep -hE "^ *(FAIL|×) " "$log/dash.txt" 2>/dev/null | sed 's/^/test.sh: /' | head -20 || true
 echo "test.sh: $passed passed, $failed failed ($((SECONDS - started)) s)"
