@@ -113,10 +113,10 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         return new(served, known, visitors, kept.Count == 0 ? null : kept.Min(d => d.Day));
     }
 
-    /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>).</summary>
+    /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>), and the value and shopping sets asked for.</summary>
     static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere)
     {
-        var values = query.WithValues ? Sql.Query($", {SessionSql.ValueColumns}") : Sql.Query($"");
+        var values = SessionSql.OptionalColumns(query);
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}

@@ -174,6 +174,70 @@ public abstract class StoredSessionsTests(EngineFixture engine)
         Assert.True(generations!.N > 1, "a refreshed day keeps its older generation until the cleanup");
     }
 
+    /// <summary>Each session's shopping sets (and value sets, in the order the source gives them) as JSONEachRow text, by visitor and start.</summary>
+    async Task<string> ShoppingTextAsync(Sql sessions) => await engine.ClickHouse.QueryJsonEachRowAsync(Sql.Query($"""
+        SELECT visitor_id, toString(start_ms) AS start, view_products, arrayMap(t -> toString(t), view_ms) AS view_times,
+            purchase_orders, arrayMap(t -> toString(t), purchase_ms) AS purchase_times, length(fact_sets) AS facts
+        FROM ({sessions}) ORDER BY visitor_id, start_ms
+        """));
+
+    [Fact]
+    public async Task Shopping_sets_are_stored_with_the_sessions_and_equal_the_query_time_sets()
+    {
+        var site = NewSite();
+        EventRow View(string vid, long at, string key, string product, bool bot = false)
+        {
+            var e = Event(site, vid, at, "product_view", "/product", bot: bot);
+            (e.PropsKeys, e.PropsValues) = ([key], [product]);
+            return e;
+        }
+        EventRow Buy(string vid, long at, string order)
+        {
+            var e = Event(site, vid, at, "purchase", "/thanks");
+            e.OrderId = order;
+            return e;
+        }
+        var t = Midnight + 10 * 60 * Minute;
+        var events = new List<EventRow>
+        {
+            // One session: X, Y (by its sku prop), X again, the order twice (a resent purchase), a pageview; a bot's view is no view.
+            View("shopper", t, "id", "X"), View("shopper", t + Minute, "sku", "Y"), View("shopper", t + 2 * Minute, "id", "X"),
+            Buy("shopper", t + 3 * Minute, "o1"), Buy("shopper", t + 4 * Minute, "o1"), Event(site, "shopper", t + 5 * Minute),
+            View("shopper", t + 6 * Minute, "id", "Q", bot: true),
+            // Four hours later, another session: Z and a second order.
+            View("shopper", t + 240 * Minute, "id", "Z"), Buy("shopper", t + 241 * Minute, "o2"),
+            // The next day: a view without a product, a purchase without an order id, pageviews.
+            View("browser", t + Day, "colour", "red"), Buy("browser", t + Day + Minute, ""), Event(site, "browser", t + Day + 2 * Minute),
+        };
+        await InsertMarkedAsync(events);
+        var refresh = NewRefresh();
+        var range = new SessionQuery(site, Midnight, Midnight + 2 * Day, WithoutPerson: true, WithShopping: true);
+        await RefreshUntilStoredAsync(refresh, range, FirstDay, FirstDay.AddDays(1));
+
+        async Task<string> AssertSameAsync(SessionQuery query)
+        {
+            var stored = await ShoppingTextAsync(await Source.SessionsAsync(query with { WithValues = true }, CancellationToken.None));
+            Assert.Equal(await ShoppingTextAsync(SessionSql.Build(query with { WithValues = true }, options)), stored);
+            return stored;
+        }
+        Assert.Null(await Source.ComputedFromAsync(range, CancellationToken.None));
+        var rows = (await AssertSameAsync(range)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, rows.Length);
+        Assert.Contains("\"visitor_id\":\"browser\"", rows[0]);
+        Assert.Contains("\"view_products\":[],\"view_times\":[],\"purchase_orders\":[],\"purchase_times\":[]", rows[0]);
+        Assert.Contains($"\"view_products\":[\"X\",\"Y\"],\"view_times\":[\"{t}\",\"{t + Minute}\"],\"purchase_orders\":[\"o1\",\"o1\"],\"purchase_times\":[\"{t + 3 * Minute}\",\"{t + 4 * Minute}\"]", rows[1]);
+        Assert.Contains($"\"view_products\":[\"Z\"],\"view_times\":[\"{t + 240 * Minute}\"],\"purchase_orders\":[\"o2\"],\"purchase_times\":[\"{t + 241 * Minute}\"]", rows[2]);
+        await AssertSameAsync(range with { WithoutPerson = false });
+
+        // A late view into the stored day: that day is computed, with the view, until it is stored again.
+        await InsertMarkedAsync([View("shopper", t + 30 * 1000, "id", "W")]);
+        Assert.Equal(FirstDay, await Source.ComputedFromAsync(range, CancellationToken.None));
+        Assert.Contains($"\"view_products\":[\"X\",\"W\",\"Y\"]", await AssertSameAsync(range));
+        await RefreshUntilStoredAsync(refresh, range, FirstDay);
+        Assert.Null(await Source.ComputedFromAsync(range, CancellationToken.None));
+        Assert.Contains($"\"view_products\":[\"X\",\"W\",\"Y\"]", await AssertSameAsync(range));
+    }
+
     [Fact]
     public async Task Days_without_events_are_not_computed_a_range_starting_before_the_first_event_reads_only_the_table()
     {

@@ -29,7 +29,8 @@ public static class AffinitySql
     public static Sql Baskets(ReportScope scope)
     {
         var site = scope.Site.Id;
-        var matching = scope.Conditions.Count == 0 ? Sql.Query($"1") : Sql.Query($"""
+        if (scope.Conditions.Count == 0) return AllBaskets(site, scope.From, scope.To, scope.FromMs, scope.ToMs);
+        var matching = Sql.Query($"""
             ((customer_id != '' AND customer_id IN (SELECT person FROM ({ReportSql.Events(scope)})))
               OR (vid != '' AND vid IN (SELECT vid FROM ({ReportSql.Events(scope)}))))
             """);
@@ -55,6 +56,34 @@ public static class AffinitySql
             ) AS tracker_items USING order_id
             """);
     }
+
+    /// <summary>
+    /// The baskets of <see cref="Baskets"/> without filters, read without <see cref="OrdersSql"/> (which resolves every
+    /// order's customer and visitor, all of its purchase events' history, none of which a basket needs): the CRM's orders
+    /// of the range that are not returned with their items, and the orders only the tracker knows with the items of their
+    /// first purchase event of the range. 10 M events, 28 days: the top pairs' baskets 0.9–1.3 s → see docs/crm-analytics.md.
+    /// </summary>
+    // The status is read after FINAL (outside its subquery): the latest version of an order decides whether it is returned.
+    static Sql AllBaskets(string site, DateTimeOffset from, DateTimeOffset to, long fromMs, long toMs) => Sql.Query($"""
+        SELECT order_id, arrayDistinct(arrayFilter(s -> s != '', crm_skus)) AS skus
+        FROM
+        (
+            SELECT order_id, item_sku AS crm_skus, status AS crm_status
+            FROM orders FINAL
+            WHERE site_id = {site} AND ts >= {from} AND ts < {to}
+        ) AS crm_orders
+        WHERE crm_status != 'returned'
+        UNION ALL
+        SELECT order_id, arrayDistinct(arrayFilter(s -> s != '', extractAll(tracker_items, {ItemSkuPattern}))) AS skus
+        FROM
+        (
+            SELECT order_id, argMin(props_values[indexOf(props_keys, 'items')], ts_ms) AS tracker_items
+            FROM purchase_events
+            WHERE site_id = {site} AND order_id != '' AND ts >= {from} AND ts < {to} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
+            GROUP BY order_id
+        ) AS tracker_orders
+        WHERE order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {site})
+        """);
 
     /// <summary>
     /// Counts over the baskets: <c>all</c>, <c>item</c> per SKU and <c>pair</c> per product and other product of one
@@ -97,110 +126,88 @@ public static class AffinitySql
     }
 
     /// <summary>
-    /// The shopping events of the site from <paramref name="fromMs"/> to <paramref name="toMs"/>, one row per event and
-    /// product (<c>vid</c>, <c>ts_ms</c>, <c>is_view</c>, <c>sku</c>): product views, and each order's first purchase
-    /// event with the order's SKUs (the CRM's items when it knows the order; a returned order is left out). With
-    /// <paramref name="viewedSku"/> only the views of that product (the bulk of these events are views of others).
+    /// Per order with a purchase event from <paramref name="fromMs"/> to <paramref name="toMs"/>: <c>first_ms</c>, the time
+    /// of its first purchase event there (the one that counts: a resent purchase does not count twice), and <c>skus</c>,
+    /// its distinct SKUs (the CRM's items when the CRM knows the order, else those of that first event; none empty). A
+    /// returned order is left out.
     /// </summary>
-    public static Sql ShoppingEvents(string site, long fromMs, long toMs, string? viewedSku = null)
+    public static Sql OrderFacts(string site, long fromMs, long toMs)
     {
-        var ofViewed = viewedSku is null ? Sql.Query($"") : Sql.Query($"AND product = {viewedSku}");
         var (from, to) = (DateTimeOffset.FromUnixTimeMilliseconds(fromMs), DateTimeOffset.FromUnixTimeMilliseconds(toMs));
         var range = Sql.Query($"""
             site_id = {site} AND is_bot = 0 AND ts >= {from} AND ts <= {to} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-              {EventDates.From(fromMs)} {EventDates.Until(toMs)}
+              {EventDates.From(fromMs)} {EventDates.Until(toMs)} AND order_id != ''
             """);
         return Sql.Query($"""
-            SELECT vid, ts_ms, toUInt8(1) AS is_view, product AS sku
-            FROM (SELECT vid, ts_ms, {ViewedProduct} AS product FROM events WHERE {range} AND type = 'product_view') AS views
-            WHERE product != '' {ofViewed}
-            UNION ALL
-            SELECT purchase_vid AS vid, purchase_ms AS ts_ms, toUInt8(0) AS is_view, sku
+            SELECT order_id, first_ms, arrayDistinct(arrayFilter(s -> s != '', if(in_crm = 1, crm_skus, extractAll(tracker_items, {ItemSkuPattern})))) AS skus
             FROM
             (
-                SELECT purchase_vid, purchase_ms, if(in_crm = 1, crm_skus, extractAll(tracker_items, {ItemSkuPattern})) AS order_skus
-                FROM
-                (
-                    SELECT order_id, argMin(vid, ts_ms) AS purchase_vid, min(ts_ms) AS purchase_ms,
-                           argMin(props_values[indexOf(props_keys, 'items')], ts_ms) AS tracker_items
-                    FROM purchase_events WHERE {range} AND order_id != ''
-                    GROUP BY order_id
-                ) AS purchases
-                ANY LEFT JOIN
-                (
-                    SELECT order_id, toUInt8(1) AS in_crm, item_sku AS crm_skus, status AS crm_status
-                    FROM orders FINAL
-                    WHERE site_id = {site} AND order_id IN (SELECT order_id FROM purchase_events WHERE {range} AND order_id != '')
-                ) AS crm_orders USING order_id
-                WHERE crm_status != 'returned'
-            ) AS purchase_items
-            ARRAY JOIN arrayDistinct(arrayFilter(s -> s != '', order_skus)) AS sku
+                SELECT order_id, min(ts_ms) AS first_ms, argMin(props_values[indexOf(props_keys, 'items')], ts_ms) AS tracker_items
+                FROM purchase_events WHERE {range}
+                GROUP BY order_id
+            ) AS purchases
+            ANY LEFT JOIN
+            (
+                SELECT order_id, toUInt8(1) AS in_crm, item_sku AS crm_skus, status AS crm_status
+                FROM orders FINAL
+                WHERE site_id = {site} AND order_id IN (SELECT order_id FROM purchase_events WHERE {range})
+            ) AS crm_orders USING order_id
+            WHERE crm_status != 'returned'
             """);
     }
 
     /// <summary>
-    /// Counts over the sessions of <paramref name="sessions"/> (columns visitor_id, start_ms, end_ms) that hold a
-    /// shopping event: <c>view</c> per product viewed, <c>item</c> per product bought, and <c>pair</c> per product
-    /// viewed and other product bought later in the session (of <paramref name="sku"/> only when given; else pairs in
-    /// at least <paramref name="minSessions"/> sessions). The caller counts all sessions apart.
+    /// Counts over the sessions of <paramref name="sessions"/> (with <see cref="Sessions.SessionSql.ShoppingColumns"/>):
+    /// <c>view</c> per product viewed, <c>item</c> per product bought, and <c>pair</c> per product viewed and other product
+    /// bought later in the session (of <paramref name="sku"/> only when given; else pairs in at least
+    /// <paramref name="minSessions"/> sessions). An order counts in the session of its first purchase event
+    /// (<paramref name="orderFacts"/>, <see cref="OrderFacts"/>). The caller counts all sessions apart.
     /// </summary>
-    // Only sessions of visitors with shopping events go through the arrays (an inner join): most sessions have none.
-    // ALL, not ANY: the right side has one row per visitor, and on 26.x ANY INNER keeps one row per key of the left side too.
-    // Columns reach the lambdas as arguments: 18.16 drops a subquery's column that only a lambda captures ("Unknown identifier").
-    public static Sql SessionCounts(Sql sessions, Sql shoppingEvents, string? sku, long minSessions)
+    // One row per session (its views) and one per purchase event in it, each with the session's views: a pair is a view
+    // before the purchase, so the per-event rows need no regrouping by session; a session holding the same product in two
+    // orders is counted once by uniqExact. Empty arrays are typed (emptyArrayString): 18.16 does not unify [] in an if.
+    // Columns reach the lambdas as arguments too: 18.16 drops a subquery's column that only a lambda captures.
+    public static Sql SessionCounts(Sql sessions, Sql orderFacts, string? sku, long minSessions)
     {
-        var ofSku = sku is null ? Sql.Query($"1") : Sql.Query($"product_i = {sku}");
+        var ofSku = sku is null ? Sql.Query($"1") : Sql.Query($"p = {sku}");
         var kept = sku is null ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSessions}") : Sql.Query($"");
         return Sql.Query($"""
-            SELECT fact.1 AS kind, fact.2 AS product, fact.3 AS other, count() AS units
+            SELECT kind, product, other, countIf(kind = 'view') + uniqExactIf(session_hash, kind != 'view') AS units
             FROM
             (
-                SELECT arrayConcat(
-                    arrayFilter((f, keep) -> keep = 1, [('view', product_i, '')], [toUInt8(viewed_i = 1 AND {ofSku})]),
-                    arrayFilter((f, keep) -> keep = 1, [('item', '', product_i)], [bought_i]),
-                    arrayMap((o, p) -> ('pair', p, o), others, arrayResize(emptyArrayString(), length(others), product_i))) AS facts
+                SELECT session_hash, fact.1 AS kind, fact.2 AS product, fact.3 AS others
                 FROM
                 (
-                    SELECT product_i, viewed_i, bought_i,
-                        if(viewed_i = 1 AND {ofSku},
-                            arrayFilter((o, b, last, p, first) -> b = 1 AND o != p AND last > first, products, bought, last_buy_ms,
-                                arrayResize(emptyArrayString(), length(products), product_i), arrayResize(emptyArrayUInt64(), length(products), first_i)),
-                            emptyArrayString()) AS others
+                    SELECT session_hash,
+                        arrayConcat(
+                            arrayMap(p -> ('view', p, ['']), viewed),
+                            [('item', '', bought)],
+                            arrayMap((p, n_bought) -> ('pair', p, arrayFilter(o -> o != p, bought)), viewed_before,
+                                arrayResize(emptyArrayUInt64(), length(viewed_before), length(bought)))) AS facts
                     FROM
                     (
-                        SELECT products, bought, last_buy_ms, products[i] AS product_i, viewed[i] AS viewed_i, bought[i] AS bought_i, first_view_ms[i] AS first_i
+                        SELECT session_hash,
+                            if(order_id = '', arrayFilter(p -> {ofSku}, view_products), emptyArrayString()) AS viewed,
+                            if(order_id != '' AND entry_ms = first_ms, skus, emptyArrayString()) AS bought,
+                            arrayFilter((p, f, at) -> f < at AND {ofSku}, view_products, view_ms,
+                                arrayResize(emptyArrayUInt64(), length(view_ms), if(order_id = '', toUInt64(0), entry_ms))) AS viewed_before
                         FROM
                         (
-                            SELECT visitor_id, start_ms, groupArray(sku) AS products, groupArray(has_view) AS viewed, groupArray(has_buy) AS bought,
-                                   groupArray(first_view) AS first_view_ms, groupArray(last_buy) AS last_buy_ms
+                            SELECT session_hash, view_products, view_ms, entry.1 AS order_id, entry.2 AS entry_ms
                             FROM
                             (
-                                SELECT visitor_id, start_ms, event.3 AS sku, max(event.2) AS has_view, toUInt8(min(event.2) = 0) AS has_buy,
-                                       toUInt64(minIf(event.1, event.2 = 1)) AS first_view, toUInt64(maxIf(event.1, event.2 = 0)) AS last_buy
-                                FROM
-                                (
-                                    SELECT visitor_id, start_ms,
-                                           arrayFilter((e, t, lo, hi) -> t >= lo AND t <= hi, arrayMap((t, v, s) -> (t, v, s), match_ms, match_views, match_skus),
-                                               match_ms, arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(start_ms)),
-                                               arrayResize(emptyArrayUInt64(), length(match_ms), toUInt64(end_ms))) AS session_events
-                                    FROM ({sessions}) AS report_sessions
-                                    ALL INNER JOIN
-                                    (
-                                        SELECT vid AS visitor_id, groupArray(ts_ms) AS match_ms, groupArray(is_view) AS match_views, groupArray(sku) AS match_skus
-                                        FROM ({shoppingEvents}) AS shopping
-                                        GROUP BY vid
-                                    ) AS visitor_events USING visitor_id
-                                ) AS sessions_with_events
-                                ARRAY JOIN session_events AS event
-                                GROUP BY visitor_id, start_ms, sku
-                            ) AS session_products
-                            GROUP BY visitor_id, start_ms
-                        ) AS session_baskets
-                        ARRAY JOIN arrayEnumerate(products) AS i
-                    ) AS session_items
-                ) AS session_pairs
-            ) AS session_facts
-            ARRAY JOIN facts AS fact
+                                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms
+                                FROM ({sessions}) AS report_sessions
+                                WHERE notEmpty(view_products) OR notEmpty(purchase_orders)
+                            ) AS shopping_sessions
+                            ARRAY JOIN arrayConcat([('', toUInt64(0))], arrayMap((o, t) -> (o, t), purchase_orders, purchase_ms)) AS entry
+                        ) AS session_entries
+                        ANY LEFT JOIN ({orderFacts}) AS order_facts USING order_id
+                    ) AS session_rows
+                ) AS session_facts
+                ARRAY JOIN facts AS fact
+            ) AS fact_rows
+            ARRAY JOIN others AS other
             GROUP BY kind, product, other
             {kept}
             """);

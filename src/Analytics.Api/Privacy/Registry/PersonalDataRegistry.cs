@@ -54,9 +54,11 @@ public static class PersonalDataRegistry
         new("consents", [new("vid", SubjectKey.Visitor)], ["site_id", "policy_version", "source", "ip_truncated", "user_agent"], "received_at"),
         new("identity_links", [Visitor, Customer], ["site_id", "source"], "linked_at"),
         // fact_sets and page_sequence: the session's events' dimension values and pageview paths (Sessions/SessionSql
-        // "value sets"), the same kind of data as the first-event facts beside them.
+        // "value sets"), the same kind of data as the first-event facts beside them; view_products and purchase_orders:
+        // the products it viewed and the order ids of its purchase events ("shopping sets"), as the events hold them.
         new("sessions", [Visitor],
-            ["site_id", "entry_path", "exit_path", "channel", "source", "utm_campaign", "device", "browser", "os", "country", "fact_sets", "page_sequence"], "day"),
+            ["site_id", "entry_path", "exit_path", "channel", "source", "utm_campaign", "device", "browser", "os", "country", "fact_sets", "page_sequence",
+             "view_products", "purchase_orders"], "day"),
         // Per visitor and hour, the counts of its events (Sessions/VisitorHours): derived like sessions, erased with them.
         new("visitor_hours", [Visitor], ["site_id"], "day"),
         new("customers", [Customer, new("visitor_ids", SubjectKey.Visitor, IsArray: true)],

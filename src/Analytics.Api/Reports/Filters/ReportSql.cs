@@ -147,15 +147,16 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// The scope's sessions, with the columns of <see cref="SessionSql.Build"/>; with filters only those holding a
     /// matching event (between their first and last event). <paramref name="withoutPerson"/>: <c>person</c> left empty,
     /// for counts of sessions (no identity links read). <paramref name="withValues"/>: with the value sets too
-    /// (<see cref="SessionSql.ValueColumns"/>).
+    /// (<see cref="SessionSql.ValueColumns"/>). <paramref name="withShopping"/>: with the products viewed and orders placed (<see cref="SessionSql.ShoppingColumns"/>).
     /// </summary>
     // ANY LEFT JOIN, not ANY INNER JOIN: on 26.7 an ANY INNER JOIN keeps one row per key on the left side too,
     // and a visitor's second session would be lost. A visitor without matching events gets [] and drops out below.
-    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false, bool withValues = false)
+    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false, bool withValues = false, bool withShopping = false)
     {
-        var source = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues), ct);
+        var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues, WithShopping: withShopping);
+        var source = await sessions.SessionsAsync(query, ct);
         if (scope.Conditions.Count == 0) return source;
-        var values = withValues ? Sql.Query($", {SessionSql.ValueColumns}") : Sql.Query($"");
+        var values = SessionSql.OptionalColumns(query);
         return Sql.Query($"""
             SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
