@@ -73,11 +73,13 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
         var basketsTask = clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(scope), sku is null ? null : [sku], minSupport), AffinityRows.Default.AffinityCountRow, ct);
         // Sessions are units of visits here, whoever's: no person (no identity links read).
         var sessions = await reportSql.SessionsAsync(scope, ct, withoutPerson: true, withShopping: true);
-        // Sessions are counted first: the denominator, and without a sku the pairs below the minimum support stay in the engine.
-        var sessionCount = (long)((await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM ({sessions})"), StorageJson.Default.CountRow, ct))?.N ?? 0);
-        var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * sessionCount - 1e-9));
+        // The sessions are counted for the denominator. Without a sku first: the pairs below the minimum support stay in the
+        // engine. With one, beside the counts (every pair counts).
+        var countTask = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM ({sessions})"), StorageJson.Default.CountRow, ct);
+        var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * ((await countTask)?.N ?? 0) - 1e-9));
         var orders = AffinitySql.OrderFacts(scope.Site.Id, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
         var sessionRows = await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, sku, minSessions), AffinityRows.Default.AffinityCountRow, ct);
+        var sessionCount = (long)((await countTask)?.N ?? 0);
         var basketRows = await basketsTask;
 
         var baskets = basketRows.Where(r => r.Kind == "all").Sum(r => r.Units);

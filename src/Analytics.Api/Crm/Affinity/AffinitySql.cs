@@ -171,6 +171,8 @@ public static class AffinitySql
     {
         var ofSku = sku is null ? Sql.Query($"1") : Sql.Query($"p = {sku}");
         var kept = sku is null ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSessions}") : Sql.Query($"");
+        // With a sku a session without a purchase counts only if it viewed the sku: most sessions drop out before the join.
+        var counted = sku is null ? Sql.Query($"notEmpty(view_products)") : Sql.Query($"has(view_products, {sku})");
         return Sql.Query($"""
             SELECT kind, product, other, countIf(kind = 'view') + uniqExactIf(session_hash, kind != 'view') AS units
             FROM
@@ -198,7 +200,7 @@ public static class AffinitySql
                             (
                                 SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms
                                 FROM ({sessions}) AS report_sessions
-                                WHERE notEmpty(view_products) OR notEmpty(purchase_orders)
+                                WHERE notEmpty(purchase_orders) OR {counted}
                             ) AS shopping_sessions
                             ARRAY JOIN arrayConcat([('', toUInt64(0))], arrayMap((o, t) -> (o, t), purchase_orders, purchase_ms)) AS entry
                         ) AS session_entries
