@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Analytics.Crm.Affinity;
 using Analytics.Crm.Surveys;
 using Analytics.Identity;
+using Analytics.Ingestion;
 using Analytics.Storage;
 
 namespace Analytics.Customers;
@@ -47,7 +48,7 @@ public sealed class DeviceEvents
                 {Answer("survey")} AS survey, {Answer("question")} AS question, {Answer("score")} AS score, {Answer("choice")} AS choice,
                 {Answer("subject")} AS subject, {Answer("stars")} AS stars,
                 if(type = 'purchase', extractAll(props_values[indexOf(props_keys, 'items')], {AffinitySql.ItemSkuPattern}), emptyArrayString()) AS item_skus,
-                if(type = 'product_view', {AffinitySql.ViewedProduct}, '') AS product
+                if(type = 'product_view', {EventColumns.ViewedProduct}, '') AS product
             FROM events_by_visitor
             WHERE site_id = {siteId} AND vid IN {SqlInList.Of(visitors)} AND ({CustomerViewSql.InWindows(days)})
             """);

@@ -1,3 +1,5 @@
+using Analytics.Storage;
+
 namespace Analytics.Ingestion;
 
 /// <summary>
@@ -22,6 +24,13 @@ public static class EventColumns
     /// materialized view (migration 0027): reads of a site's orders and purchases go there instead of scanning every event.
     /// </summary>
     public const string PurchasesTableName = "purchase_events";
+
+    /// <summary>
+    /// The product of a <c>product_view</c> event, over its props columns: its <c>id</c> prop, else its <c>sku</c> prop. The
+    /// sessions' shopping sets, the affinity report and the 360-degree view read it.
+    /// </summary>
+    public static readonly Sql ViewedProduct =
+        Sql.Query($"if(has(props_keys, 'id'), props_values[indexOf(props_keys, 'id')], props_values[indexOf(props_keys, 'sku')])");
 
     public static readonly SpooledTable<EventRow> Definition = new(TableName, "spool",
     [

@@ -65,7 +65,7 @@ public static class SessionSql
 
     /// <summary>
     /// What a session holds for the affinity report (<see cref="SessionQuery.WithShopping"/>, stored by the refresh; docs/sessions.md
-    /// "Shopping sets"): <c>view_products</c>, the distinct products of its product views (<see cref="Crm.Affinity.AffinitySql.ViewedProduct"/>,
+    /// "Shopping sets"): <c>view_products</c>, the distinct products of its product views (<see cref="EventColumns.ViewedProduct"/>,
     /// none empty) in the order of their first view, and <c>view_ms</c>, the time of each first view; <c>purchase_orders</c>
     /// and <c>purchase_ms</c>, the order id and time of each of its purchase events with an order id. The report reads these
     /// instead of matching a million shopping events of 28 days to their sessions (10 M events: 3.5–4.5 s for the top pairs).
@@ -150,9 +150,7 @@ public static class SessionSql
     {
         var gapMs = (long)options.Gap.TotalMilliseconds;
         var tailMs = (long)options.Tail.TotalMilliseconds;
-        var valueList = values ? Sql.Query($", {ValueColumns}") : Sql.Query($"");
-        var shoppingList = shopping ? Sql.Query($", {ShoppingColumns}") : Sql.Query($"");
-        var columns = Sql.Query($"{FactColumnsWithoutValues} {valueList} {shoppingList}");
+        var columns = Sql.Query($"{FactColumnsWithoutValues} {OptionalColumns(query with { WithValues = values, WithShopping = shopping })}");
         var (valueArrays, valueJoin, valueSelect) = values
             ? (Sql.Query($"""
                     , arraySort((x, k) -> k, groupArray({EventFacts}), keys) AS event_facts,
@@ -167,7 +165,7 @@ public static class SessionSql
             : (Sql.Query($""), Sql.Query($""), Sql.Query($""));
         var (shopArrays, shopJoin, shopSelect) = shopping
             ? (Sql.Query($"""
-                    , arraySort((x, k) -> k, groupArray(if(type = 'product_view', {Crm.Affinity.AffinitySql.ViewedProduct}, '')), keys) AS event_products,
+                    , arraySort((x, k) -> k, groupArray(if(type = 'product_view', {EventColumns.ViewedProduct}, '')), keys) AS event_products,
                     arrayMap((p, u) -> toUInt8(p != '' AND u = 1), event_products, arrayEnumerateUniq(event_sessions, event_products)) AS first_views,
                     arrayMap((n, n_events) -> arrayFilter((p, s, f) -> s = n AND f = 1, event_products, event_sessions, first_views), arrayEnumerate(starts),
                         arrayResize(emptyArrayUInt64(), length(starts), length(event_products))) AS session_view_products,

@@ -17,10 +17,6 @@ public static class AffinitySql
         "sku"\s*:\s*"?([^",}\]\s]*)
         """;
 
-    /// <summary>The product of a product_view: its <c>id</c> prop, else its <c>sku</c> prop.</summary>
-    public static readonly Sql ViewedProduct =
-        Sql.Query($"if(has(props_keys, 'id'), props_values[indexOf(props_keys, 'id')], props_values[indexOf(props_keys, 'sku')])");
-
     /// <summary>
     /// One row per order of the range that is not returned, with its distinct SKUs (<c>skus</c>, none empty): the CRM
     /// order's items when the CRM knows the order, else those of its first purchase event (<see cref="OrdersSql"/>).

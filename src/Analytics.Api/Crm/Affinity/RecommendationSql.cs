@@ -33,7 +33,7 @@ public static class RecommendationSql
             UNION ALL
             SELECT product AS sku, toFloat64OrZero(props_values[indexOf(props_keys, 'price')]) AS seen_price,
                    props_values[indexOf(props_keys, 'category')] AS seen_category, ts AS seen_ts
-            FROM (SELECT {AffinitySql.ViewedProduct} AS product, props_keys, props_values, ts FROM events
+            FROM (SELECT {EventColumns.ViewedProduct} AS product, props_keys, props_values, ts FROM events
                   WHERE site_id = {site} AND type = 'product_view' AND is_bot = 0 AND ts >= {from} AND ts < {to}
                     {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}) AS views
             WHERE product != ''
