@@ -19,8 +19,9 @@ public sealed class CustomerOptions
     public double LifetimeYears { get; set; } = 3;
 
     /// <summary>
-    /// The least time between two builds of a site's stored order snapshot (<see cref="CustomerOrderSnapshots"/>): in a shop
-    /// whose orders change every few seconds, reports read the orders' query in between instead of one build after another.
+    /// The least time between two builds of a site's stored snapshot of its orders (<see cref="CustomerOrderSnapshots"/>) or
+    /// of its first touches (<see cref="Crm.Value.FirstTouchSnapshots"/>): in a shop whose orders or links change every few
+    /// seconds, reports read the query in between instead of one build after another.
     /// </summary>
     public TimeSpan OrderSnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -11,6 +11,14 @@ namespace Analytics.Sessions;
 public interface ISessionSource
 {
     ValueTask<Sql> SessionsAsync(SessionQuery query, CancellationToken ct);
+
+    /// <summary>
+    /// Where the site's sessions stop being read as stored data: the start (Unix ms) of the first day computed from the
+    /// events at query time; null when every day with events is served from storage, <see cref="long.MinValue"/> when
+    /// none is. The sessions starting before it change only with the tables <c>sessions</c> and <c>session_days</c>, so
+    /// something derived from them can be stored for as long as those are unchanged (<see cref="Crm.Value.FirstTouchSnapshots"/>).
+    /// </summary>
+    ValueTask<long?> QueryTimeFromAsync(string siteId, CancellationToken ct);
 }
 
 /// <summary>Sessions computed from the events at query time (<see cref="SessionSql"/>): exact, but slow over long ranges.</summary>
@@ -18,4 +26,6 @@ public sealed class QueryTimeSessions(IOptions<SessionOptions> options) : ISessi
 {
     public ValueTask<Sql> SessionsAsync(SessionQuery query, CancellationToken ct) =>
         ValueTask.FromResult(SessionSql.Build(query, options.Value));
+
+    public ValueTask<long?> QueryTimeFromAsync(string siteId, CancellationToken ct) => ValueTask.FromResult<long?>(long.MinValue);
 }

@@ -67,6 +67,14 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         return Sql.Query($"{stored} UNION ALL {computed}");
     }
 
+    public async ValueTask<long?> QueryTimeFromAsync(string siteId, CancellationToken ct)
+    {
+        if (!options.Value.Stored || !await RefreshedOnceAsync(ct)) return long.MinValue;
+        var (served, known) = await ServedDaysAsync(new SessionQuery(siteId), null, null, ct);
+        if (served.Count == 0) return known.Count == 0 ? null : long.MinValue;
+        return known.Where(d => !served.ContainsKey(d)).Select(d => (long?)(d.DayNumber - Epoch) * DayMs).FirstOrDefault();
+    }
+
     /// <summary>The days of <paramref name="query"/> read from the table (the rest is computed): for tests, the bench and diagnostics.</summary>
     public async Task<IReadOnlyCollection<DateOnly>> StoredDaysAsync(SessionQuery query, CancellationToken ct) => (await PlanOfAsync(query, ct)).Served.Keys;
 

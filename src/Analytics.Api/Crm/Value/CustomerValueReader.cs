@@ -21,13 +21,13 @@ namespace Analytics.Crm.Value;
 public sealed class CustomerValueReader
 {
     readonly IClickHouse clickHouse;
-    readonly ISessionSource sessions;
+    readonly FirstTouchSnapshots firstTouches;
     readonly SiteFigures<(string Id, string TimeZone), Dictionary<string, double>> figures;
     readonly CustomerOrderSnapshots snapshots;
 
-    public CustomerValueReader(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
+    public CustomerValueReader(IClickHouse clickHouse, FirstTouchSnapshots firstTouches, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
     {
-        (this.clickHouse, this.sessions, this.snapshots) = (clickHouse, sessions, snapshots);
+        (this.clickHouse, this.firstTouches, this.snapshots) = (clickHouse, firstTouches, snapshots);
         figures = new(() => TimeSpan.FromSeconds(options.Value.AbcCacheSeconds), ReadAsync);
     }
 
@@ -36,10 +36,9 @@ public sealed class CustomerValueReader
 
     async Task<Dictionary<string, double>> ReadAsync((string Id, string TimeZone) site)
     {
-        var allSessions = await sessions.SessionsAsync(new SessionQuery(site.Id, LinkedOnly: true, WithoutPerson: true), CancellationToken.None);
         var (from, to) = (DateTimeOffset.UnixEpoch, DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue));
         var orders = await snapshots.OfAsync(site.Id, CancellationToken.None);
-        var rows = ValueSql.Customers(orders, from, to, ReportTimeZone.Find(site.TimeZone), allSessions);
+        var rows = ValueSql.Customers(orders, from, to, ReportTimeZone.Find(site.TimeZone), await firstTouches.RowsAsync(site.Id, CancellationToken.None));
         var costs = await clickHouse.QueryListAsync(Sql.Query($"SELECT customer_id, acquisition_cost FROM ({rows}) AS value_rows WHERE acquisition_cost > 0"),
             CustomerValueJson.Default.AcquisitionRow, CancellationToken.None);
         return costs.ToDictionary(c => c.CustomerId, c => c.AcquisitionCost, StringComparer.Ordinal);

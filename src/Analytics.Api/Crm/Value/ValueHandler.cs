@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Analytics.Customers;
 using Analytics.Reports;
 using Analytics.Reports.Filters;
-using Analytics.Sessions;
 using Analytics.Storage;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,7 @@ namespace Analytics.Crm.Value;
 /// filters to customers with a matching event in the range, as in the A/B/C report), then either one row of totals
 /// carrying the requested page of customers (sorted inside an array: no second pass for the totals), or one row per group.
 /// </summary>
-public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
+public sealed class ValueHandler(IClickHouse clickHouse, FirstTouchSnapshots firstTouches, IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots)
     : IRequestHandler<ValueReport, ValueAnswer>
 {
     public async ValueTask<ValueAnswer> Handle(ValueReport request, CancellationToken ct)
@@ -40,8 +39,7 @@ public sealed class ValueHandler(IClickHouse clickHouse, ISessionSource sessions
     /// <summary>The value rows of the scope's customers, filters applied.</summary>
     async Task<Sql> CustomersAsync(ReportScope scope, CancellationToken ct)
     {
-        var allSessions = await sessions.SessionsAsync(new SessionQuery(scope.Site.Id, LinkedOnly: true, WithoutPerson: true), ct);
-        var rows = ValueSql.Customers(scope.Orders, scope.From, scope.To, scope.Zone, allSessions);
+        var rows = ValueSql.Customers(scope.Orders, scope.From, scope.To, scope.Zone, await firstTouches.RowsAsync(scope.Site.Id, ct));
         return scope.Conditions.Count == 0 ? rows
             : Sql.Query($"SELECT * FROM ({rows}) AS value_rows WHERE customer_id IN (SELECT person FROM ({ReportSql.Events(scope)}))");
     }

@@ -16,6 +16,7 @@ public static class ValueSetup
         services.AddSingleton<IValidator<ValueReport>, ValueValidator>();
         services.AddSingleton<IValidator<FrequencyReport>, FrequencyValidator>();
         services.AddSingleton<CustomerValueReader>();
+        services.AddSingleton<FirstTouchSnapshots>();
     }
 
     /// <summary>The reports on the reports group; <c>POST /api/costs?site=KEY</c> (marketers and admins, members of the site).</summary>

@@ -15,10 +15,9 @@ namespace Analytics.Crm.Value;
 /// </summary>
 public static class ValueSql
 {
-    /// <param name="sessions">The site's sessions of all time (<see cref="Sessions.ISessionSource"/>, no range), those of
-    /// linked visitors being enough (<see cref="Sessions.SessionQuery.LinkedOnly"/>: the first touch is a customer's), without
-    /// persons (<see cref="Sessions.SessionQuery.WithoutPerson"/>: <see cref="FirstTouch"/> resolves them).</param>
-    public static Sql Customers(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, Sql sessions) => Sql.Query($"""
+    /// <param name="firstTouches">The first-touch rows of the site's linked persons (<see cref="FirstTouchRows"/>, or
+    /// those of <see cref="FirstTouchSnapshots"/>): a person may have several rows, the earliest counts.</param>
+    public static Sql Customers(CustomerOrders orders, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, Sql firstTouches) => Sql.Query($"""
         SELECT customer_id, first_order_s, acquired, channel, campaign, orders, revenue, cost_of_goods, revenue_without_cost,
             contacts, complaints, service_cost,
             if(acquired = 1, month_cost / acquired_that_month, toFloat64(0)) AS acquisition_cost
@@ -45,7 +44,7 @@ public static class ValueSql
                         touch[1] AS touch_channel, arrayStringConcat(arraySlice(touch, 2), '\x1F') AS touch_campaign,
                         orders, revenue, cost_of_goods, revenue_without_cost, contacts, complaints, service_cost
                     FROM ({PerCustomer(orders, from, to)}) AS customer_figures
-                    ANY LEFT JOIN ({FirstTouch(orders.SiteId, sessions)}) AS first_touches USING customer_id
+                    ANY LEFT JOIN ({FirstTouch(firstTouches)}) AS first_touches USING customer_id
                 )
                 GROUP BY acq_month, touch_channel, touch_campaign
             )
@@ -89,19 +88,22 @@ public static class ValueSql
         """);
 
     /// <summary>
-    /// The first touch of each linked person: channel and campaign of their earliest session, as one string
-    /// (unit separator between them) so both come from the same session. Only sessions of linked devices count (those
-    /// with links in the join): an unlinked device's person is itself, never a customer. The sessions come without
-    /// persons (<see cref="Sessions.SessionQuery.WithoutPerson"/>) and each takes its person here, from one join with the
-    /// links of its device (<see cref="PersonSql.PersonAt"/> at its end, as <see cref="Sessions.SessionSql"/> attributes
-    /// it). A device linked to one customer gives all its sessions to that customer, so only its earliest session goes
-    /// into the join; a shared device's sessions go in one by one (10 M events: 515 k sessions → ~100 k rows, the first
+    /// The first touch of each linked person: channel and campaign of their earliest session, as one string (unit
+    /// separator between them) so both come from the same session. Columns person, first_start (Unix ms), first_text:
+    /// one row per person of these sessions, so that rows of several sources (a stored snapshot and the sessions
+    /// since) go into <see cref="FirstTouch"/> together. Only sessions of linked devices count (those with links in
+    /// the join): an unlinked device's person is itself, never a customer. The sessions come without persons
+    /// (<see cref="Sessions.SessionQuery.WithoutPerson"/>) and each takes its person here, from one join with the links
+    /// of its device (<see cref="PersonSql.PersonAt"/> at its end, as <see cref="Sessions.SessionSql"/> attributes it).
+    /// A device linked to one customer gives all its sessions to that customer, so only its earliest session goes into
+    /// the join; a shared device's sessions go in one by one (10 M events: 515 k sessions → ~100 k rows, the first
     /// touches 1.6 → 1.3 s). ANY LEFT JOIN, not ANY INNER JOIN: on 26.7 that keeps one row per key on the left too,
     /// one session of a shared device.
     /// </summary>
+    /// <param name="sessions">Sessions of the site, those of linked visitors being enough (<see cref="Sessions.SessionQuery.LinkedOnly"/>).</param>
     // Source columns are renamed (session_*, touch_*): an alias equal to a column it aggregates is an error on 18.16.
-    static Sql FirstTouch(string siteId, Sql sessions) => Sql.Query($"""
-        SELECT person AS customer_id, argMin(touch_text, touch_start) AS first_touch
+    public static Sql FirstTouchRows(string siteId, Sql sessions) => Sql.Query($"""
+        SELECT person, min(touch_start) AS first_start, argMin(touch_text, touch_start) AS first_text
         FROM
         (
             SELECT {PersonSql.PersonAt(new SqlIdentifier("touch_end"))} AS person, touch_start, touch_text
@@ -121,6 +123,13 @@ public static class ValueSql
             ANY LEFT JOIN ({PersonSql.LinksByVisitor(siteId)}) AS visitor_links USING vid
             WHERE notEmpty(link_ms)
         )
+        GROUP BY person
+        """);
+
+    /// <summary>Per person (customer_id) the first touch of rows of <see cref="FirstTouchRows"/>' columns: the earliest.</summary>
+    public static Sql FirstTouch(Sql rows) => Sql.Query($"""
+        SELECT person AS customer_id, argMin(first_text, first_start) AS first_touch
+        FROM ({rows}) AS first_touch_rows
         GROUP BY person
         """);
 

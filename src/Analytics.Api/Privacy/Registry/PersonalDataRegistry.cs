@@ -46,6 +46,9 @@ public static class PersonalDataRegistry
     /// <summary>Every order with its customer, as stored snapshots (migration 0028): the orders' and purchases' rows again, a copy for an export.</summary>
     public const string CustomerOrders = "customer_orders";
 
+    /// <summary>Every customer's first touch, as stored snapshots (migration 0030): derived from the sessions, a copy for an export.</summary>
+    public const string CustomerFirstTouches = "customer_first_touches";
+
     public static IReadOnlyList<PersonalTable> PersonalTables { get; } =
     [
         new("events", [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
@@ -75,6 +78,9 @@ public static class PersonalDataRegistry
         // Snapshots of every order resolved to its customer (migration 0028, Customers/CustomerOrderSnapshots): derived
         // from orders, purchase events and links, deleted with them.
         new(CustomerOrders, [new("vid", SubjectKey.Visitor), Customer], ["site_id", "order_id", "currency", "source"], "ts"),
+        // Snapshots of every customer's first touch (migration 0030, Crm/Value/FirstTouchSnapshots): derived from the
+        // sessions and links, deleted with them.
+        new(CustomerFirstTouches, [Customer], ["site_id", "touch_text"], "ts"),
     ];
 
     public static IReadOnlyList<OtherTable> OtherTables { get; } =
@@ -98,10 +104,11 @@ public static class PersonalDataRegistry
         new("privacy_tombstones", "erased subjects as keyed pseudonyms, so spooled rows cannot bring them back"),
         new("acquisition_costs", "marketing spend per day, channel and campaign; no ids"),
         new("customer_order_snapshots", "which snapshot of customer_orders is built for which version of the data; no ids"),
+        new("customer_first_touch_snapshots", "which snapshot of customer_first_touches is built for which version of the data; no ids"),
     ];
 
     /// <summary>Whether the table only copies another personal table's rows (an export shows them once, from the original).</summary>
-    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents or CustomerOrders;
+    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents or CustomerOrders or CustomerFirstTouches;
 
     /// <summary>The personal table of that name, or null.</summary>
     public static PersonalTable? Find(string table) => PersonalTables.FirstOrDefault(t => t.Table == table);
