@@ -12,15 +12,19 @@ namespace Analytics.Sessions;
 /// <see cref="WithoutPerson"/> leaves <c>person</c> empty and reads no identity links: for counts of sessions, which need none.
 /// <see cref="WithValues"/> adds the session's value sets (<see cref="SessionSql.ValueColumns"/>) before <c>person</c>: for breakdowns.
 /// <see cref="WithShopping"/> adds its products viewed and orders placed (<see cref="SessionSql.ShoppingColumns"/>) after those: for the affinity report.
+/// <see cref="VisitorsOf"/> keeps the visitors a subquery selects (a SELECT of one column of visitor ids): for a report
+/// that needs the sessions of some visitors only (the surveys' answerers), so that the stored sessions are filtered as
+/// they are read, not after every session of the range has been assembled.
 public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
-    bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false, bool WithShopping = false)
+    bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false, bool WithShopping = false, Sql? VisitorsOf = null)
 {
-    /// <summary>The condition on a visitor column that <see cref="Visitors"/> and <see cref="LinkedOnly"/> ask for ('' for none), to AND into a WHERE.</summary>
+    /// <summary>The condition on a visitor column that <see cref="Visitors"/>, <see cref="LinkedOnly"/> and <see cref="VisitorsOf"/> ask for ('' for none), to AND into a WHERE.</summary>
     public Sql VisitorCondition(SqlIdentifier column)
     {
         var listed = Visitors is { } visitors ? Sql.Query($"AND {column} IN {SqlInList.Of(visitors)}") : Sql.Query($"");
         var linked = LinkedOnly ? Sql.Query($"AND {column} IN (SELECT visitor_id FROM identity_links WHERE site_id = {SiteId})") : Sql.Query($"");
-        return Sql.Query($"{listed} {linked}");
+        var selected = VisitorsOf is { } subquery ? Sql.Query($"AND {column} IN ({subquery})") : Sql.Query($"");
+        return Sql.Query($"{listed} {linked} {selected}");
     }
 }
 

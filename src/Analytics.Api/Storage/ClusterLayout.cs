@@ -33,6 +33,8 @@ public sealed partial class ClusterLayout
         ["events_by_visitor"] = "vid",
         // The purchase events again (migration 0027): sharded like the events, so a purchase's copy is on its shard.
         ["purchase_events"] = "vid",
+        // The survey answers and ratings again (migration 0031): sharded like the events.
+        ["feedback_events"] = "vid",
         ["sessions"] = "visitor_id",
         ["visitor_hours"] = "visitor_id",
         ["consents"] = "vid",

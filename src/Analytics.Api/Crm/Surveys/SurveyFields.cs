@@ -13,7 +13,7 @@ public sealed class SurveyFields
 {
     public const string AnswerType = "survey_answer";
     public const string RatingType = "rating";
-    public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal) { AnswerType, RatingType };
+    public static readonly IReadOnlySet<string> Types = Ingestion.EventColumns.FeedbackTypes; // { AnswerType, RatingType }, copied to feedback_events
 
     public string? Survey;
     public string? Question;

@@ -77,7 +77,8 @@ public sealed class SurveysHandler(IClickHouse clickHouse, ISessionSource sessio
         // Sessions that may hold an answer of the range: those starting up to the session tail before it. Only their
         // channel is read (the person is the answer's own), so no identity links are joined to them.
         var answerSessions = await sessions.SessionsAsync(
-            new SessionQuery(scope.Site.Id, scope.FromMs - (long)sessionOptions.Value.Tail.TotalMilliseconds, scope.ToMs, WithoutPerson: true), ct);
+            new SessionQuery(scope.Site.Id, scope.FromMs - (long)sessionOptions.Value.Tail.TotalMilliseconds, scope.ToMs, WithoutPerson: true,
+                VisitorsOf: SurveysSql.Answerers(scope)), ct);
         var cube = await clickHouse.QueryListAsync(SurveysSql.Cube(scope, interval, answerSessions, abc.Value), SurveyRows.Default.SurveyCubeRow, ct);
         var buckets = ReportIntervals.Buckets(interval, scope);
         var starts = buckets.ToDictionary(b => b.Key, b => b.Start);

@@ -20,6 +20,14 @@ public static class SurveysSql
          props_values[indexOf(props_keys, 'score')], props_values[indexOf(props_keys, 'stars')], toString(linked)]
         """), ["props_keys", "props_values"]);
 
+    /// <summary>The visitors with an answer or a rating in the scope's range (a superset: no filters): whose sessions <see cref="Cube"/> needs.</summary>
+    public static Sql Answerers(ReportScope scope) => Sql.Query($"""
+        SELECT vid FROM {new SqlIdentifier(EventColumns.TableFor(SurveyFields.Types))}
+        WHERE site_id = {scope.Site.Id} AND type IN {SqlInList.Of([.. SurveyFields.Types])}
+            AND ts >= {scope.From} AND ts <= {scope.To} {EventDates.From(scope.FromMs)} {EventDates.Until(scope.ToMs)}
+        """);
+
+    /// <param name="sessions">The sessions that may hold an answer of the range, of the <see cref="Answerers"/>.</param>
     public static Sql Cube(ReportScope scope, ReportInterval interval, Sql sessions, CustomerOptions abc)
     {
         var answers = Sql.Query($"""
@@ -42,16 +50,11 @@ public static class SurveysSql
             ANY LEFT JOIN (SELECT customer_id AS person, segment AS rfm FROM ({RfmSql.Segments(scope.Orders, scope.From, scope.To)})) AS segments USING person
             """);
         // The channel of the answer's session: the visitor's session whose span holds the answer (the time goes into the
-        // lambda as an array: 18.16 loses a joined column only a lambda captures).
+        // lambda as an array: 18.16 loses a joined column only a lambda captures). The sessions are the answerers' only
+        // (SessionQuery.VisitorsOf, Answerers).
         var sessionsOfAnswerers = Sql.Query($"""
             SELECT visitor_id AS vid, groupArray(start_ms) AS session_starts, groupArray(end_ms) AS session_ends, groupArray(channel) AS session_channels
             FROM ({sessions}) AS answer_sessions
-            WHERE visitor_id IN
-            (
-                SELECT vid FROM events
-                WHERE site_id = {scope.Site.Id} AND type IN {SqlInList.Of([.. SurveyFields.Types])}
-                    AND ts >= {scope.From} AND ts <= {scope.To} {EventDates.From(scope.FromMs)} {EventDates.Until(scope.ToMs)}
-            )
             GROUP BY visitor_id
             """);
         // Each answer counts once per breakdown (all, class, channel, rfm_segment): the result grows with the values

@@ -28,7 +28,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// <c>linked</c>, 1 when the event's visitor has an identity link). With
     /// <paramref name="pageviewsOnly"/> only pageviews (a page breakdown counts persons and sessions with a pageview of it);
     /// with <paramref name="types"/> only events of those types, read before the join (the survey report's answers; purchases
-    /// alone from <c>purchase_events</c>).
+    /// alone from <c>purchase_events</c>, answers and ratings from <c>feedback_events</c>).
     /// <paramref name="withPerson"/> false: <c>person</c> is '' and no identity link is read, for callers that count
     /// sessions, events or visitors' devices (the join with the links is a third of a breakdown's read at 10 M events);
     /// a filter or value on the person's facts or on <c>linked</c> still reads them.
@@ -42,9 +42,9 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
         if (types is not null) typeFilter = Sql.Query($"{typeFilter} AND type IN {SqlInList.Of(types)}");
-        // Purchases alone come from their copy (migration 0027): the same rows, without a scan of every event.
-        var table = new SqlIdentifier(types is { Count: > 0 } && types.All(t => t == "purchase") && !pageviewsOnly
-            ? EventColumns.PurchasesTableName : EventColumns.TableName);
+        // Purchases alone, or answers and ratings alone, come from their copy (migrations 0027, 0031): the same rows,
+        // without a scan of every event.
+        var table = new SqlIdentifier(types is { } only && !pageviewsOnly ? EventColumns.TableFor(only) : EventColumns.TableName);
         Sql SiteEvents(Sql visitors) => Sql.Query($"""
             SELECT ts, ts_ms, type, vid {Join(columns)}
             FROM {table}
