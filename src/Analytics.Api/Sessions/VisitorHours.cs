@@ -94,6 +94,52 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
             """);
     }
 
+    /// <summary>
+    /// The latest non-bot event of each linked device (visitors with an identity link) from <paramref name="sinceMs"/> on
+    /// (all time when null): rows (vid, device_last_ms), exact wherever they are compared with a bound of
+    /// <paramref name="boundsMs"/>: device_last_ms ≥ X exactly when the device has an event at or after X, for every bound
+    /// X (<paramref name="sinceMs"/> must be one). The served days' visitor hours give the start of each hour (never later
+    /// than its events, a tenth of the rows or fewer); the hours that hold a bound and the other days give their events'
+    /// times. So an event after a bound's hour counts from its hour's start, which is past the bound, and one in that
+    /// hour counts exactly. Without stored sessions, the events alone.
+    /// </summary>
+    public async ValueTask<Sql> DeviceLastSeenAsync(string siteId, long? sinceMs, IReadOnlyCollection<long> boundsMs, CancellationToken ct)
+    {
+        var linked = Sql.Query($"(SELECT visitor_id FROM identity_links WHERE site_id = {siteId})");
+        var since = sinceMs is { } ms
+            ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(ms)} AND ts_ms >= {ms} {EventDates.From(ms)}") : Sql.Query($"");
+        var allEvents = Sql.Query($"""
+            SELECT vid, max(ts_ms) AS device_last_ms FROM events
+            WHERE site_id = {siteId} AND is_bot = 0 {since} AND vid IN {linked}
+            GROUP BY vid
+            """);
+        if (!options.Value.Stored) return allEvents;
+        var (served, known) = await StoredDays.ServedAsync(clickHouse, siteId, sinceMs is { } f ? DayOf(f) : null, null, options.Value.RefreshDelay, ct);
+        var hours = served.Where(d => d.Value.Hours).ToDictionary(d => d.Key, d => d.Value.Generation);
+        if (hours.Count == 0) return allEvents;
+        var boundHours = boundsMs.Select(b => b - (b % HourMs + HourMs) % HourMs).Distinct().Order().ToList();
+        var eventDays = known.Where(d => !hours.ContainsKey(d)).ToList();
+        // Each hour with its day, which is in the events' key (ts_ms is not): the read skips the other days.
+        var exact = boundHours.Select(h => Sql.Query($"(toDate(ts) = {DayOf(h)} AND ts_ms >= {h} AND ts_ms < {h + HourMs})")).ToList();
+        if (eventDays.Count > 0) exact.Add(Sql.Query($"toDate(ts) IN {SqlInList.Of(eventDays)}"));
+        var fromHours = Sql.Query($"""
+            SELECT visitor_id AS vid, toUInt64(toUnixTimestamp(hour)) * 1000 AS row_ms FROM visitor_hours
+            WHERE site_id = {siteId} AND {StoredDays.Current(hours)} AND visitor_id IN {linked}
+                {(sinceMs is { } s ? Sql.Query($"AND hour >= toDateTime({s / 1000})") : Sql.Query($""))}
+                {(boundHours.Count == 0 ? Sql.Query($"") : Sql.Query($"AND toUInt64(toUnixTimestamp(hour)) * 1000 NOT IN {SqlInList.Of(boundHours)}"))}
+            """);
+        var fromEvents = exact.Count == 0 ? Sql.Query($"") : Sql.Query($"""
+            UNION ALL
+            SELECT vid, ts_ms AS row_ms FROM events
+            WHERE site_id = {siteId} AND is_bot = 0 {since} AND vid IN {linked} AND ({exact.Aggregate((x, y) => Sql.Query($"{x} OR {y}"))})
+            """);
+        return Sql.Query($"""
+            SELECT vid, max(row_ms) AS device_last_ms
+            FROM ({fromHours} {fromEvents}) AS device_times
+            GROUP BY vid
+            """);
+    }
+
     /// <summary>The site's non-bot events in [fromMs, toMs), with the conditions that narrow the events' key by date.</summary>
     static Sql EventsIn(string siteId, long fromMs, long toMs) => Sql.Query($"""
         site_id = {siteId} AND is_bot = 0

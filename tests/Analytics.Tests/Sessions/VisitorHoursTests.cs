@@ -106,6 +106,50 @@ public abstract class VisitorHoursTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task The_devices_last_events_compare_with_every_bound_as_the_events_do_stored_days_or_not()
+    {
+        var site = "ls" + Guid.NewGuid().ToString("N")[..12];
+        const long Hour = 3_600_000, Second = 1_000;
+        var x1 = Midnight + 10 * Hour + 20 * Minute;   // inside an hour
+        var x2 = Midnight + Day + 3 * Hour;            // on an hour
+        var events = new List<EventRow>
+        {
+            Event(site, "a", Midnight + 2 * Hour), Event(site, "a", x1 - Second),          // last just before x1, same hour
+            Event(site, "b", x1),                                                          // exactly x1
+            Event(site, "c", x1 + 50 * Minute),                                            // the hour after x1's
+            Event(site, "d", x1 - 30 * Minute),                                            // the hour before x1's
+            Event(site, "e", x2 - Second), Event(site, "e", x1 + Minute, bot: true),      // a bot's event never counts
+            Event(site, "f", x2), Event(site, "f", Midnight + 5 * Hour),
+            Event(site, "u", x2 + Hour),                                                   // never linked: no row
+        };
+        var links = "abcdef".Select(v => Link(site, v.ToString(), "C" + v, Midnight)).ToList();
+        await InsertMarkedAsync(events);
+        await InsertAsync(engine.ClickHouse, links);
+        await RefreshUntilServedAsync(site, new DateOnly(2026, 9, 7), new DateOnly(2026, 9, 8));
+        long[] bounds = [x1, x2, Midnight + 2 * Day];
+        await AssertBoundsAsync();
+        // After the refresh: a late event on the stored first day and one on a new day, both read from the events.
+        var late = new List<EventRow> { Event(site, "d", x1 + 5 * Second), Event(site, "a", Midnight + 3 * Day + Hour) };
+        await InsertMarkedAsync(late);
+        events.AddRange(late);
+        await AssertBoundsAsync();
+
+        async Task AssertBoundsAsync()
+        {
+            foreach (var since in new long?[] { null, x1 })
+            {
+                var sql = await Hours.DeviceLastSeenAsync(site, since, bounds, CancellationToken.None);
+                var rows = (await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT vid, toInt64(device_last_ms) AS ms FROM ({sql}) ORDER BY vid"),
+                    StorageJson.Default.JsonElement)).ToDictionary(r => r.GetProperty("vid").GetString()!, r => long.Parse(r.GetProperty("ms").ToString()));
+                var last = events.Where(e => !e.IsBot && e.Vid != "u" && (since is null || e.TsMs >= since)).GroupBy(e => e.Vid).ToDictionary(g => g.Key, g => g.Max(e => e.TsMs));
+                Assert.Equal(last.Keys.Order(), rows.Keys.Order());
+                foreach (var bound in bounds)
+                    Assert.Equal(last.Where(l => l.Value >= bound).Select(l => l.Key).Order(), rows.Where(r => r.Value >= bound).Select(r => r.Key).Order());
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_range_not_of_whole_hours_is_left_to_the_events()
     {
         Assert.Null(await Hours.PersonHoursAsync("any", Midnight + 30 * Minute, Midnight + Day, CancellationToken.None));

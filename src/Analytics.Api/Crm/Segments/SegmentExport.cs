@@ -19,7 +19,7 @@ public static class SegmentExport
     public const string HeldBackHeader = "X-Held-Back";
 
     public static async Task<IResult> HandleAsync(string id, HttpContext http, SegmentStore store, SiteAccess access, SiteStore sites, IClickHouse clickHouse,
-        IOptions<CustomerOptions> options, CustomerOrderSnapshots snapshots, CancellationToken ct)
+        SegmentMembers segmentMembers, CustomerOrderSnapshots snapshots, CancellationToken ct)
     {
         if (await SegmentsApi.VisibleAsync(id, http, store, access, sites, ct) is not { } found) return SegmentsApi.Unknown(id);
         var problems = new List<IResult>();
@@ -31,28 +31,36 @@ public static class SegmentExport
         if (problems.Count > 0) return problems[0];
 
         var orders = await snapshots.OfAsync(found.Site.Id, ct);
-        var members = SegmentSql.MembersWithConsent(found.Site, orders, found.Segment.Definition, DateTimeOffset.UtcNow, options.Value);
+        var members = await segmentMembers.WithConsentAsync(found.Site, orders, found.Segment.Definition, DateTimeOffset.UtcNow, ct);
         var csv = format == "csv";
-        var limit = csv ? Sql.Query($"") : Sql.Query($"LIMIT {(long)(page!.Value - 1) * size!.Value}, {size!.Value}");
-        var countsTask = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT countIf(consented = 1) AS members, countIf(consented = 0) AS held_back FROM ({members})
-            """), SegmentExportJson.Default.MemberCountRow, ct);
-        var rowsTask = clickHouse.QueryListAsync(Sql.Query($"""
-            SELECT customer_id, email, name
-            FROM (SELECT customer_id FROM ({members}) WHERE consented = 1) AS contactable
+        // One statement: the members (the costly part) are computed once for both the counts and the page, whose ids
+        // are sorted in one array and sliced; then the page's profiles. With none contactable, one row without an id.
+        var ids = csv ? Sql.Query($"contactable") : Sql.Query($"arraySlice(contactable, {(long)(page!.Value - 1) * size!.Value + 1}, {size!.Value})");
+        var rows = await clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT members, held_back, customer_id, email, name
+            FROM
+            (
+                SELECT members, held_back, customer_id
+                FROM
+                (
+                    SELECT countIf(consented = 1) AS members, countIf(consented = 0) AS held_back,
+                        arraySort(groupArrayIf(customer_id, consented = 1)) AS contactable
+                    FROM ({members}) AS segment_members
+                )
+                LEFT ARRAY JOIN {ids} AS customer_id
+            ) AS page_members
             ANY LEFT JOIN (SELECT customer_id, email, name FROM customers FINAL WHERE site_id = {found.Site.Id}) AS profiles USING customer_id
             ORDER BY customer_id
-            {limit}
-            """), SegmentExportJson.Default.SegmentCustomer, ct);
-        await Task.WhenAll(countsTask, rowsTask);
-        var counts = countsTask.Result ?? new MemberCountRow(0, 0);
+            """), SegmentExportJson.Default.MemberPageRow, ct);
+        var (total, heldBack) = rows.Count == 0 ? (0L, 0L) : (rows[0].Members, rows[0].HeldBack);
+        var customers = rows.Where(r => r.CustomerId.Length > 0).Select(r => new SegmentCustomer(r.CustomerId, r.Email, r.Name)).ToList();
         if (csv)
         {
-            http.Response.Headers[HeldBackHeader] = counts.HeldBack.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var table = new CsvTable(["customer_id", "email", "name"], rowsTask.Result.Select(c => (IReadOnlyList<object>)[c.CustomerId, c.Email, c.Name]).ToList());
+            http.Response.Headers[HeldBackHeader] = heldBack.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var table = new CsvTable(["customer_id", "email", "name"], customers.Select(c => (IReadOnlyList<object>)[c.CustomerId, c.Email, c.Name]).ToList());
             return TypedResults.Text(table.Render(), "text/csv; charset=utf-8");
         }
-        return TypedResults.Ok(new SegmentCustomers(found.Segment.Id, found.Segment.Name, counts.Members, counts.HeldBack, page!.Value, size!.Value, rowsTask.Result));
+        return TypedResults.Ok(new SegmentCustomers(found.Segment.Id, found.Segment.Name, total, heldBack, page!.Value, size!.Value, customers));
     }
 }
 
@@ -61,9 +69,9 @@ public sealed record SegmentCustomer(string CustomerId, string Email, string Nam
 /// <summary>A page of a segment's contactable members; <see cref="HeldBack"/>: members left out for want of marketing consent.</summary>
 public sealed record SegmentCustomers(string SegmentId, string Name, long Total, long HeldBack, int Page, int PageSize, IReadOnlyList<SegmentCustomer> Customers);
 
-public sealed record MemberCountRow(long Members, long HeldBack);
+public sealed record MemberPageRow(long Members, long HeldBack, string CustomerId, string Email, string Name);
 
 [JsonSerializable(typeof(SegmentCustomer))]
-[JsonSerializable(typeof(MemberCountRow))]
+[JsonSerializable(typeof(MemberPageRow))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 public sealed partial class SegmentExportJson : JsonSerializerContext;

@@ -30,8 +30,26 @@ public static class SegmentSql
         WHERE customer_id != ''
         """);
 
-    /// <summary>The segment's customers at <paramref name="now"/>: <c>customer_id</c>.</summary>
-    public static Sql Members(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options)
+    /// <summary>
+    /// The bounds of a last-seen filter at <paramref name="now"/>: the lower ones (after, within_days), the upper one
+    /// (before), and <c>SinceMs</c>, the latest lower bound when there is no upper one: a customer seen since then has an
+    /// event since then, so older events need not be read.
+    /// </summary>
+    public static (long? SinceMs, List<long> Lower, long? Before) LastSeenBounds(LastSeenFilter seen, DateTimeOffset now)
+    {
+        var lower = new List<long>();
+        if (seen.After is { } after) lower.Add(after.ToUnixTimeMilliseconds());
+        if (seen.WithinDays is { } days) lower.Add(now.AddDays(-days).ToUnixTimeMilliseconds());
+        var before = seen.Before?.ToUnixTimeMilliseconds();
+        return (before is null && lower.Count > 0 ? lower.Max() : null, lower, before);
+    }
+
+    /// <summary>
+    /// The segment's customers at <paramref name="now"/>: <c>customer_id</c>. With a last-seen filter,
+    /// <paramref name="deviceLastSeen"/> gives each linked device's latest event, exact at the filter's bounds
+    /// (<see cref="Sessions.VisitorHours.DeviceLastSeenAsync"/> over <see cref="LastSeenBounds"/>; <see cref="SegmentMembers"/>).
+    /// </summary>
+    public static Sql Members(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options, Sql? deviceLastSeen)
     {
         var (from, to) = (now.AddDays(-definition.PeriodDays), now);
         var filters = definition.Filters;
@@ -54,15 +72,11 @@ public static class SegmentSql
             conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(orders, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
         if (filters.LastSeen is { } seen)
         {
-            var bounds = new List<Sql>();
-            var lower = new List<long>();
-            if (seen.After is { } after) lower.Add(after.ToUnixTimeMilliseconds());
-            if (seen.WithinDays is { } days) lower.Add(now.AddDays(-days).ToUnixTimeMilliseconds());
-            if (seen.Before is { } before) bounds.Add(Sql.Query($"last_seen_ms < {before.ToUnixTimeMilliseconds()}"));
-            bounds.AddRange(lower.Select(l => Sql.Query($"last_seen_ms >= {l}")));
-            // Only lower bounds: a customer seen since then has an event since then, so older events need not be read.
-            long? since = seen.Before is null && lower.Count > 0 ? lower.Max() : null;
-            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id, since)}) WHERE {And(bounds)})"));
+            var (_, lower, before) = LastSeenBounds(seen, now);
+            var bounds = lower.Select(l => Sql.Query($"last_seen_ms >= {l}")).ToList();
+            if (before is { } b) bounds.Add(Sql.Query($"last_seen_ms < {b}"));
+            var devices = deviceLastSeen ?? throw new ArgumentException("A last-seen filter needs the devices' last events.", nameof(deviceLastSeen));
+            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id, devices)}) WHERE {And(bounds)})"));
         }
         if (filters.DroppedAt is { Steps: { } steps, Step: { } step } dropped)
         {
@@ -74,22 +88,16 @@ public static class SegmentSql
     }
 
     /// <summary>
-    /// The latest non-bot event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>. With
-    /// <paramref name="sinceMs"/> only events from then on are read (the days before are skipped by the events' key), so
-    /// customers last seen before it have no row.
+    /// The latest event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>, from the devices'
+    /// rows of <paramref name="deviceLastSeen"/> (vid, device_last_ms).
     /// </summary>
-    public static Sql LastSeen(string siteId, long? sinceMs = null) => Sql.Query($"""
+    static Sql LastSeen(string siteId, Sql deviceLastSeen) => Sql.Query($"""
         SELECT customer_id, max(device_last_ms) AS last_seen_ms
         FROM
         (
             SELECT visitor_id AS vid, customer_id FROM identity_links WHERE site_id = {siteId}
         ) AS site_links
-        ALL INNER JOIN
-        (
-            SELECT vid, max(ts_ms) AS device_last_ms FROM events
-            WHERE site_id = {siteId} AND is_bot = 0 {Since(sinceMs)} AND vid IN (SELECT visitor_id FROM identity_links WHERE site_id = {siteId})
-            GROUP BY vid
-        ) AS device_last USING vid
+        ALL INNER JOIN ({deviceLastSeen}) AS device_last USING vid
         GROUP BY customer_id
         """);
 
@@ -123,13 +131,11 @@ public static class SegmentSql
         """);
 
     /// <summary>The members with whether they may be contacted: <c>customer_id</c>, <c>consented</c> (0/1).</summary>
-    public static Sql MembersWithConsent(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options) => Sql.Query($"""
+    public static Sql MembersWithConsent(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options,
+        Sql? deviceLastSeen) => Sql.Query($"""
         SELECT customer_id, toUInt8(customer_id IN (SELECT customer_id FROM ({MarketingConsent(site.Id)}) WHERE granted = 1)) AS consented
-        FROM ({Members(site, orders, definition, now, options)})
+        FROM ({Members(site, orders, definition, now, options, deviceLastSeen)})
         """);
-
-    static Sql Since(long? sinceMs) => sinceMs is { } ms
-        ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(ms)} AND ts_ms >= {ms} {EventDates.From(ms)}") : Sql.Query($"");
 
     static Sql And(List<Sql> conditions) =>
         conditions.Count == 0 ? Sql.Query($"1") : conditions.Skip(1).Aggregate(conditions[0], (all, c) => Sql.Query($"{all} AND {c}"));

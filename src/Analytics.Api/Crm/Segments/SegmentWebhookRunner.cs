@@ -40,7 +40,7 @@ public sealed record SegmentRun(string RunId, int Entered, int Left, long HeldBa
 /// silently (and enters again, sent, once consent is back).
 /// </summary>
 public sealed class SegmentWebhookRunner(IClickHouse clickHouse, IHttpClientFactory httpClients, SegmentDeliveries deliveries,
-    IOptions<SegmentOptions> settings, IOptions<CustomerOptions> customerOptions, CustomerOrderSnapshots snapshots, ILogger<SegmentWebhookRunner> logger)
+    IOptions<SegmentOptions> settings, SegmentMembers segmentMembers, CustomerOrderSnapshots snapshots, ILogger<SegmentWebhookRunner> logger)
 {
     public const string HttpClientName = "segment-webhooks";
     readonly ConcurrentDictionary<string, SemaphoreSlim> running = new(StringComparer.Ordinal);
@@ -57,9 +57,10 @@ public sealed class SegmentWebhookRunner(IClickHouse clickHouse, IHttpClientFact
     {
         var runId = Guid.CreateVersion7().ToString("N");
         var orders = await snapshots.OfAsync(site.Id, ct);
+        var withConsent = await segmentMembers.WithConsentAsync(site, orders, segment.Definition, DateTimeOffset.UtcNow, ct);
         var members = await clickHouse.QueryListAsync(Sql.Query($"""
             SELECT customer_id, consented, email, name
-            FROM ({SegmentSql.MembersWithConsent(site, orders, segment.Definition, DateTimeOffset.UtcNow, customerOptions.Value)}) AS members
+            FROM ({withConsent}) AS members
             ANY LEFT JOIN (SELECT customer_id, email, name FROM customers FINAL WHERE site_id = {site.Id}) AS profiles USING customer_id
             """), SegmentWebhookJson.Default.MemberRow, ct);
         var state = await clickHouse.QueryListAsync(Sql.Query($"""

@@ -14,6 +14,7 @@ public static class SegmentsSetup
             .ValidateOnStart();
         services.AddHttpClient(SegmentWebhookRunner.HttpClientName);
         services.AddSingleton<SegmentStore>();
+        services.AddSingleton<SegmentMembers>();
         services.AddSingleton<SegmentDeliveries>();
         services.AddSingleton<SegmentWebhookRunner>();
         services.AddHostedService<SegmentWebhookJob>();
