@@ -29,11 +29,7 @@ public abstract class FirstTouchSnapshotsTests(EngineFixture engine)
 
     StoredSessions Source => new(engine.ClickHouse, Options.Create(options));
 
-    async Task InsertMarkedAsync(IReadOnlyCollection<EventRow> events)
-    {
-        await new SessionDirtyMarks(engine.ClickHouse, Options.Create(options)).MarkAsync(events.Select(e => (e.SiteId, e.TsMs, e.TsMs)), CancellationToken.None);
-        await InsertAsync(engine.ClickHouse, events);
-    }
+    Task InsertMarkedAsync(IReadOnlyCollection<EventRow> events) => Tests.Sessions.StoredTraffic.InsertMarkedAsync(engine.ClickHouse, events);
 
     /// <summary>Per customer, the channel and campaign of the earliest session of a linked device, the session's person being the customer.</summary>
     static List<TouchRow> Expected(IReadOnlyList<EventRow> events, IReadOnlyList<IdentityLinkRow> links) =>

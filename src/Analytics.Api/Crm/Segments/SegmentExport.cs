@@ -4,7 +4,6 @@ using Analytics.Reports;
 using Analytics.Shared;
 using Analytics.Sites;
 using Analytics.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Crm.Segments;
 
