@@ -40,6 +40,9 @@ public static class PersonSql
     /// </summary>
     public static readonly Sql DistinctPersons = Sql.Query($"uniqExact(cityHash64(person))");
 
+    /// <summary>The state of <see cref="DistinctPersons"/>, to merge groups' persons later (a breakdown's "(other)" row).</summary>
+    public static readonly Sql PersonStates = Sql.Query($"uniqExactState(cityHash64(person))");
+
     /// <summary>
     /// The site's shared devices: visitors linked to more than one customer. Only their events need the time of each
     /// link (<see cref="PersonAt"/>); every other linked visitor's events belong to its one customer.
@@ -78,6 +81,32 @@ public static class PersonSql
             ANY LEFT JOIN ({SoleLinks(siteId, visitors)}) AS sole_links USING vid
             UNION ALL
             SELECT {columns}, {PersonAt(timeMs)} AS person {sharedLinked}
+            FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
+            ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
+            """);
+    }
+
+    /// <summary>
+    /// <see cref="WithPerson"/> for counting: the selected <paramref name="columns"/>, then <c>person_hash</c>, the
+    /// <c>cityHash64</c> of the person (what <see cref="DistinctPersons"/> counts), with no person string built per row.
+    /// The plain map of visitors with one customer is keyed by the visitor's hash and holds the customer's hash, so the
+    /// join compares and carries numbers (distinct persons by country over 10 M events: 0.9 → 0.65 s on chDB). Two
+    /// visitors whose ids hash alike would share a link: a chance of about n²/2⁶⁵, as for the counted hashes.
+    /// </summary>
+    public static Sql WithPersonHash(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs)
+    {
+        var shared = SharedVisitors(siteId);
+        return Sql.Query($"""
+            SELECT {columns}, if(link_hash = 0, vid_hash, link_hash) AS person_hash
+            FROM (SELECT *, cityHash64(vid) AS vid_hash FROM ({source(Sql.Query($"AND {visitorColumn} NOT IN ({shared})"))})) AS sole_source
+            ANY LEFT JOIN
+            (
+                SELECT cityHash64(visitor_id) AS vid_hash, cityHash64(any(customer_id)) AS link_hash
+                FROM identity_links WHERE site_id = {siteId}
+                GROUP BY visitor_id HAVING uniqExact(customer_id) = 1
+            ) AS sole_links USING vid_hash
+            UNION ALL
+            SELECT {columns}, cityHash64({PersonAt(timeMs)}) AS person_hash
             FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
             ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
             """);

@@ -167,7 +167,7 @@ public sealed record EventSeries(List<string> Buckets, List<long> BucketVisitors
 [JsonSerializable(typeof(BucketSessions))]
 [JsonSerializable(typeof(EventTotals))]
 [JsonSerializable(typeof(EventSeries))]
-[JsonSerializable(typeof(BreakdownEvents))]
+[JsonSerializable(typeof(BreakdownRanked))]
 [JsonSerializable(typeof(BreakdownSessions))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 public sealed partial class ReportRows : JsonSerializerContext;

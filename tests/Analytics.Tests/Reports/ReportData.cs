@@ -60,6 +60,14 @@ public sealed class ReportData
         data.Links.Add(SessionData.Link(siteId, "v01", "c1", first));
         data.Links.Add(SessionData.Link(siteId, "v02", "c1", first));
         data.Links.Add(SessionData.Link(siteId, "v03", "c2", DateTimeOffset.Parse("2026-03-28T00:00:00Z").ToUnixTimeMilliseconds()));
+        // A shared device: v04's events belong to c3 (whose own device is v05) until c4 logs in on it, then to c4. Both
+        // devices view "/" in the reports' range before that login (one person, c3), v04 "/shoes" after it (c4).
+        var login = DateTimeOffset.Parse("2026-03-28T00:00:00Z").ToUnixTimeMilliseconds();
+        foreach (var (vid, at, path) in new[] { ("v04", -20, "/"), ("v05", -19, "/"), ("v04", 20, "/shoes") })
+            data.Events.Add(Event(siteId, vid, login + at * 60 * Minute, "pageview", path, "DE", "desktop", "direct", true));
+        data.Links.Add(SessionData.Link(siteId, "v04", "c3", first));
+        data.Links.Add(SessionData.Link(siteId, "v05", "c3", first));
+        data.Links.Add(SessionData.Link(siteId, "v04", "c4", login));
         return data;
     }
 

@@ -186,6 +186,18 @@ public abstract class ReportsTests(ApiFactory api)
                 Assert.Equal(of.Select(s => s.Person).Distinct().Count(), row.GetProperty("visitors").GetInt64());
                 Assert.Equal(of.Sum(s => s.Pageviews), row.GetProperty("pageviews").GetInt64());
             }
+
+            // The top two and "(other)": the rest's persons counted once however many of its values they had.
+            var ranked = sessions.GroupBy(page).Select(g => (Value: g.Key, Visitors: g.Select(s => s.Person).Distinct().Count(), Pageviews: g.Sum(s => s.Pageviews)))
+                .OrderByDescending(r => r.Visitors).ThenByDescending(r => r.Pageviews).ThenBy(r => r.Value, StringComparer.Ordinal).Take(2).Select(r => r.Value).ToList();
+            var limited = (await GetAsync($"/api/reports/breakdown?site={key}&{Range}&dimension={dimension}&limit=2")).GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(ranked.Append("(other)"), limited.Select(r => r.GetProperty("value").GetString()));
+            var rest = sessions.Where(s => !ranked.Contains(page(s))).ToList();
+            Assert.True(rest.Select(s => s.Person).Distinct().Count() < rest.Count, $"{dimension}: the rest should hold a person twice");
+            Assert.Equal(rest.Count, limited[2].GetProperty("sessions").GetInt64());
+            Assert.Equal(rest.Select(s => s.Person).Distinct().Count(), limited[2].GetProperty("visitors").GetInt64());
+            Assert.Equal(rest.Sum(s => s.Pageviews), limited[2].GetProperty("pageviews").GetInt64());
+            Assert.Equal((double)rest.Count(s => s.Bounce) / rest.Count, limited[2].GetProperty("bounce_rate").GetDouble(), 3);
         }
     }
 

@@ -45,13 +45,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         // Purchases alone, or answers and ratings alone, come from their copy (migrations 0027, 0031): the same rows,
         // without a scan of every event.
         var table = new SqlIdentifier(types is { } only && !pageviewsOnly ? EventColumns.TableFor(only) : EventColumns.TableName);
-        Sql SiteEvents(Sql visitors) => Sql.Query($"""
-            SELECT ts, ts_ms, type, vid {Join(columns)}
-            FROM {table}
-            WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
-                AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)} {visitors}
-            """);
+        Sql SiteEvents(Sql visitors) => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors);
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
         if (!withPerson && !dimensions.Any(d => d.ReadsLinks))
             return Sql.Query($"""
@@ -89,6 +83,45 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
             """);
     }
 
+    /// <summary>The site's non-bot rows of <paramref name="table"/> in [fromMs, toMs) with <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c> and <paramref name="columns"/>.</summary>
+    static Sql EventRows(ReportScope scope, SqlIdentifier table, Sql typeFilter, List<Sql> columns, long fromMs, long toMs, Sql visitors) => Sql.Query($"""
+        SELECT ts, ts_ms, type, vid {Join(columns)}
+        FROM {table}
+        WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
+            AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
+            AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)} {visitors}
+        """);
+
+    /// <summary>
+    /// <see cref="Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool)"/> for counting
+    /// distinct persons: columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person_hash</c> (<c>cityHash64</c> of
+    /// the person) and <c>value</c>. Without a filter or value that reads the identity links or the person's facts, the
+    /// hashes come from <see cref="PersonSql.WithPersonHash"/> (no person string per event); otherwise from the events'
+    /// <c>person</c>.
+    /// </summary>
+    public static Sql EventPersonHashes(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null,
+        bool pageviewsOnly = false)
+    {
+        var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
+        if (dimensions.Any(d => d.ReadsLinks || d.Source == DimensionSource.Person))
+            return Sql.Query($"""
+                SELECT ts, ts_ms, type, vid, cityHash64(person) AS person_hash {(value is null ? Sql.Query($"") : Sql.Query($", value"))}
+                FROM ({Events(scope, fromMs, toMs, valueDimension, value, pageviewsOnly)}) AS events_with_person
+                """);
+        var columnNames = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
+            .Distinct(StringComparer.Ordinal).ToList();
+        var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
+        var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
+        var hashed = PersonSql.WithPersonHash(scope.Site.Id, new SqlIdentifier("vid"),
+            visitors => EventRows(scope, new SqlIdentifier(EventColumns.TableName), typeFilter, columns, fromMs, toMs, visitors),
+            Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"));
+        return Sql.Query($"""
+            SELECT ts, ts_ms, type, vid, person_hash {(value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($""))}
+            FROM ({hashed}) AS events_with_person
+            WHERE 1 {Join(scope.Conditions.Select(Condition))}
+            """);
+    }
+
     /// <summary>
     /// The scope's events as distinct persons and pageviews count them: columns <c>t</c> (DateTime), <c>person_hash</c>
     /// (<c>cityHash64</c> of the person) and <c>pageviews</c> (0/1 an event, or an hour's count). Without filters and
@@ -99,7 +132,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     {
         if (scope.Conditions.Count == 0 && wholeHours && await visitorHours.PersonHoursAsync(scope.Site.Id, scope.FromMs, scope.ToMs, ct) is { } hours)
             return hours;
-        return Sql.Query($"SELECT ts AS t, cityHash64(person) AS person_hash, toUInt64(type = 'pageview') AS pageviews FROM ({Events(scope)}) AS scope_events");
+        return Sql.Query($"SELECT ts AS t, person_hash, toUInt64(type = 'pageview') AS pageviews FROM ({EventPersonHashes(scope, scope.FromMs, scope.ToMs)}) AS scope_events");
     }
 
     /// <summary>
