@@ -36,8 +36,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false,
         IReadOnlyList<string>? types = null, bool withPerson = true)
     {
-        var columnNames = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
-            .Distinct(StringComparer.Ordinal).ToList();
+        var columnNames = ColumnNames(scope, valueDimension);
         var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
@@ -83,6 +82,10 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
             """);
     }
 
+    /// <summary>The event columns the scope's filters and the value dimension read.</summary>
+    static List<string> ColumnNames(ReportScope scope, ReportDimension? valueDimension) =>
+        scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? []).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>The site's non-bot rows of <paramref name="table"/> in [fromMs, toMs) with <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c> and <paramref name="columns"/>.</summary>
     static Sql EventRows(ReportScope scope, SqlIdentifier table, Sql typeFilter, List<Sql> columns, long fromMs, long toMs, Sql visitors) => Sql.Query($"""
         SELECT ts, ts_ms, type, vid {Join(columns)}
@@ -103,14 +106,12 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         bool pageviewsOnly = false)
     {
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
-        if (dimensions.Any(d => d.ReadsLinks || d.Source == DimensionSource.Person))
+        if (dimensions.Any(d => d.ReadsLinks))
             return Sql.Query($"""
                 SELECT ts, ts_ms, type, vid, cityHash64(person) AS person_hash {(value is null ? Sql.Query($"") : Sql.Query($", value"))}
                 FROM ({Events(scope, fromMs, toMs, valueDimension, value, pageviewsOnly)}) AS events_with_person
                 """);
-        var columnNames = scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? [])
-            .Distinct(StringComparer.Ordinal).ToList();
-        var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
+        var columns = ColumnNames(scope, valueDimension).Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
         var hashed = PersonSql.WithPersonHash(scope.Site.Id, new SqlIdentifier("vid"),
             visitors => EventRows(scope, new SqlIdentifier(EventColumns.TableName), typeFilter, columns, fromMs, toMs, visitors),
