@@ -6,7 +6,7 @@ namespace Analytics.Ingestion;
 /// The one list of the <c>events</c> columns: name and ClickHouse type as the migrations create them, and how an
 /// <see cref="EventRow"/> writes each. Inserts, the spooled row key, the recent-events read and the layout
 /// history all follow from it; a test compares it with <c>system.columns</c> on both engines.
-/// To add a column: a migration that adds it (at the end, to events_by_visitor, purchase_events, feedback_events and their views too), and an entry here at the end with <c>Since: 2</c>
+/// To add a column: a migration that adds it (at the end, to events_by_visitor, purchase_events, feedback_events, form_events and their views too), and an entry here at the end with <c>Since: 2</c>
 /// (the next layout), so frames spooled by the previous release are still stored.
 /// </summary>
 public static class EventColumns
@@ -34,11 +34,21 @@ public static class EventColumns
     /// <summary>The event types <see cref="FeedbackTableName"/> holds (its view's condition).</summary>
     public static readonly IReadOnlySet<string> FeedbackTypes = new HashSet<string>(StringComparer.Ordinal) { "survey_answer", "rating" };
 
+    /// <summary>
+    /// The tracker's form events again (<see cref="FormTypes"/>), ordered like the events, filled by a materialized view
+    /// (migration 0032): the forms report reads them there instead of scanning every event.
+    /// </summary>
+    public const string FormsTableName = "form_events";
+
+    /// <summary>The event types <see cref="FormsTableName"/> holds (its view's condition).</summary>
+    public static readonly IReadOnlySet<string> FormTypes = new HashSet<string>(StringComparer.Ordinal) { "form_start", "form_field", "form_submit", "form_abandon" };
+
     /// <summary>The table to read events of only <paramref name="types"/> from: a copy that holds all of them, else the events.</summary>
     public static string TableFor(IReadOnlyCollection<string> types) =>
         types.Count == 0 ? TableName
         : types.All(t => t == "purchase") ? PurchasesTableName
         : types.All(FeedbackTypes.Contains) ? FeedbackTableName
+        : types.All(FormTypes.Contains) ? FormsTableName
         : TableName;
 
     /// <summary>

@@ -47,8 +47,11 @@ public sealed class FormsHandler(IClickHouse clickHouse) : IRequestHandler<Forms
             toFloat64OrZero(props_values[indexOf(props_keys, 'dwell_ms')]), props_values[indexOf(props_keys, 'last_field')])
         """), ["props_keys", "props_values"]);
 
-    /// <summary>The form events: read by type in the events scan itself (a filter around it is not pushed down on 18.16).</summary>
-    static readonly IReadOnlyList<string> FormTypes = ["form_start", "form_field", "form_submit", "form_abandon"];
+    /// <summary>
+    /// The form events: read by type in the scan itself (a filter around it is not pushed down on 18.16), from their
+    /// copy <c>form_events</c> (migration 0032), not from every event of the range.
+    /// </summary>
+    static readonly IReadOnlyList<string> FormTypes = [.. Ingestion.EventColumns.FormTypes.Order(StringComparer.Ordinal)];
 
     public async ValueTask<FormsAnswer> Handle(FormsReport request, CancellationToken ct)
     {

@@ -35,6 +35,8 @@ public sealed partial class ClusterLayout
         ["purchase_events"] = "vid",
         // The survey answers and ratings again (migration 0031): sharded like the events.
         ["feedback_events"] = "vid",
+        // The form events again (migration 0032): sharded like the events.
+        ["form_events"] = "vid",
         ["sessions"] = "visitor_id",
         ["visitor_hours"] = "visitor_id",
         ["consents"] = "vid",

@@ -31,11 +31,12 @@ public abstract class SpooledTableSchemaTests(EngineFixture engine)
         Assert.Equal(migrated, defined);
     }
 
-    /// <summary>The copies of the events (migrations 0026, 0027, 0031) take every column of events, in order, or their views break an insert.</summary>
+    /// <summary>The copies of the events (migrations 0026, 0027, 0031, 0032) take every column of events, in order, or their views break an insert.</summary>
     [Theory]
     [InlineData(EventColumns.ByVisitorTableName)]
     [InlineData(EventColumns.PurchasesTableName)]
     [InlineData(EventColumns.FeedbackTableName)]
+    [InlineData(EventColumns.FormsTableName)]
     public async Task A_copy_of_the_events_has_the_events_columns_in_their_order(string copy)
     {
         async Task<List<string>> ColumnsAsync(string table) =>

@@ -35,7 +35,7 @@ public sealed class ClusterLayoutTests
         var rewritten = SchemaMigrations.All.SelectMany(m => m.Statements).SelectMany(Layout.Rewrite).ToList();
         Assert.All(rewritten.Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal)),
             s => Assert.Matches(@"ON CLUSTER analytics .*ENGINE = (Replicated\w*MergeTree\('/clickhouse/tables/(all|\{shard\})/shop/\w+', '\{replica\}'|Distributed\()", s.ReplaceLineEndings(" ")));
-        foreach (var table in new[] { "events", "events_by_visitor", "purchase_events", "feedback_events", "sessions", "consents", "survey_texts" })
+        foreach (var table in new[] { "events", "events_by_visitor", "purchase_events", "feedback_events", "form_events", "sessions", "consents", "survey_texts" })
             Assert.Contains(rewritten, s => s.StartsWith($"CREATE TABLE IF NOT EXISTS `shop`.`{table}` ON CLUSTER analytics", StringComparison.Ordinal) && s.Contains("Distributed("));
         foreach (var table in new[] { "sites", "identity_links", "customers", "orders", "goals", "api_tokens", "users" })
             Assert.Contains(rewritten, s => s.StartsWith($"CREATE TABLE IF NOT EXISTS `shop`.`{table}` ON CLUSTER analytics", StringComparison.Ordinal) && s.Contains("/clickhouse/tables/all/"));

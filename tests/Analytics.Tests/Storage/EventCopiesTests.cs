@@ -12,7 +12,8 @@ namespace Analytics.Tests.Storage;
 
 /// <summary>
 /// The copies of some event types: purchase_events (migration 0027, the purchases for the reads of a site's orders) and
-/// feedback_events (migration 0031, survey answers and ratings for the survey report). An insert into events copies
+/// feedback_events (migration 0031, survey answers and ratings for the survey report), form_events (migration 0032, the
+/// forms report's events). An insert into events copies
 /// exactly those types through the materialized view, the migration's backfill copies the rows stored before it once
 /// however often it runs, and an erasure leaves none of the subject's rows in it: on both engines.
 /// </summary>
@@ -23,6 +24,7 @@ public abstract class EventCopiesTests(EngineFixture engine)
     {
         { PersonalDataRegistry.PurchaseEvents, "0027_purchase_events", "purchase" },
         { PersonalDataRegistry.FeedbackEvents, "0031_feedback_events", "survey_answer,rating" },
+        { PersonalDataRegistry.FormEvents, "0032_form_events", "form_start,form_field,form_submit,form_abandon" },
     };
 
     [Theory]

@@ -46,6 +46,9 @@ public static class PersonalDataRegistry
     /// <summary>The survey answers and ratings again (migration 0031, docs/crm-analytics.md): a copy like <see cref="EventsByVisitor"/>.</summary>
     public const string FeedbackEvents = Ingestion.EventColumns.FeedbackTableName;
 
+    /// <summary>The form events again (migration 0032, docs/reports.md "Forms"): a copy like <see cref="EventsByVisitor"/>.</summary>
+    public const string FormEvents = Ingestion.EventColumns.FormsTableName;
+
     /// <summary>Every order with its customer, as stored snapshots (migration 0028): the orders' and purchases' rows again, a copy for an export.</summary>
     public const string CustomerOrders = "customer_orders";
 
@@ -58,6 +61,7 @@ public static class PersonalDataRegistry
         new(EventsByVisitor, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
         new(PurchaseEvents, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
         new(FeedbackEvents, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
+        new(FormEvents, [new("vid", SubjectKey.Visitor), Customer], EventStrings, "ts"),
         new("consents", [new("vid", SubjectKey.Visitor)], ["site_id", "policy_version", "source", "ip_truncated", "user_agent"], "received_at"),
         new("identity_links", [Visitor, Customer], ["site_id", "source"], "linked_at"),
         // fact_sets and page_sequence: the session's events' dimension values and pageview paths (Sessions/SessionSql
@@ -112,7 +116,7 @@ public static class PersonalDataRegistry
     ];
 
     /// <summary>Whether the table only copies another personal table's rows (an export shows them once, from the original).</summary>
-    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents or FeedbackEvents or CustomerOrders or CustomerFirstTouches;
+    public static bool IsCopy(string table) => table is EventsByVisitor or PurchaseEvents or FeedbackEvents or FormEvents or CustomerOrders or CustomerFirstTouches;
 
     /// <summary>The personal table of that name, or null.</summary>
     public static PersonalTable? Find(string table) => PersonalTables.FirstOrDefault(t => t.Table == table);
