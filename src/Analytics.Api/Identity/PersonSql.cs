@@ -40,9 +40,6 @@ public static class PersonSql
     /// </summary>
     public static readonly Sql DistinctPersons = Sql.Query($"uniqExact(cityHash64(person))");
 
-    /// <summary>The state of <see cref="DistinctPersons"/>, to merge groups' persons later (a breakdown's "(other)" row).</summary>
-    public static readonly Sql PersonStates = Sql.Query($"uniqExactState(cityHash64(person))");
-
     /// <summary>
     /// The site's shared devices: visitors linked to more than one customer. Only their events need the time of each
     /// link (<see cref="PersonAt"/>); every other linked visitor's events belong to its one customer.
@@ -93,20 +90,26 @@ public static class PersonSql
     /// join compares and carries numbers (distinct persons by country over 10 M events: 0.9 → 0.65 s on chDB). Two
     /// visitors whose ids hash alike would share a link: a chance of about n²/2⁶⁵, as for the counted hashes.
     /// </summary>
-    public static Sql WithPersonHash(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs)
+    /// <param name="linked">Adds a column <c>linked</c> after <c>person_hash</c>: 1 when the visitor has an identity link.</param>
+    /// <param name="visitors">Narrows the links read to these visitors, when the source has no others.</param>
+    public static Sql WithPersonHash(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs, bool linked = false,
+        IReadOnlyCollection<string>? visitors = null)
     {
-        var shared = SharedVisitors(siteId);
+        var shared = SharedVisitors(siteId, visitors);
+        var (soleLinked, sharedLinked) = linked
+            ? (Sql.Query($", toUInt8(link_hash != 0) AS linked"), Sql.Query($", toUInt8(1) AS linked"))
+            : (Sql.Query($""), Sql.Query($""));
         return Sql.Query($"""
-            SELECT {columns}, if(link_hash = 0, vid_hash, link_hash) AS person_hash
+            SELECT {columns}, if(link_hash = 0, vid_hash, link_hash) AS person_hash {soleLinked}
             FROM (SELECT *, cityHash64(vid) AS vid_hash FROM ({source(Sql.Query($"AND {visitorColumn} NOT IN ({shared})"))})) AS sole_source
             ANY LEFT JOIN
             (
                 SELECT cityHash64(visitor_id) AS vid_hash, cityHash64(any(customer_id)) AS link_hash
-                FROM identity_links WHERE site_id = {siteId}
+                FROM identity_links WHERE site_id = {siteId} {Only(visitors)}
                 GROUP BY visitor_id HAVING uniqExact(customer_id) = 1
             ) AS sole_links USING vid_hash
             UNION ALL
-            SELECT {columns}, cityHash64({PersonAt(timeMs)}) AS person_hash
+            SELECT {columns}, cityHash64({PersonAt(timeMs)}) AS person_hash {sharedLinked}
             FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
             ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
             """);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Analytics.Identity;
 using Analytics.Reports.Filters;
 using Analytics.Sites;
 using Analytics.Storage;
@@ -102,10 +101,10 @@ public sealed class BreakdownHandler(IClickHouse clickHouse, ReportSql sql, IOpt
     /// </summary>
     async Task<List<BreakdownRow>> SessionDimensionAsync(ReportScope scope, ReportDimension dimension, int limit, CancellationToken ct)
     {
-        var sessions = await sql.SessionsAsync(scope, ct);
+        var sessions = await sql.SessionsAsync(scope, ct, personHash: true);
         var skipEmpty = dimension.SkipsEmpty ? Sql.Query($"{dimension.Value} != ''") : Sql.Query($"1");
         var ranked = await clickHouse.QueryListAsync(TopAndOther(Sql.Query($"""
-            SELECT {dimension.Value} AS value, {PersonSql.PersonStates} AS persons, finalizeAggregation(persons) AS visitors,
+            SELECT {dimension.Value} AS value, uniqExactState(person_hash) AS persons, finalizeAggregation(persons) AS visitors,
                 sum(pageviews) AS pageviews, count() AS sessions, sum(bounce) AS bounces, sum(duration_ms) AS duration_ms
             FROM ({sessions})
             WHERE {skipEmpty}

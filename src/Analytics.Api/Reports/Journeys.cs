@@ -107,33 +107,34 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
     /// </summary>
     async Task<Sql> TouchpointsSqlAsync(ReportScope scope, CancellationToken ct)
     {
-        // Only purchase events are read, in the events scan itself (before their persons are resolved).
-        var everyPurchase = ReportSql.Events(scope with { Conditions = [] }, 0, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType);
-        var reported = ReportSql.Events(scope, scope.FromMs, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType);
-        var sessions = await sessionSource.SessionsAsync(new SessionQuery(scope.Site.Id, null, scope.ToMs), ct);
+        // Only purchase events are read, in the events scan itself (before their persons are resolved). Persons are
+        // matched by hash (ReportSql.EventPersonHashes, SessionQuery.PersonHash): no person string per session or purchase.
+        var everyPurchase = ReportSql.EventPersonHashes(scope with { Conditions = [] }, 0, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType);
+        var reported = ReportSql.Events(scope, scope.FromMs, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType, withPerson: false);
+        var sessions = await sessionSource.SessionsAsync(new SessionQuery(scope.Site.Id, null, scope.ToMs, PersonHash: true), ct);
         var purchases = Sql.Query($"""
-            SELECT person, person_order.1 AS purchase_ms, person_order.2 AS purchase_vid, person_order.3 AS purchase_revenue, person_order.5 AS purchase_key, previous_ms
+            SELECT person_hash, person_order.1 AS purchase_ms, person_order.2 AS purchase_vid, person_order.3 AS purchase_revenue, person_order.5 AS purchase_key, previous_ms
             FROM
             (
-                SELECT person, arraySort(groupArray((order_ms, order_vid, order_revenue, reported, order_key))) AS person_orders,
+                SELECT person_hash, arraySort(groupArray((order_ms, order_vid, order_revenue, reported, order_key))) AS person_orders,
                     arrayPushFront(arrayPopBack(arrayMap(o -> o.1, person_orders)), 0) AS previous_times
                 FROM
                 (
-                    SELECT person, order_ms, order_vid, reported, order_key, if(crm_known = 1, crm_revenue, tracker_revenue) AS order_revenue
+                    SELECT person_hash, order_ms, order_vid, reported, order_key, if(crm_known = 1, crm_revenue, tracker_revenue) AS order_revenue
                     FROM
                     (
-                        SELECT person, order_key, order_ms, order_vid, order_id, tracker_revenue, reported
+                        SELECT person_hash, order_key, order_ms, order_vid, order_id, tracker_revenue, reported
                         FROM
                         (
-                            SELECT person, order_key, min(event_ms) AS order_ms, argMin(event_vid, event_ms) AS order_vid,
+                            SELECT person_hash, order_key, min(event_ms) AS order_ms, argMin(event_vid, event_ms) AS order_vid,
                                 argMin(event_order, event_ms) AS order_id, argMin(event_revenue, event_ms) AS tracker_revenue
                             FROM
                             (
-                                SELECT person, ts_ms AS event_ms, vid AS event_vid, value.1 AS event_order, value.2 AS event_revenue, value.3 AS order_key
+                                SELECT person_hash, ts_ms AS event_ms, vid AS event_vid, value.1 AS event_order, value.2 AS event_revenue, value.3 AS order_key
                                 FROM ({everyPurchase})
                                 WHERE type = 'purchase'
                             ) AS purchase_events
-                            GROUP BY person, order_key
+                            GROUP BY person_hash, order_key
                         ) AS grouped_orders
                         ANY LEFT JOIN
                         (
@@ -145,7 +146,7 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
                         SELECT order_id, crm_revenue, toUInt8(1) AS crm_known FROM ({OrdersSql.CrmRevenue(scope.Site.Id)}) AS crm_revenues
                     ) AS crm_orders USING order_id
                 ) AS priced_orders
-                GROUP BY person
+                GROUP BY person_hash
             ) AS persons
             ARRAY JOIN person_orders AS person_order, previous_times AS previous_ms
             WHERE person_order.4 = 1 AND purchase_ms >= {scope.FromMs} AND purchase_ms < {scope.ToMs}
@@ -160,13 +161,13 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
                 SELECT any(purchase_revenue) AS revenue, arraySort(groupArray((session_start, visitor_id, channel, utm_campaign))) AS touches
                 FROM
                 (
-                    SELECT person, toInt64(start_ms) AS session_start, toInt64(end_ms) AS session_end, visitor_id, channel, utm_campaign
+                    SELECT person_hash, toInt64(start_ms) AS session_start, toInt64(end_ms) AS session_end, visitor_id, channel, utm_campaign
                     FROM ({sessions}) AS all_sessions
                 ) AS person_sessions
-                ALL INNER JOIN ({purchases}) AS purchases USING person
+                ALL INNER JOIN ({purchases}) AS purchases USING person_hash
                 WHERE (session_start > toInt64(previous_ms) AND session_start <= toInt64(purchase_ms))
                     OR (visitor_id = purchase_vid AND session_start <= toInt64(purchase_ms) AND session_end >= toInt64(purchase_ms))
-                GROUP BY person, purchase_key
+                GROUP BY person_hash, purchase_key
             ) AS touched
             """);
     }

@@ -16,7 +16,8 @@ namespace Analytics.Sessions;
 /// that needs the sessions of some visitors only (the surveys' answerers), so that the stored sessions are filtered as
 /// they are read, not after every session of the range has been assembled.
 public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
-    bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false, bool WithShopping = false, Sql? VisitorsOf = null)
+    bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false, bool WithShopping = false, Sql? VisitorsOf = null,
+    bool PersonHash = false)
 {
     /// <summary>The condition on a visitor column that <see cref="Visitors"/>, <see cref="LinkedOnly"/> and <see cref="VisitorsOf"/> ask for ('' for none), to AND into a WHERE.</summary>
     public Sql VisitorCondition(SqlIdentifier column)
@@ -53,11 +54,19 @@ public static class SessionSql
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM ({Sessions(query, options, visitors, query.WithValues, query.WithShopping)}) AS session_facts
             """);
-        var columns = Sql.Query($"{PersonColumns} {values}");
-        return query.WithoutPerson
-            ? Sql.Query($"SELECT {columns}, '' AS person FROM ({Source(Sql.Query($""))}) AS sessions_without_person")
-            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("vid"), Source, columns, new SqlIdentifier("end_ms"), query.Visitors);
+        return WithPerson(query, new SqlIdentifier("vid"), Source, Sql.Query($"{PersonColumns} {values}"));
     }
+
+    /// <summary>
+    /// The sessions of <paramref name="source"/> (which selects <c>vid</c> and takes a condition on
+    /// <paramref name="visitorColumn"/>) with <paramref name="columns"/>, then the person of the session's last event:
+    /// <c>person</c>, '' with <see cref="SessionQuery.WithoutPerson"/>, or <c>person_hash</c> (its <c>cityHash64</c>, no
+    /// person string per session) with <see cref="SessionQuery.PersonHash"/>.
+    /// </summary>
+    internal static Sql WithPerson(SessionQuery query, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns) =>
+        query.WithoutPerson ? Sql.Query($"SELECT {columns}, '' AS person FROM ({source(Sql.Query($""))}) AS sessions_without_person")
+        : query.PersonHash ? PersonSql.WithPersonHash(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), visitors: query.Visitors)
+        : PersonSql.WithPerson(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), query.Visitors);
 
     /// <summary>
     /// The value sets of a session (<see cref="SessionQuery.WithValues"/>, stored by the refresh): <c>fact_sets</c>, the

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Analytics.Identity;
 using Analytics.Storage;
 using Microsoft.Extensions.Options;
 
@@ -121,7 +120,7 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         return new(served, known, visitors, kept.Count == 0 ? null : kept.Min(d => d.Day));
     }
 
-    /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (unless <see cref="SessionQuery.WithoutPerson"/>), and the value and shopping sets asked for.</summary>
+    /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (<see cref="SessionSql.WithPerson"/>), and the value and shopping sets asked for.</summary>
     static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere)
     {
         var values = SessionSql.OptionalColumns(query);
@@ -131,10 +130,7 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
             FROM sessions
             {Filter(query, served, prewhere)} {notComputed} {visitors}
             """);
-        var columns = Sql.Query($"{SessionSql.PersonColumns} {values}");
-        return query.WithoutPerson
-            ? Sql.Query($"SELECT {columns}, '' AS person FROM ({Source(Sql.Query($""))}) AS stored_without_person")
-            : PersonSql.WithPerson(query.SiteId, new SqlIdentifier("visitor_id"), Source, columns, new SqlIdentifier("end_ms"), query.Visitors);
+        return SessionSql.WithPerson(query, new SqlIdentifier("visitor_id"), Source, Sql.Query($"{SessionSql.PersonColumns} {values}"));
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public static class SegmentSql
         {
             var scope = new ReportScope(site, ReportTimeZone.Find(site.TimeZone), from, to, null, null, []);
             var persons = FunnelSql.Persons(scope, steps.Select(s => s!).ToList(), (dropped.WindowSeconds ?? DefaultFunnelWindowSeconds) * 1000, null);
-            conditions.Add(Sql.Query($"customer_id IN (SELECT person FROM ({persons}) WHERE identified = 1 AND level = {step})"));
+            conditions.Add(Sql.Query($"cityHash64(customer_id) IN (SELECT person_hash FROM ({persons}) WHERE identified = 1 AND level = {step})"));
         }
         return Sql.Query($"SELECT customer_id FROM ({Customers(site.Id)}) WHERE {And(conditions)}");
     }

@@ -39,11 +39,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         var columnNames = ColumnNames(scope, valueDimension);
         var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
-        var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
-        if (types is not null) typeFilter = Sql.Query($"{typeFilter} AND type IN {SqlInList.Of(types)}");
-        // Purchases alone, or answers and ratings alone, come from their copy (migrations 0027, 0031): the same rows,
-        // without a scan of every event.
-        var table = new SqlIdentifier(types is { } only && !pageviewsOnly ? EventColumns.TableFor(only) : EventColumns.TableName);
+        var (table, typeFilter) = TypedSource(pageviewsOnly, types);
         Sql SiteEvents(Sql visitors) => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors);
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
         if (!withPerson && !dimensions.Any(d => d.ReadsLinks))
@@ -82,6 +78,17 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
             """);
     }
 
+    /// <summary>
+    /// The table and type condition for events of only some types: purchases alone, answers and ratings alone, or form
+    /// events alone come from their copy (migrations 0027, 0031, 0032): the same rows, without a scan of every event.
+    /// </summary>
+    static (SqlIdentifier Table, Sql TypeFilter) TypedSource(bool pageviewsOnly, IReadOnlyList<string>? types)
+    {
+        var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
+        if (types is not null) typeFilter = Sql.Query($"{typeFilter} AND type IN {SqlInList.Of(types)}");
+        return (new SqlIdentifier(types is { } only && !pageviewsOnly ? EventColumns.TableFor(only) : EventColumns.TableName), typeFilter);
+    }
+
     /// <summary>The event columns the scope's filters and the value dimension read.</summary>
     static List<string> ColumnNames(ReportScope scope, ReportDimension? valueDimension) =>
         scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? []).Distinct(StringComparer.Ordinal).ToList();
@@ -97,25 +104,26 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
 
     /// <summary>
     /// <see cref="Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool)"/> for counting
-    /// distinct persons: columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person_hash</c> (<c>cityHash64</c> of
-    /// the person) and <c>value</c>. Without a filter or value that reads the identity links or the person's facts, the
-    /// hashes come from <see cref="PersonSql.WithPersonHash"/> (no person string per event); otherwise from the events'
-    /// <c>person</c>.
+    /// distinct persons or grouping by them: columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person_hash</c>
+    /// (<c>cityHash64</c> of the person) and <c>value</c> (which may read <c>linked</c> too). Without a filter or value that
+    /// reads the identity links or the person's facts, the hashes come from <see cref="PersonSql.WithPersonHash"/> (no
+    /// person string per event); otherwise from the events' <c>person</c>. A customer's hash is <c>cityHash64</c> of its
+    /// id, so an identified person's id is found again among the identity links' customers.
     /// </summary>
     public static Sql EventPersonHashes(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null,
-        bool pageviewsOnly = false)
+        bool pageviewsOnly = false, IReadOnlyList<string>? types = null)
     {
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
         if (dimensions.Any(d => d.ReadsLinks))
             return Sql.Query($"""
                 SELECT ts, ts_ms, type, vid, cityHash64(person) AS person_hash {(value is null ? Sql.Query($"") : Sql.Query($", value"))}
-                FROM ({Events(scope, fromMs, toMs, valueDimension, value, pageviewsOnly)}) AS events_with_person
+                FROM ({Events(scope, fromMs, toMs, valueDimension, value, pageviewsOnly, types)}) AS events_with_person
                 """);
         var columns = ColumnNames(scope, valueDimension).Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
-        var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
+        var (table, typeFilter) = TypedSource(pageviewsOnly, types);
         var hashed = PersonSql.WithPersonHash(scope.Site.Id, new SqlIdentifier("vid"),
-            visitors => EventRows(scope, new SqlIdentifier(EventColumns.TableName), typeFilter, columns, fromMs, toMs, visitors),
-            Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"));
+            visitors => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors),
+            Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"), linked: true);
         return Sql.Query($"""
             SELECT ts, ts_ms, type, vid, person_hash {(value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($""))}
             FROM ({hashed}) AS events_with_person
@@ -180,19 +188,23 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// <summary>
     /// The scope's sessions, with the columns of <see cref="SessionSql.Build"/>; with filters only those holding a
     /// matching event (between their first and last event). <paramref name="withoutPerson"/>: <c>person</c> left empty,
-    /// for counts of sessions (no identity links read). <paramref name="withValues"/>: with the value sets too
+    /// for counts of sessions (no identity links read). <paramref name="personHash"/>: <c>person_hash</c> (its
+    /// <c>cityHash64</c>) instead of <c>person</c>, for counting or joining persons. <paramref name="withValues"/>: with the value sets too
     /// (<see cref="SessionSql.ValueColumns"/>). <paramref name="withShopping"/>: with the products viewed and orders placed (<see cref="SessionSql.ShoppingColumns"/>).
     /// </summary>
     // ANY LEFT JOIN, not ANY INNER JOIN: on 26.7 an ANY INNER JOIN keeps one row per key on the left side too,
     // and a visitor's second session would be lost. A visitor without matching events gets [] and drops out below.
-    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false, bool withValues = false, bool withShopping = false)
+    public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false, bool withValues = false, bool withShopping = false,
+        bool personHash = false)
     {
-        var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues, WithShopping: withShopping);
+        var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues, WithShopping: withShopping,
+            PersonHash: personHash && !withoutPerson);
         var source = await sessions.SessionsAsync(query, ct);
         if (scope.Conditions.Count == 0) return source;
         var values = SessionSql.OptionalColumns(query);
+        var person = new SqlIdentifier(query.PersonHash ? "person_hash" : "person");
         return Sql.Query($"""
-            SELECT site_id, visitor_id, person, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
+            SELECT site_id, visitor_id, {person}, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM ({source}) AS report_sessions
             ANY LEFT JOIN

@@ -29,7 +29,7 @@ public sealed class FunnelHandler(IClickHouse clickHouse, IOptions<FunnelOptions
 
         var whole = RowsAsync(persons, steps.Count, Sql.Query($"''"), ct);
         var groups = breakdown is null ? Task.FromResult<List<FunnelGroup>?>(null) : GroupsAsync(persons, steps, request, ct);
-        var dropOff = request.DropOffStep is { } k ? DropOffAsync(persons, k, request.PageNumber, request.PageLength, ct) : Task.FromResult<FunnelDropOff?>(null);
+        var dropOff = request.DropOffStep is { } k ? DropOffAsync(scope.Site.Id, persons, k, request.PageNumber, request.PageLength, ct) : Task.FromResult<FunnelDropOff?>(null);
         await Task.WhenAll(whole, groups, dropOff);
 
         var total = (await whole).SingleOrDefault();
@@ -60,9 +60,9 @@ public sealed class FunnelHandler(IClickHouse clickHouse, IOptions<FunnelOptions
     }
 
     /// <summary>Customers (identified persons, never a visitor id) whose level is exactly <paramref name="step"/>, by id.</summary>
-    async Task<FunnelDropOff?> DropOffAsync(Sql persons, int step, int page, int pageSize, CancellationToken ct)
+    async Task<FunnelDropOff?> DropOffAsync(string siteId, Sql persons, int step, int page, int pageSize, CancellationToken ct)
     {
-        var dropped = Sql.Query($"SELECT person FROM ({persons}) WHERE level = {step} AND identified = 1");
+        var dropped = FunnelSql.CustomersOf(siteId, Sql.Query($"SELECT person_hash FROM ({persons}) WHERE level = {step} AND identified = 1"));
         var count = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS total FROM ({dropped})"), FunnelRows.Default.FunnelDropOffCount, ct);
         var list = clickHouse.QueryListAsync(Sql.Query($"""
             SELECT person FROM ({dropped}) ORDER BY person LIMIT {(long)(page - 1) * pageSize}, {pageSize}

@@ -32,9 +32,12 @@ public static class FunnelSql
     }
 
     /// <summary>
-    /// One row per person with a step-1 event in the range: <c>person</c>, <c>identified</c> (1 when the person is a
+    /// One row per person with a step-1 event in the range: <c>person_hash</c> (<c>cityHash64</c> of the person: of the
+    /// customer id for a customer, <see cref="ReportSql.EventPersonHashes"/>), <c>identified</c> (1 when the person is a
     /// customer), <c>level</c> (the last step reached, 1..n), <c>step_ms</c> (the chosen path's step times, as many as the
     /// level) and <c>breakdown_value</c> (its start event's value of <paramref name="breakdown"/>, '' without one).
+    /// Persons are grouped by hash, not by id: no person string is built per event (<see cref="CustomersOf"/> finds the
+    /// ids of identified ones).
     /// </summary>
     public static Sql Persons(ReportScope scope, IReadOnlyList<FunnelStep> steps, long windowMs, ReportDimension? breakdown)
     {
@@ -44,7 +47,7 @@ public static class FunnelSql
         var carrier = new ReportDimension("funnel_event", DimensionSource.Event, Sql.Query($""), ["path", "name", .. breakdown?.Columns ?? []]);
         // Only the steps' event types are read (before the persons are resolved): an event of another type matches no
         // step, and a person's identified flag is the same on all their events.
-        var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs + windowMs, carrier,
+        var events = ReportSql.EventPersonHashes(scope, scope.FromMs, scope.ToMs + windowMs, carrier,
             Sql.Query($"tuple(path, name, {breakdownValue}, linked)"), types: [.. steps.Select(s => s.Type!).Distinct(StringComparer.Ordinal)]);
         var stepTimes = Join(steps.Skip(1).Select((s, i) => Sql.Query($", arraySort(groupArrayIf(ts_ms, {Matches(s)})) AS {Name("times", i + 2)}")));
         // The step's times go into the lambda as an argument (one copy per start), not captured: ClickHouse 18.16 loses a
@@ -58,30 +61,40 @@ public static class FunnelSql
         var levelSum = Plus(steps.Skip(1).Select((_, i) => Sql.Query($"({Name("x", i + 2)} > 0)")));
         var stepMs = Comma(steps.Select((_, i) => Sql.Query($"{Name("c", i + 1)}[chosen]")));
         return Sql.Query($"""
-            SELECT person, identified, level, arraySlice([{stepMs}], 1, level) AS step_ms, starts[chosen].2 AS breakdown_value
+            SELECT person_hash, identified, level, arraySlice([{stepMs}], 1, level) AS step_ms, starts[chosen].2 AS breakdown_value
             FROM
             (
-                SELECT person, identified, starts,
+                SELECT person_hash, identified, starts,
                     arrayMap(x -> x.1, starts) AS c1 {chains},
                     arrayMap(({levelParams}) -> toUInt32(1 + {levelSum}), {levelArgs}) AS levels,
                     arrayReduce('max', levels) AS level,
                     arrayFirstIndex((l, top) -> l = top, levels, arrayResize(emptyArrayUInt32(), length(levels), level)) AS chosen
                 FROM
                 (
-                    SELECT person, max(event_identified) AS identified,
+                    SELECT person_hash, max(event_identified) AS identified,
                         arraySort(groupArrayIf((ts_ms, event_breakdown), {Matches(steps[0])} AND ts_ms < {scope.ToMs})) AS starts
                         {stepTimes}
                     FROM
                     (
-                        SELECT ts_ms, type, person, value.1 AS path, value.2 AS name, value.3 AS event_breakdown, value.4 AS event_identified
+                        SELECT ts_ms, type, person_hash, value.1 AS path, value.2 AS name, value.3 AS event_breakdown, value.4 AS event_identified
                         FROM ({events})
                     )
-                    GROUP BY person
+                    GROUP BY person_hash
                     HAVING notEmpty(starts)
                 )
             )
             """);
     }
+
+    /// <summary>
+    /// The customer ids of the site whose hash is in <paramref name="personHashes"/> (SQL selecting one column of
+    /// <c>person_hash</c> values of identified persons): column <c>person</c>, one row per customer.
+    /// </summary>
+    public static Sql CustomersOf(string siteId, Sql personHashes) => Sql.Query($"""
+        SELECT customer_id AS person FROM identity_links
+        WHERE site_id = {siteId} AND cityHash64(customer_id) IN ({personHashes})
+        GROUP BY customer_id
+        """);
 
     /// <summary>
     /// Per value of <paramref name="group"/> (SQL over <c>breakdown_value</c>; <c>''</c> for the whole funnel): <c>persons</c>

@@ -66,16 +66,20 @@ public sealed class GoalsHandler(IClickHouse clickHouse, ReportSql sql) : IReque
             count, Math.Round(revenue, 2), count == 0 ? 0 : Math.Round(revenue / count, 2));
     }
 
-    /// <summary>The event columns a goal reads, carried through <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, bool)"/>.</summary>
+    /// <summary>The event columns a goal reads, carried through <see cref="ReportSql.EventPersonHashes"/>.</summary>
     static readonly ReportDimension GoalColumns = new("goal_event", DimensionSource.Event, Sql.Query($""), ["path", "name"]);
 
-    /// <summary>Visitors (distinct persons of the range) and, per goal, the persons with an event reaching it.</summary>
+    /// <summary>Visitors (distinct persons of the range) and, per goal, the persons with an event reaching it, counted by hash.</summary>
     Task<GoalPersons?> PersonsAsync(ReportScope scope, IReadOnlyList<Goal> goals, CancellationToken ct)
     {
-        var reached = goals.Select(g => Sql.Query($", uniqExactIf(person, {g.Matches()})")).Aggregate(Sql.Query($""), (all, part) => Sql.Query($"{all} {part}"));
+        var reached = goals.Select(g => Sql.Query($", uniqExactIf(person_hash, {g.Matches()})")).Aggregate(Sql.Query($""), (all, part) => Sql.Query($"{all} {part}"));
         return clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
-            SELECT {PersonSql.DistinctPersons} AS visitors, [toUInt64(0) {reached}] AS persons
-            FROM (SELECT person, type, value.1 AS path, value.2 AS name FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, GoalColumns, Sql.Query($"tuple(path, name)"))}))
+            SELECT uniqExact(person_hash) AS visitors, [toUInt64(0) {reached}] AS persons
+            FROM
+            (
+                SELECT person_hash, type, value.1 AS path, value.2 AS name
+                FROM ({ReportSql.EventPersonHashes(scope, scope.FromMs, scope.ToMs, GoalColumns, Sql.Query($"tuple(path, name)"))})
+            )
             """), GoalRows.Default.GoalPersons, ct).ContinueWith(t => t.Result is { } r ? r with { Persons = r.Persons.Skip(1).ToList() } : null, ct,
             TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
