@@ -15,6 +15,8 @@ namespace Analytics.Sessions;
 /// <see cref="VisitorsOf"/> keeps the visitors a subquery selects (a SELECT of one column of visitor ids): for a report
 /// that needs the sessions of some visitors only (the surveys' answerers), so that the stored sessions are filtered as
 /// they are read, not after every session of the range has been assembled.
+/// <see cref="PersonHash"/> gives <c>person_hash</c> (<c>cityHash64</c> of the person) in place of <c>person</c>: for
+/// reports that count or join persons, without a person string per session.
 public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
     bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false, bool WithShopping = false, Sql? VisitorsOf = null,
     bool PersonHash = false)

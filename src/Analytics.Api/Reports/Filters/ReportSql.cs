@@ -31,15 +31,17 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// alone from <c>purchase_events</c>, answers and ratings from <c>feedback_events</c>).
     /// <paramref name="withPerson"/> false: <c>person</c> is '' and no identity link is read, for callers that count
     /// sessions, events or visitors' devices (the join with the links is a third of a breakdown's read at 10 M events);
-    /// a filter or value on the person's facts or on <c>linked</c> still reads them.
+    /// a filter or value on the person's facts or on <c>linked</c> still reads them. <paramref name="where"/>: a condition
+    /// over the events' own columns, checked in the scan before persons are resolved (a funnel reads only the events
+    /// that match one of its steps).
     /// </summary>
     public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false,
-        IReadOnlyList<string>? types = null, bool withPerson = true)
+        IReadOnlyList<string>? types = null, bool withPerson = true, Sql? where = null)
     {
         var columnNames = ColumnNames(scope, valueDimension);
         var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
-        var (table, typeFilter) = TypedSource(pageviewsOnly, types);
+        var (table, typeFilter) = TypedSource(pageviewsOnly, types, where);
         Sql SiteEvents(Sql visitors) => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors);
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
         if (!withPerson && !dimensions.Any(d => d.ReadsLinks))
@@ -82,10 +84,11 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// The table and type condition for events of only some types: purchases alone, answers and ratings alone, or form
     /// events alone come from their copy (migrations 0027, 0031, 0032): the same rows, without a scan of every event.
     /// </summary>
-    static (SqlIdentifier Table, Sql TypeFilter) TypedSource(bool pageviewsOnly, IReadOnlyList<string>? types)
+    static (SqlIdentifier Table, Sql TypeFilter) TypedSource(bool pageviewsOnly, IReadOnlyList<string>? types, Sql? where)
     {
         var typeFilter = pageviewsOnly ? Sql.Query($"AND type = 'pageview'") : Sql.Query($"");
         if (types is not null) typeFilter = Sql.Query($"{typeFilter} AND type IN {SqlInList.Of(types)}");
+        if (where is { } condition) typeFilter = Sql.Query($"{typeFilter} AND ({condition})");
         return (new SqlIdentifier(types is { } only && !pageviewsOnly ? EventColumns.TableFor(only) : EventColumns.TableName), typeFilter);
     }
 
@@ -103,7 +106,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         """);
 
     /// <summary>
-    /// <see cref="Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool)"/> for counting
+    /// <see cref="Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool, Sql?)"/> for counting
     /// distinct persons or grouping by them: columns <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c>, <c>person_hash</c>
     /// (<c>cityHash64</c> of the person) and <c>value</c> (which may read <c>linked</c> too). Without a filter or value that
     /// reads the identity links or the person's facts, the hashes come from <see cref="PersonSql.WithPersonHash"/> (no
@@ -111,16 +114,16 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// id, so an identified person's id is found again among the identity links' customers.
     /// </summary>
     public static Sql EventPersonHashes(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null,
-        bool pageviewsOnly = false, IReadOnlyList<string>? types = null)
+        bool pageviewsOnly = false, IReadOnlyList<string>? types = null, Sql? where = null)
     {
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
         if (dimensions.Any(d => d.ReadsLinks))
             return Sql.Query($"""
                 SELECT ts, ts_ms, type, vid, cityHash64(person) AS person_hash {(value is null ? Sql.Query($"") : Sql.Query($", value"))}
-                FROM ({Events(scope, fromMs, toMs, valueDimension, value, pageviewsOnly, types)}) AS events_with_person
+                FROM ({Events(scope, fromMs, toMs, valueDimension, value, pageviewsOnly, types, where: where)}) AS events_with_person
                 """);
         var columns = ColumnNames(scope, valueDimension).Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
-        var (table, typeFilter) = TypedSource(pageviewsOnly, types);
+        var (table, typeFilter) = TypedSource(pageviewsOnly, types, where);
         var hashed = PersonSql.WithPersonHash(scope.Site.Id, new SqlIdentifier("vid"),
             visitors => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors),
             Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"), linked: true);

@@ -17,7 +17,7 @@ namespace Analytics.Reports.Funnel;
 /// <item>the chosen path: the chain of the earliest start that reaches the person's level. Its step times give the times
 ///   from the previous step (for the median) and its start event gives the breakdown value.</item>
 /// </list>
-/// Only events matching the report's filters count (through <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, bool)"/>).
+/// Only events matching the report's filters count (through <see cref="ReportSql.EventPersonHashes"/>).
 /// Starts lie in the range; later steps may follow up to the window past its end. Cost: per person, starts × events of
 /// each step (quadratic for a person with very many events of the first steps).
 /// </summary>
@@ -45,10 +45,11 @@ public static class FunnelSql
         // ReportSql.Events selects the value it is given (over the columns of the dimension passed): here the event's
         // path, name, breakdown value and whether its visitor is linked to a customer, as one tuple.
         var carrier = new ReportDimension("funnel_event", DimensionSource.Event, Sql.Query($""), ["path", "name", .. breakdown?.Columns ?? []]);
-        // Only the steps' event types are read (before the persons are resolved): an event of another type matches no
-        // step, and a person's identified flag is the same on all their events.
+        // Only events that match a step are read (their types, then the steps' conditions, before the persons are
+        // resolved): another event is in no step's array, and a person's identified flag is the same on all their events.
+        var anyStep = steps.Select(Matches).Aggregate((all, step) => Sql.Query($"{all} OR {step}"));
         var events = ReportSql.EventPersonHashes(scope, scope.FromMs, scope.ToMs + windowMs, carrier,
-            Sql.Query($"tuple(path, name, {breakdownValue}, linked)"), types: [.. steps.Select(s => s.Type!).Distinct(StringComparer.Ordinal)]);
+            Sql.Query($"tuple(path, name, {breakdownValue}, linked)"), types: [.. steps.Select(s => s.Type!).Distinct(StringComparer.Ordinal)], where: anyStep);
         var stepTimes = Join(steps.Skip(1).Select((s, i) => Sql.Query($", arraySort(groupArrayIf(ts_ms, {Matches(s)})) AS {Name("times", i + 2)}")));
         // The step's times go into the lambda as an argument (one copy per start), not captured: ClickHouse 18.16 loses a
         // subquery's column that only a nested lambda captures ("Unknown identifier"). 18.16 has no arrayMax either.
