@@ -48,60 +48,72 @@ public static class PersonSql
         SELECT visitor_id FROM identity_links WHERE site_id = {siteId} {Only(visitors)} GROUP BY visitor_id HAVING uniqExact(customer_id) > 1
         """);
 
-    /// <summary>
-    /// One row per linked visitor of a site, keyed by <paramref name="key"/> (SQL over <c>visitor_id</c>, named
-    /// <paramref name="keyName"/>): <c>link_count</c> (its customers), <paramref name="sole"/> (SQL over <c>any(customer_id)</c>
-    /// when it has one customer, else <paramref name="none"/>), and for a shared device only (more than one customer)
-    /// <c>link_ms</c> and <c>link_customers</c> as <see cref="LinksByVisitor"/> has them; empty for every other visitor,
-    /// so that only a shared device's rows take the time of each link.
-    /// </summary>
-    static Sql VisitorLinks(string siteId, IReadOnlyCollection<string>? visitors, Sql key, string keyName, Sql sole, Sql none) => Sql.Query($"""
-        SELECT {key} AS {new SqlIdentifier(keyName)}, uniqExact(customer_id) AS link_count, if(link_count = 1, {sole}, {none}) AS link_sole,
-            arraySort(groupArray((toUInt64(linked_at) * 1000, customer_id))) AS all_links,
-            arraySlice(all_links, 1, if(link_count > 1, length(all_links), 0)) AS shared_links,
-            arrayMap(l -> l.1, shared_links) AS link_ms,
-            arrayMap(l -> l.2, shared_links) AS link_customers
-        FROM identity_links
-        WHERE site_id = {siteId} {Only(visitors)}
-        GROUP BY visitor_id
+    /// <summary>One row per visitor linked to exactly one customer: <c>vid</c>, <c>link_customer</c>.</summary>
+    static Sql SoleLinks(string siteId, IReadOnlyCollection<string>? visitors = null) => Sql.Query($"""
+        SELECT visitor_id AS vid, any(customer_id) AS link_customer
+        FROM identity_links WHERE site_id = {siteId} {Only(visitors)}
+        GROUP BY visitor_id HAVING uniqExact(customer_id) = 1
         """);
 
     /// <summary>
-    /// The rows of a site-wide <paramref name="source"/> (which must select a column <c>vid</c>) with their <c>person</c>
-    /// at the time in <paramref name="timeMs"/>: the selected <paramref name="columns"/>, then <c>person</c>. Same answer
-    /// as joining <see cref="LinksByVisitor"/> and <see cref="PersonAt"/>, in one join where only a shared device (a
-    /// visitor linked to more than one customer, usually none) carries link arrays: every other linked visitor's rows
-    /// take its one customer from a plain column (arrays on every row took distinct persons over 10 M events from
-    /// 0.8 s to 2.6–3.9 s, docs/sessions.md). One read of the source, not a part without and a part with the shared
-    /// devices: ClickHouse 18.16 built the shared devices' set for every occurrence and read every column of the
-    /// source before an <c>IN</c> filtered it (a range's sessions with persons: 3.2–3.4 s → 0.8–0.9 s; chDB unchanged).
+    /// The rows of a site-wide source with their <c>person</c> at the time in <paramref name="timeMs"/>: the selected
+    /// <paramref name="columns"/>, then <c>person</c>. <paramref name="source"/> gets a condition on
+    /// <paramref name="visitorColumn"/> to AND into its WHERE (so that the primary key narrows it) and must select a
+    /// column <c>vid</c>. Same answer as joining <see cref="LinksByVisitor"/> and <see cref="PersonAt"/>, split in two:
+    /// the rows of visitors with at most one customer join a plain map (no per-row arrays: distinct persons over
+    /// 10 M events in half the time or less, docs/sessions.md), and the rows of shared devices, usually none, take the link times.
     /// </summary>
     /// <param name="visitors">Narrows the links read to these visitors, when the source has no others (the 360-degree view).</param>
     /// <param name="linked">Adds a column <c>linked</c> after <c>person</c>: 1 when the visitor has an identity link.</param>
-    public static Sql WithPerson(string siteId, Sql source, Sql columns, SqlIdentifier timeMs, IReadOnlyCollection<string>? visitors = null, bool linked = false) =>
-        Sql.Query($"""
-            SELECT {columns}, if(empty(link_ms), if(link_sole = '', vid, link_sole), {PersonAt(timeMs)}) AS person
-                {(linked ? Sql.Query($", toUInt8(link_count > 0) AS linked") : Sql.Query($""))}
-            FROM ({source}) AS person_source
-            ANY LEFT JOIN ({VisitorLinks(siteId, visitors, Sql.Query($"visitor_id"), "vid", Sql.Query($"any(customer_id)"), Sql.Query($"''"))}) AS visitor_links USING vid
+    public static Sql WithPerson(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs,
+        IReadOnlyCollection<string>? visitors = null, bool linked = false)
+    {
+        var shared = SharedVisitors(siteId, visitors);
+        var (soleLinked, sharedLinked) = linked
+            ? (Sql.Query($", toUInt8(link_customer != '') AS linked"), Sql.Query($", toUInt8(1) AS linked"))
+            : (Sql.Query($""), Sql.Query($""));
+        return Sql.Query($"""
+            SELECT {columns}, if(link_customer = '', vid, link_customer) AS person {soleLinked}
+            FROM ({source(Sql.Query($"AND {visitorColumn} NOT IN ({shared})"))}) AS sole_source
+            ANY LEFT JOIN ({SoleLinks(siteId, visitors)}) AS sole_links USING vid
+            UNION ALL
+            SELECT {columns}, {PersonAt(timeMs)} AS person {sharedLinked}
+            FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
+            ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
             """);
+    }
 
     /// <summary>
     /// <see cref="WithPerson"/> for counting: the selected <paramref name="columns"/>, then <c>person_hash</c>, the
-    /// <c>cityHash64</c> of the person (what <see cref="DistinctPersons"/> counts), with no person string built per row
-    /// but a shared device's. The links are keyed by the visitor's hash and hold the sole customer's hash, so the join
-    /// compares and carries numbers (distinct persons by country over 10 M events: 0.9 → 0.65 s on chDB). Two
+    /// <c>cityHash64</c> of the person (what <see cref="DistinctPersons"/> counts), with no person string built per row.
+    /// The plain map of visitors with one customer is keyed by the visitor's hash and holds the customer's hash, so the
+    /// join compares and carries numbers (distinct persons by country over 10 M events: 0.9 → 0.65 s on chDB). Two
     /// visitors whose ids hash alike would share a link: a chance of about n²/2⁶⁵, as for the counted hashes.
     /// </summary>
     /// <param name="linked">Adds a column <c>linked</c> after <c>person_hash</c>: 1 when the visitor has an identity link.</param>
     /// <param name="visitors">Narrows the links read to these visitors, when the source has no others.</param>
-    public static Sql WithPersonHash(string siteId, Sql source, Sql columns, SqlIdentifier timeMs, bool linked = false, IReadOnlyCollection<string>? visitors = null) =>
-        Sql.Query($"""
-            SELECT {columns}, if(empty(link_ms), if(link_sole = 0, vid_hash, link_sole), cityHash64({PersonAt(timeMs)})) AS person_hash
-                {(linked ? Sql.Query($", toUInt8(link_count > 0) AS linked") : Sql.Query($""))}
-            FROM (SELECT *, cityHash64(vid) AS vid_hash FROM ({source})) AS person_source
-            ANY LEFT JOIN ({VisitorLinks(siteId, visitors, Sql.Query($"cityHash64(visitor_id)"), "vid_hash", Sql.Query($"cityHash64(any(customer_id))"), Sql.Query($"toUInt64(0)"))}) AS visitor_links USING vid_hash
+    public static Sql WithPersonHash(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs, bool linked = false,
+        IReadOnlyCollection<string>? visitors = null)
+    {
+        var shared = SharedVisitors(siteId, visitors);
+        var (soleLinked, sharedLinked) = linked
+            ? (Sql.Query($", toUInt8(link_hash != 0) AS linked"), Sql.Query($", toUInt8(1) AS linked"))
+            : (Sql.Query($""), Sql.Query($""));
+        return Sql.Query($"""
+            SELECT {columns}, if(link_hash = 0, vid_hash, link_hash) AS person_hash {soleLinked}
+            FROM (SELECT *, cityHash64(vid) AS vid_hash FROM ({source(Sql.Query($"AND {visitorColumn} NOT IN ({shared})"))})) AS sole_source
+            ANY LEFT JOIN
+            (
+                SELECT cityHash64(visitor_id) AS vid_hash, cityHash64(any(customer_id)) AS link_hash
+                FROM identity_links WHERE site_id = {siteId} {Only(visitors)}
+                GROUP BY visitor_id HAVING uniqExact(customer_id) = 1
+            ) AS sole_links USING vid_hash
+            UNION ALL
+            SELECT {columns}, cityHash64({PersonAt(timeMs)}) AS person_hash {sharedLinked}
+            FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
+            ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
             """);
+    }
 
     /// <summary>
     /// The person at the time in column <paramref name="timeMs"/> (ms), where <c>vid</c>, <c>link_ms</c> and
@@ -125,12 +137,12 @@ public static class PersonSql
             site_id, event_id, ts, ts_ms, type, name, path, vid, order_id, revenue, currency, channel, source,
             utm_source, utm_medium, utm_campaign, device, browser, os, country
             """);
-        return WithPerson(siteId, Sql.Query($"""
+        return WithPerson(siteId, new SqlIdentifier("vid"), visitors => Sql.Query($"""
             SELECT {columns}
             FROM events
             WHERE site_id = {siteId} AND is_bot = 0
                 AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
+                AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)} {visitors}
             """), columns, new SqlIdentifier("ts_ms"));
     }
 }

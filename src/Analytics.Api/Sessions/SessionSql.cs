@@ -51,23 +51,24 @@ public static class SessionSql
     public static Sql Build(SessionQuery query, SessionOptions options)
     {
         var values = OptionalColumns(query);
-        var source = Sql.Query($"""
+        Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
-            FROM ({Sessions(query, options, query.WithValues, query.WithShopping)}) AS session_facts
+            FROM ({Sessions(query, options, visitors, query.WithValues, query.WithShopping)}) AS session_facts
             """);
-        return WithPerson(query, source, Sql.Query($"{PersonColumns} {values}"));
+        return WithPerson(query, new SqlIdentifier("vid"), Source, Sql.Query($"{PersonColumns} {values}"));
     }
 
     /// <summary>
-    /// The sessions of <paramref name="source"/> (which selects <c>vid</c>) with <paramref name="columns"/>, then the
-    /// person of the session's last event: <c>person</c>, '' with <see cref="SessionQuery.WithoutPerson"/>, or
-    /// <c>person_hash</c> (its <c>cityHash64</c>, no person string per session) with <see cref="SessionQuery.PersonHash"/>.
+    /// The sessions of <paramref name="source"/> (which selects <c>vid</c> and takes a condition on
+    /// <paramref name="visitorColumn"/>) with <paramref name="columns"/>, then the person of the session's last event:
+    /// <c>person</c>, '' with <see cref="SessionQuery.WithoutPerson"/>, or <c>person_hash</c> (its <c>cityHash64</c>, no
+    /// person string per session) with <see cref="SessionQuery.PersonHash"/>.
     /// </summary>
-    internal static Sql WithPerson(SessionQuery query, Sql source, Sql columns) =>
-        query.WithoutPerson ? Sql.Query($"SELECT {columns}, '' AS person FROM ({source}) AS sessions_without_person")
-        : query.PersonHash ? PersonSql.WithPersonHash(query.SiteId, source, columns, new SqlIdentifier("end_ms"), visitors: query.Visitors)
-        : PersonSql.WithPerson(query.SiteId, source, columns, new SqlIdentifier("end_ms"), query.Visitors);
+    internal static Sql WithPerson(SessionQuery query, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns) =>
+        query.WithoutPerson ? Sql.Query($"SELECT {columns}, '' AS person FROM ({source(Sql.Query($""))}) AS sessions_without_person")
+        : query.PersonHash ? PersonSql.WithPersonHash(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), visitors: query.Visitors)
+        : PersonSql.WithPerson(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), query.Visitors);
 
     /// <summary>
     /// The value sets of a session (<see cref="SessionQuery.WithValues"/>, stored by the refresh): <c>fact_sets</c>, the
@@ -138,7 +139,7 @@ public static class SessionSql
     /// stores (<see cref="SessionRefresh"/>); the person is resolved when stored sessions are read, since links change it.
     /// Columns: those of <see cref="Build"/> but <c>person</c>, in <see cref="FactColumns"/>' order.
     /// </summary>
-    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, values: true, shopping: true);
+    public static Sql Facts(SessionQuery query, SessionOptions options) => Sessions(query, options, Sql.Query($""), values: true, shopping: true);
 
     /// <summary>The columns of <see cref="Facts"/>, in order (the stored <c>sessions</c> table has them too).</summary>
     public static readonly Sql FactColumns = Sql.Query($"""
@@ -160,7 +161,7 @@ public static class SessionSql
     /// </param>
     /// <param name="shopping">Adds <see cref="ShoppingColumns"/> (after the value sets when both): per session, the first view of each
     /// product viewed (<c>first_views</c> marks an event that is the first of its session with its product) and the purchase events with an order id.</param>
-    static Sql Sessions(SessionQuery query, SessionOptions options, bool values, bool shopping = false)
+    static Sql Sessions(SessionQuery query, SessionOptions options, Sql visitors, bool values, bool shopping = false)
     {
         var gapMs = (long)options.Gap.TotalMilliseconds;
         var tailMs = (long)options.Tail.TotalMilliseconds;
@@ -240,7 +241,7 @@ public static class SessionSql
                         arrayFilter((n, m) -> m = 1, pageview_sessions, is_exit) AS exit_sessions,
                         arrayFilter((p, m) -> m = 1, pageview_paths, is_exit) AS exit_paths {valueArrays} {shopArrays}
                     FROM {EventsOf(query)}
-                    WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)}
+                    WHERE site_id = {query.SiteId} AND is_bot = 0 {EventFilter(query, gapMs, tailMs)} {visitors}
                     GROUP BY site_id, vid
                 ) AS visitor_events
                 ARRAY JOIN arrayEnumerate(starts) AS session_no, starts AS first_i, ends AS last_i, start_times AS start_ms,

@@ -124,13 +124,13 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere)
     {
         var values = SessionSql.OptionalColumns(query);
-        var source = Sql.Query($"""
+        Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM sessions
-            {Filter(query, served, prewhere)} {notComputed}
+            {Filter(query, served, prewhere)} {notComputed} {visitors}
             """);
-        return SessionSql.WithPerson(query, source, Sql.Query($"{SessionSql.PersonColumns} {values}"));
+        return SessionSql.WithPerson(query, new SqlIdentifier("visitor_id"), Source, Sql.Query($"{SessionSql.PersonColumns} {values}"));
     }
 
     /// <summary>

@@ -84,9 +84,9 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
             ) AS sole_links USING vid_hash
             """);
         if (shared.Count == 0) return sole;
-        var sharedEvents = PersonSql.WithPerson(siteId, Sql.Query($"""
-            SELECT ts, ts_ms, type, vid FROM events WHERE {EventsIn(siteId, fromMs, toMs)} AND vid IN {SqlInList.Of(shared)}
-            """), Sql.Query($"ts, type"), new SqlIdentifier("ts_ms"), visitors: shared);
+        var sharedEvents = PersonSql.WithPerson(siteId, new SqlIdentifier("vid"), visitors => Sql.Query($"""
+            SELECT ts, ts_ms, type, vid FROM events WHERE {EventsIn(siteId, fromMs, toMs)} AND vid IN {SqlInList.Of(shared)} {visitors}
+            """), Sql.Query($"ts, type"), new SqlIdentifier("ts_ms"));
         return Sql.Query($"""
             {sole}
             UNION ALL

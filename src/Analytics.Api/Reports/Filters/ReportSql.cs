@@ -42,15 +42,15 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var valueColumn = value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($"");
         var (table, typeFilter) = TypedSource(pageviewsOnly, types, where);
-        var siteEvents = EventRows(scope, table, typeFilter, columns, fromMs, toMs);
+        Sql SiteEvents(Sql visitors) => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors);
         var dimensions = scope.Conditions.Select(c => c.Dimension).Append(valueDimension).OfType<ReportDimension>().ToList();
         if (!withPerson && !dimensions.Any(d => d.ReadsLinks))
             return Sql.Query($"""
                 SELECT ts, ts_ms, type, vid, '' AS person {valueColumn}
-                FROM ({siteEvents}) AS events_without_person
+                FROM ({SiteEvents(Sql.Query($""))}) AS events_without_person
                 WHERE 1 {Join(scope.Conditions.Select(Condition))}
                 """);
-        var eventsWithPerson = PersonSql.WithPerson(scope.Site.Id, siteEvents,
+        var eventsWithPerson = PersonSql.WithPerson(scope.Site.Id, new SqlIdentifier("vid"), SiteEvents,
             Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"), linked: true);
         var personDimensions = dimensions.Where(d => d.Source == DimensionSource.Person).DistinctBy(d => d.Name).ToList();
         if (personDimensions.Count == 0)
@@ -97,12 +97,12 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         scope.Conditions.SelectMany(c => c.Dimension.Columns).Concat(valueDimension?.Columns ?? []).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The site's non-bot rows of <paramref name="table"/> in [fromMs, toMs) with <c>ts</c>, <c>ts_ms</c>, <c>type</c>, <c>vid</c> and <paramref name="columns"/>.</summary>
-    static Sql EventRows(ReportScope scope, SqlIdentifier table, Sql typeFilter, List<Sql> columns, long fromMs, long toMs) => Sql.Query($"""
+    static Sql EventRows(ReportScope scope, SqlIdentifier table, Sql typeFilter, List<Sql> columns, long fromMs, long toMs, Sql visitors) => Sql.Query($"""
         SELECT ts, ts_ms, type, vid {Join(columns)}
         FROM {table}
         WHERE site_id = {scope.Site.Id} AND is_bot = 0 {typeFilter}
             AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(fromMs)} AND ts_ms >= {fromMs} AND ts_ms < {toMs}
-            AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
+            AND ts <= {DateTimeOffset.FromUnixTimeMilliseconds(toMs)} {EventDates.From(fromMs)} {EventDates.Until(toMs)} {visitors}
         """);
 
     /// <summary>
@@ -124,7 +124,8 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
                 """);
         var columns = ColumnNames(scope, valueDimension).Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
         var (table, typeFilter) = TypedSource(pageviewsOnly, types, where);
-        var hashed = PersonSql.WithPersonHash(scope.Site.Id, EventRows(scope, table, typeFilter, columns, fromMs, toMs),
+        var hashed = PersonSql.WithPersonHash(scope.Site.Id, new SqlIdentifier("vid"),
+            visitors => EventRows(scope, table, typeFilter, columns, fromMs, toMs, visitors),
             Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"), linked: true);
         return Sql.Query($"""
             SELECT ts, ts_ms, type, vid, person_hash {(value is { } v ? Sql.Query($", {v} AS value") : Sql.Query($""))}
