@@ -9,5 +9,6 @@ public static class IdentitySetup
     {
         builder.AddSpooledTable(IdentityLinks.Definition, IdentityLinks.SpoolKey, "Identity links");
         builder.Services.AddSingleton<IdentifyLinks>();
+        builder.Services.AddSingleton<SharedDevices>();
     }
 }

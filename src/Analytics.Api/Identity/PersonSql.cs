@@ -65,23 +65,42 @@ public static class PersonSql
     /// </summary>
     /// <param name="visitors">Narrows the links read to these visitors, when the source has no others (the 360-degree view).</param>
     /// <param name="linked">Adds a column <c>linked</c> after <c>person</c>: 1 when the visitor has an identity link.</param>
+    /// <param name="named">The site's shared devices, when the caller has read them (<see cref="SharedDevices"/>): named
+    /// in the SQL instead of a subquery, and their part left out when there are none.</param>
     public static Sql WithPerson(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs,
-        IReadOnlyCollection<string>? visitors = null, bool linked = false)
+        IReadOnlyCollection<string>? visitors = null, bool linked = false, IReadOnlyList<string>? named = null)
     {
-        var shared = SharedVisitors(siteId, visitors);
+        var (notShared, isShared) = SharedConditions(siteId, visitors, named);
         var (soleLinked, sharedLinked) = linked
             ? (Sql.Query($", toUInt8(link_customer != '') AS linked"), Sql.Query($", toUInt8(1) AS linked"))
             : (Sql.Query($""), Sql.Query($""));
-        return Sql.Query($"""
+        var sole = Sql.Query($"""
             SELECT {columns}, if(link_customer = '', vid, link_customer) AS person {soleLinked}
-            FROM ({source(Sql.Query($"AND {visitorColumn} NOT IN ({shared})"))}) AS sole_source
+            FROM ({source(notShared(visitorColumn))}) AS sole_source
             ANY LEFT JOIN ({SoleLinks(siteId, visitors)}) AS sole_links USING vid
+            """);
+        if (isShared is null) return sole;
+        return Sql.Query($"""
+            {sole}
             UNION ALL
             SELECT {columns}, {PersonAt(timeMs)} AS person {sharedLinked}
-            FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
-            ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
+            FROM ({source(isShared(visitorColumn))}) AS shared_source
+            ANY LEFT JOIN ({LinksByVisitor(siteId, isShared(new SqlIdentifier("visitor_id")))}) AS visitor_links USING vid
             """);
     }
+
+    /// <summary>
+    /// The conditions (to AND into a WHERE) on a visitor column for the rows of visitors with at most one customer and
+    /// for those of shared devices: over the subquery <see cref="SharedVisitors"/>, or over <paramref name="named"/>
+    /// devices; with none named, no condition and no shared part (null).
+    /// </summary>
+    static (Func<SqlIdentifier, Sql> NotShared, Func<SqlIdentifier, Sql>? IsShared) SharedConditions(string siteId,
+        IReadOnlyCollection<string>? visitors, IReadOnlyList<string>? named) => named switch
+    {
+        null => (c => Sql.Query($"AND {c} NOT IN ({SharedVisitors(siteId, visitors)})"), c => Sql.Query($"AND {c} IN ({SharedVisitors(siteId, visitors)})")),
+        { Count: 0 } => (_ => Sql.Query($""), null),
+        _ => (c => Sql.Query($"AND {c} NOT IN {SqlInList.Of(named)}"), c => Sql.Query($"AND {c} IN {SqlInList.Of(named)}")),
+    };
 
     /// <summary>
     /// <see cref="WithPerson"/> for counting: the selected <paramref name="columns"/>, then <c>person_hash</c>, the
@@ -92,26 +111,31 @@ public static class PersonSql
     /// </summary>
     /// <param name="linked">Adds a column <c>linked</c> after <c>person_hash</c>: 1 when the visitor has an identity link.</param>
     /// <param name="visitors">Narrows the links read to these visitors, when the source has no others.</param>
+    /// <param name="named">As for <see cref="WithPerson"/>.</param>
     public static Sql WithPersonHash(string siteId, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns, SqlIdentifier timeMs, bool linked = false,
-        IReadOnlyCollection<string>? visitors = null)
+        IReadOnlyCollection<string>? visitors = null, IReadOnlyList<string>? named = null)
     {
-        var shared = SharedVisitors(siteId, visitors);
+        var (notShared, isShared) = SharedConditions(siteId, visitors, named);
         var (soleLinked, sharedLinked) = linked
             ? (Sql.Query($", toUInt8(link_hash != 0) AS linked"), Sql.Query($", toUInt8(1) AS linked"))
             : (Sql.Query($""), Sql.Query($""));
-        return Sql.Query($"""
+        var sole = Sql.Query($"""
             SELECT {columns}, if(link_hash = 0, vid_hash, link_hash) AS person_hash {soleLinked}
-            FROM (SELECT *, cityHash64(vid) AS vid_hash FROM ({source(Sql.Query($"AND {visitorColumn} NOT IN ({shared})"))})) AS sole_source
+            FROM (SELECT *, cityHash64(vid) AS vid_hash FROM ({source(notShared(visitorColumn))})) AS sole_source
             ANY LEFT JOIN
             (
                 SELECT cityHash64(visitor_id) AS vid_hash, cityHash64(any(customer_id)) AS link_hash
                 FROM identity_links WHERE site_id = {siteId} {Only(visitors)}
                 GROUP BY visitor_id HAVING uniqExact(customer_id) = 1
             ) AS sole_links USING vid_hash
+            """);
+        if (isShared is null) return sole;
+        return Sql.Query($"""
+            {sole}
             UNION ALL
             SELECT {columns}, cityHash64({PersonAt(timeMs)}) AS person_hash {sharedLinked}
-            FROM ({source(Sql.Query($"AND {visitorColumn} IN ({shared})"))}) AS shared_source
-            ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN ({shared})"))}) AS visitor_links USING vid
+            FROM ({source(isShared(visitorColumn))}) AS shared_source
+            ANY LEFT JOIN ({LinksByVisitor(siteId, isShared(new SqlIdentifier("visitor_id")))}) AS visitor_links USING vid
             """);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Analytics.Crm;
+using Analytics.Identity;
 using Analytics.Reports.Filters;
 using Analytics.Sessions;
 using Analytics.Sites;
@@ -52,7 +53,7 @@ public sealed record JourneysAnswer(
             .Concat(Campaigns.Select(c => (IReadOnlyList<object>)["campaign", c.Campaign, "", "", c.FirstTouch, c.LastTouch, c.Linear])).ToList());
 }
 
-public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessionSource) : IRequestHandler<JourneysReport, JourneysAnswer>
+public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessionSource, SharedDevices sharedDevices) : IRequestHandler<JourneysReport, JourneysAnswer>
 {
     /// <summary>A purchase event's order, revenue and key (its order id, else its own event id: a purchase without order id is one).</summary>
     static readonly ReportDimension Purchase = new("purchase", DimensionSource.Event,
@@ -62,7 +63,7 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
 
     public async ValueTask<JourneysAnswer> Handle(JourneysReport request, CancellationToken ct)
     {
-        var scope = request.Scope();
+        var scope = await sharedDevices.WithSharedDevicesAsync(request.Scope(), ct);
         var limit = request.Limit is { } l ? int.Parse(l, CultureInfo.InvariantCulture) : 10;
         var rows = await clickHouse.QueryListAsync(await TouchpointsSqlAsync(scope, ct), PathJson.Default.JourneyPurchase, ct);
         var purchases = rows.Where(r => r.Channels.Count > 0).ToList();
@@ -111,7 +112,7 @@ public sealed class JourneysHandler(IClickHouse clickHouse, ISessionSource sessi
         // matched by hash (ReportSql.EventPersonHashes, SessionQuery.PersonHash): no person string per session or purchase.
         var everyPurchase = ReportSql.EventPersonHashes(scope with { Conditions = [] }, 0, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType);
         var reported = ReportSql.Events(scope, scope.FromMs, scope.ToMs, Purchase, Purchase.Value, types: PurchaseType, withPerson: false);
-        var sessions = await sessionSource.SessionsAsync(new SessionQuery(scope.Site.Id, null, scope.ToMs, PersonHash: true), ct);
+        var sessions = await sessionSource.SessionsAsync(new SessionQuery(scope.Site.Id, null, scope.ToMs, PersonHash: true, SharedDevices: scope.SharedDevices), ct);
         var purchases = Sql.Query($"""
             SELECT person_hash, person_order.1 AS purchase_ms, person_order.2 AS purchase_vid, person_order.3 AS purchase_revenue, person_order.5 AS purchase_key, previous_ms
             FROM

@@ -16,10 +16,11 @@ namespace Analytics.Sessions;
 /// that needs the sessions of some visitors only (the surveys' answerers), so that the stored sessions are filtered as
 /// they are read, not after every session of the range has been assembled.
 /// <see cref="PersonHash"/> gives <c>person_hash</c> (<c>cityHash64</c> of the person) in place of <c>person</c>: for
-/// reports that count or join persons, without a person string per session.
+/// reports that count or join persons, without a person string per session. <see cref="SharedDevices"/>: the site's
+/// shared devices when the caller has read them (<see cref="Identity.SharedDevices"/>), named in the persons' SQL.
 public sealed record SessionQuery(string SiteId, long? FromMs = null, long? ToMs = null, IReadOnlyCollection<string>? Visitors = null,
     bool LinkedOnly = false, bool WithoutPerson = false, bool WithValues = false, bool WithShopping = false, Sql? VisitorsOf = null,
-    bool PersonHash = false)
+    bool PersonHash = false, IReadOnlyList<string>? SharedDevices = null)
 {
     /// <summary>The condition on a visitor column that <see cref="Visitors"/>, <see cref="LinkedOnly"/> and <see cref="VisitorsOf"/> ask for ('' for none), to AND into a WHERE.</summary>
     public Sql VisitorCondition(SqlIdentifier column)
@@ -67,8 +68,8 @@ public static class SessionSql
     /// </summary>
     internal static Sql WithPerson(SessionQuery query, SqlIdentifier visitorColumn, Func<Sql, Sql> source, Sql columns) =>
         query.WithoutPerson ? Sql.Query($"SELECT {columns}, '' AS person FROM ({source(Sql.Query($""))}) AS sessions_without_person")
-        : query.PersonHash ? PersonSql.WithPersonHash(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), visitors: query.Visitors)
-        : PersonSql.WithPerson(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), query.Visitors);
+        : query.PersonHash ? PersonSql.WithPersonHash(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), visitors: query.Visitors, named: query.SharedDevices)
+        : PersonSql.WithPerson(query.SiteId, visitorColumn, source, columns, new SqlIdentifier("end_ms"), query.Visitors, named: query.SharedDevices);
 
     /// <summary>
     /// The value sets of a session (<see cref="SessionQuery.WithValues"/>, stored by the refresh): <c>fact_sets</c>, the

@@ -92,6 +92,51 @@ public abstract class PersonSqlTests(EngineFixture engine)
         // The session of -1 ms and 0 ms around Bob's link is Bob's: a session is the person of its last event.
         Assert.Equal(["anna", "anna", "anna", "bob", "bob", "anna"], sessions.Select(s => s.Person));
     }
+
+    [Fact]
+    public async Task Shared_devices_named_in_the_sql_give_the_persons_of_the_subquery_and_more_than_the_limit_stay_a_subquery()
+    {
+        var site = NewSite();
+        var hour = 60 * Minute;
+        EventRow[] events = [Event(site, "family", Base - hour, path: "/family-before"), Event(site, "family", Base + 3 * hour, path: "/family-after"),
+            Event(site, "phone", Base, path: "/phone"), Event(site, "stranger", Base, path: "/stranger")];
+        IdentityLinkRow[] links = [Link(site, "family", "anna", Base), Link(site, "family", "bob", Base + 2 * hour), Link(site, "phone", "C1", Base),
+            Link(site, "phone", "C1", Base + hour)];
+        await InsertAsync(engine.ClickHouse, events);
+        await InsertAsync(engine.ClickHouse, links);
+        var devices = new SharedDevices(engine.ClickHouse);
+        Assert.Equal(["family"], (await devices.OfAsync(site, CancellationToken.None))!);
+
+        Sql Source(Sql visitors) => Sql.Query($"SELECT ts_ms, vid, path FROM events WHERE site_id = {site} {visitors}");
+        async Task<List<string>> PersonsAsync(string siteId, IReadOnlyList<string>? named, bool hashed)
+        {
+            var columns = Sql.Query($"ts_ms, vid, path");
+            var rows = hashed
+                ? Sql.Query($"SELECT path, toString(person_hash) AS person FROM ({PersonSql.WithPersonHash(siteId, new SqlIdentifier("vid"), Source, columns, new SqlIdentifier("ts_ms"), named: named)})")
+                : Sql.Query($"SELECT path, person FROM ({PersonSql.WithPerson(siteId, new SqlIdentifier("vid"), Source, columns, new SqlIdentifier("ts_ms"), named: named)})");
+            return (await engine.ClickHouse.QueryListAsync(rows, PersonSqlJson.Default.PathPerson)).Select(r => $"{r.Path}={r.Person}").Order(StringComparer.Ordinal).ToList();
+        }
+        Assert.Equal(["/family-after=bob", "/family-before=anna", "/phone=C1", "/stranger=stranger"], await PersonsAsync(site, null, hashed: false));
+        Assert.Equal(await PersonsAsync(site, null, hashed: false), await PersonsAsync(site, ["family"], hashed: false));
+        Assert.Equal(await PersonsAsync(site, null, hashed: true), await PersonsAsync(site, ["family"], hashed: true));
+
+        // A site without shared devices names none, and its persons need no shared part.
+        var sole = NewSite();
+        await InsertAsync(engine.ClickHouse, [Event(sole, "phone", Base, path: "/phone"), Event(sole, "stranger", Base, path: "/stranger")]);
+        await InsertAsync(engine.ClickHouse, [Link(sole, "phone", "C1", Base)]);
+        Assert.Empty((await devices.OfAsync(sole, CancellationToken.None))!);
+        Sql SoleSource(Sql visitors) => Sql.Query($"SELECT ts_ms, vid, path FROM events WHERE site_id = {sole} {visitors}");
+        var withoutPart = PersonSql.WithPerson(sole, new SqlIdentifier("vid"), SoleSource, Sql.Query($"ts_ms, vid, path"), new SqlIdentifier("ts_ms"), named: []);
+        Assert.DoesNotContain("UNION ALL", withoutPart.Text);
+        Assert.Equal(["/phone=C1", "/stranger=stranger"], (await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT path, person FROM ({withoutPart})"),
+            PersonSqlJson.Default.PathPerson)).Select(r => $"{r.Path}={r.Person}").Order(StringComparer.Ordinal));
+
+        // More shared devices than can be named: the subquery stays.
+        var many = NewSite();
+        await InsertAsync(engine.ClickHouse, Enumerable.Range(0, SharedDevices.MaxNamed + 1)
+            .SelectMany(i => new[] { Link(many, $"kiosk{i}", "anna", Base), Link(many, $"kiosk{i}", "bob", Base + hour) }).ToArray());
+        Assert.Null(await devices.OfAsync(many, CancellationToken.None));
+    }
 }
 
 public sealed record PathPerson(string Path, string Person);

@@ -30,6 +30,12 @@ public sealed record ReportScope(
     /// </summary>
     public long? OrdersSnapshot { get; init; }
 
+    /// <summary>
+    /// The site's shared devices, named in the persons' SQL (<see cref="Identity.SharedDevices"/>), set by a report that
+    /// resolves persons; null: a subquery finds them.
+    /// </summary>
+    public IReadOnlyList<string>? SharedDevices { get; init; }
+
     /// <summary>The site's orders with their customers, for A/B/C, RFM and value SQL.</summary>
     public Customers.CustomerOrders Orders => new(Site.Id, OrdersSnapshot);
 

@@ -201,7 +201,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
         bool personHash = false)
     {
         var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues, WithShopping: withShopping,
-            PersonHash: personHash && !withoutPerson);
+            PersonHash: personHash && !withoutPerson, SharedDevices: scope.SharedDevices);
         var source = await sessions.SessionsAsync(query, ct);
         if (scope.Conditions.Count == 0) return source;
         var values = SessionSql.OptionalColumns(query);
