@@ -6,8 +6,8 @@ namespace Analytics.Identity;
 
 /// <summary>
 /// A site's shared devices (visitors linked to more than one customer), read once per report and named in its SQL
-/// (<see cref="ReportScope.SharedDevices"/>): the person joins then need no subquery for them, and none of their
-/// part when there are none (<see cref="PersonSql.WithPerson"/>). ClickHouse 18.16 built that subquery's set for each
+/// (<see cref="ReportScope.SharedDevices"/>, for the sessions' persons): the person joins then need no subquery for
+/// them, and none of their part when there are none (<see cref="PersonSql.WithPerson"/>). ClickHouse 18.16 built that subquery's set for each
 /// of its three occurrences and read every column of the source before the <c>IN</c> filtered it: 1.2 s of a
 /// range's sessions with persons at 10 M events with no shared device at all (chDB: 0.1 s). A link written between
 /// this read and the report's query counts from the next report on.

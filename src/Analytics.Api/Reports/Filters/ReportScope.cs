@@ -31,8 +31,9 @@ public sealed record ReportScope(
     public long? OrdersSnapshot { get; init; }
 
     /// <summary>
-    /// The site's shared devices, named in the persons' SQL (<see cref="Identity.SharedDevices"/>), set by a report that
-    /// resolves persons; null: a subquery finds them.
+    /// The site's shared devices, named in the SQL of the sessions' persons (<see cref="Identity.SharedDevices"/>), set by a
+    /// report that reads sessions with persons (a breakdown by a session dimension, the journeys); null: a subquery finds
+    /// them. The events' persons keep the subquery (docs/sessions.md).
     /// </summary>
     public IReadOnlyList<string>? SharedDevices { get; init; }
 
