@@ -90,6 +90,25 @@ public static class PersonSql
     }
 
     /// <summary>
+    /// <see cref="WithPerson"/> for a source with few rows next to the site's links (a range's survey answers, the last
+    /// minutes' events): one join with the link times of the source's own visitors (<see cref="LinksByVisitor"/>,
+    /// <see cref="PersonAt"/>). Same answer; the split of <see cref="WithPerson"/> reads every link of the site three times
+    /// to spare a large source the per-row arrays, which a few rows do not need (56 633 answers of 28 days, 160 k links:
+    /// 0.21 → 0.07 s on chDB). <paramref name="source"/> is read twice (its visitors narrow the links) and selects
+    /// <c>vid</c> and <paramref name="timeMs"/>.
+    /// </summary>
+    /// <param name="linked">Adds a column <c>linked</c> after <c>person</c>: 1 when the visitor has an identity link.</param>
+    public static Sql WithPersonOfFew(string siteId, Sql source, Sql columns, SqlIdentifier timeMs, bool linked = false)
+    {
+        var linkedColumn = linked ? Sql.Query($", toUInt8(notEmpty(link_ms)) AS linked") : Sql.Query($"");
+        return Sql.Query($"""
+            SELECT {columns}, {PersonAt(timeMs)} AS person {linkedColumn}
+            FROM ({source}) AS few_source
+            ANY LEFT JOIN ({LinksByVisitor(siteId, Sql.Query($"AND visitor_id IN (SELECT vid FROM ({source}) AS few_visitors)"))}) AS visitor_links USING vid
+            """);
+    }
+
+    /// <summary>
     /// The conditions (to AND into a WHERE) on a visitor column for the rows of visitors with at most one customer and
     /// for those of shared devices: over the subquery <see cref="SharedVisitors"/>, or over <paramref name="named"/>
     /// devices; with none named, no condition and no shared part (null).

@@ -62,7 +62,8 @@ public sealed class RealtimeHandler(IClickHouse clickHouse) : IRequestHandler<Re
     public async ValueTask<RealtimeAnswer> Handle(RealtimeReport request, CancellationToken ct)
     {
         var scope = request.WindowScope();
-        var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs, NowColumns, NowColumns.Value);
+        // A few minutes' events: only their visitors' identity links are read.
+        var events = ReportSql.Events(scope, scope.FromMs, scope.ToMs, NowColumns, NowColumns.Value, fewRows: true);
         var totals = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
             SELECT {PersonSql.DistinctPersons} AS persons, countIf(type = 'pageview') AS pageviews FROM ({events})
             """), RealtimeRows.Default.RealtimeTotals, ct);

@@ -137,6 +137,32 @@ public abstract class PersonSqlTests(EngineFixture engine)
             .SelectMany(i => new[] { Link(many, $"kiosk{i}", "anna", Base), Link(many, $"kiosk{i}", "bob", Base + hour) }).ToArray());
         Assert.Null(await devices.OfAsync(many, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_few_rows_read_only_their_visitors_links_and_get_the_persons_and_links_of_the_split()
+    {
+        var site = NewSite();
+        var hour = 60 * Minute;
+        EventRow[] events = [Event(site, "family", Base - hour, path: "/family-before"), Event(site, "family", Base + 3 * hour, path: "/family-after"),
+            Event(site, "phone", Base - hour, path: "/phone-before-login"), Event(site, "stranger", Base, path: "/stranger"),
+            Event(site, "other", Base, path: "/other")];
+        IdentityLinkRow[] links = [Link(site, "family", "anna", Base), Link(site, "family", "bob", Base + 2 * hour), Link(site, "phone", "C1", Base),
+            Link(site, "phone", "C1", Base + hour), Link(site, "other", "C9", Base)];
+        await InsertAsync(engine.ClickHouse, events);
+        await InsertAsync(engine.ClickHouse, links);
+
+        // The source leaves out "other": its links are not read, and nothing of it shows.
+        var source = Sql.Query($"SELECT ts_ms, vid, path FROM events WHERE site_id = {site} AND vid != 'other'");
+        Sql SplitSource(Sql visitors) => Sql.Query($"{source} {visitors}");
+        var columns = Sql.Query($"ts_ms, vid, path");
+        async Task<List<string>> PersonsAsync(Sql rows) =>
+            (await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT path, concat(person, ' ', toString(linked)) AS person FROM ({rows})"), PersonSqlJson.Default.PathPerson))
+            .Select(r => $"{r.Path}={r.Person}").Order(StringComparer.Ordinal).ToList();
+
+        var few = await PersonsAsync(PersonSql.WithPersonOfFew(site, source, columns, new SqlIdentifier("ts_ms"), linked: true));
+        Assert.Equal(["/family-after=bob 1", "/family-before=anna 1", "/phone-before-login=C1 1", "/stranger=stranger 0"], few);
+        Assert.Equal(await PersonsAsync(PersonSql.WithPerson(site, new SqlIdentifier("vid"), SplitSource, columns, new SqlIdentifier("ts_ms"), linked: true)), few);
+    }
 }
 
 public sealed record PathPerson(string Path, string Person);

@@ -8,8 +8,8 @@ namespace Analytics.Crm.Surveys;
 
 /// <summary>
 /// The survey report's one statement: the scope's answer and rating events (the report filters applied by
-/// <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, IReadOnlyList{string}?)"/>, only these two
-/// types read), each with its person's A/B/C class and RFM segment and its session's channel, counted per breakdown and
+/// <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool, Sql?, bool)"/>, only these two
+/// types read, and only their visitors' identity links), each with its person's A/B/C class and RFM segment and its session's channel, counted per breakdown and
 /// value, survey, question and bucket. The handler sums these rows over buckets or questions where it needs totals.
 /// </summary>
 public static class SurveysSql
@@ -34,7 +34,7 @@ public static class SurveysSql
             SELECT type, ts_ms, vid, person, value[1] AS survey, value[2] AS question, value[3] != '' AS has_score,
                 toInt32OrZero(value[3]) AS score, toInt32OrZero(value[4]) AS stars, value[5] = '1' AS identified,
                 {ReportIntervals.KeySql(interval, Sql.Query($"ts"), scope.Zone)} AS bucket
-            FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, AnswerFields, AnswerFields.Value, types: [.. SurveyFields.Types])})
+            FROM ({ReportSql.Events(scope, scope.FromMs, scope.ToMs, AnswerFields, AnswerFields.Value, types: [.. SurveyFields.Types], fewRows: true)})
             """);
         // The answering person's class and RFM segment over the report's range, one join each (one JOIN per SELECT on 18.16).
         var withClass = Sql.Query($"""

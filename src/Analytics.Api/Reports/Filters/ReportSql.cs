@@ -33,10 +33,11 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     /// sessions, events or visitors' devices (the join with the links is a third of a breakdown's read at 10 M events);
     /// a filter or value on the person's facts or on <c>linked</c> still reads them. <paramref name="where"/>: a condition
     /// over the events' own columns, checked in the scan before persons are resolved (a funnel reads only the events
-    /// that match one of its steps).
+    /// that match one of its steps). <paramref name="fewRows"/>: the events read are few next to the site's identity links
+    /// (survey answers, the last minutes), so only their visitors' links are read (<see cref="PersonSql.WithPersonOfFew"/>).
     /// </summary>
     public static Sql Events(ReportScope scope, long fromMs, long toMs, ReportDimension? valueDimension = null, Sql? value = null, bool pageviewsOnly = false,
-        IReadOnlyList<string>? types = null, bool withPerson = true, Sql? where = null)
+        IReadOnlyList<string>? types = null, bool withPerson = true, Sql? where = null, bool fewRows = false)
     {
         var columnNames = ColumnNames(scope, valueDimension);
         var columns = columnNames.Select(c => Sql.Query($", {new SqlIdentifier(c)}")).ToList();
@@ -50,8 +51,10 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
                 FROM ({SiteEvents(Sql.Query($""))}) AS events_without_person
                 WHERE 1 {Join(scope.Conditions.Select(Condition))}
                 """);
-        var eventsWithPerson = PersonSql.WithPerson(scope.Site.Id, new SqlIdentifier("vid"), SiteEvents,
-            Sql.Query($"ts, ts_ms, type, vid {Join(columns)}"), new SqlIdentifier("ts_ms"), linked: true);
+        var personColumns = Sql.Query($"ts, ts_ms, type, vid {Join(columns)}");
+        var eventsWithPerson = fewRows
+            ? PersonSql.WithPersonOfFew(scope.Site.Id, SiteEvents(Sql.Query($"")), personColumns, new SqlIdentifier("ts_ms"), linked: true)
+            : PersonSql.WithPerson(scope.Site.Id, new SqlIdentifier("vid"), SiteEvents, personColumns, new SqlIdentifier("ts_ms"), linked: true);
         var personDimensions = dimensions.Where(d => d.Source == DimensionSource.Person).DistinctBy(d => d.Name).ToList();
         if (personDimensions.Count == 0)
             return Sql.Query($"""
