@@ -95,23 +95,22 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
     }
 
     /// <summary>
-    /// The latest non-bot event of each linked device (visitors with an identity link) from <paramref name="sinceMs"/> on
-    /// (all time when null): rows (vid, device_last_ms), exact wherever they are compared with a bound of
-    /// <paramref name="boundsMs"/>: device_last_ms ≥ X exactly when the device has an event at or after X, for every bound
-    /// X (<paramref name="sinceMs"/> must be one). The served days' visitor hours give the start of each hour (never later
+    /// Times of the non-bot events of each linked device (visitors with an identity link) from <paramref name="sinceMs"/>
+    /// on (all time when null): rows (vid, row_ms), exact wherever they are compared with a bound of
+    /// <paramref name="boundsMs"/>: a device has a row with row_ms ≥ X exactly when it has an event at or after X, for every
+    /// bound X (<paramref name="sinceMs"/> must be one), so the maximum per device is its last event for every bound. The served days' visitor hours give the start of each hour (never later
     /// than its events, a tenth of the rows or fewer); the hours that hold a bound and the other days give their events'
     /// times. So an event after a bound's hour counts from its hour's start, which is past the bound, and one in that
     /// hour counts exactly. Without stored sessions, the events alone.
     /// </summary>
-    public async ValueTask<Sql> DeviceLastSeenAsync(string siteId, long? sinceMs, IReadOnlyCollection<long> boundsMs, CancellationToken ct)
+    public async ValueTask<Sql> DeviceTimesAsync(string siteId, long? sinceMs, IReadOnlyCollection<long> boundsMs, CancellationToken ct)
     {
         var linked = Sql.Query($"(SELECT visitor_id FROM identity_links WHERE site_id = {siteId})");
         var since = sinceMs is { } ms
             ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(ms)} AND ts_ms >= {ms} {EventDates.From(ms)}") : Sql.Query($"");
         var allEvents = Sql.Query($"""
-            SELECT vid, max(ts_ms) AS device_last_ms FROM events
+            SELECT vid, ts_ms AS row_ms FROM events
             WHERE site_id = {siteId} AND is_bot = 0 {since} AND vid IN {linked}
-            GROUP BY vid
             """);
         if (!options.Value.Stored) return allEvents;
         var (served, known) = await StoredDays.ServedAsync(clickHouse, siteId, sinceMs is { } f ? DayOf(f) : null, null, options.Value.RefreshDelay, ct);
@@ -133,11 +132,7 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
             SELECT vid, ts_ms AS row_ms FROM events
             WHERE site_id = {siteId} AND is_bot = 0 {since} AND vid IN {linked} AND ({exact.Aggregate((x, y) => Sql.Query($"{x} OR {y}"))})
             """);
-        return Sql.Query($"""
-            SELECT vid, max(row_ms) AS device_last_ms
-            FROM ({fromHours} {fromEvents}) AS device_times
-            GROUP BY vid
-            """);
+        return Sql.Query($"{fromHours} {fromEvents}");
     }
 
     /// <summary>The site's non-bot events in [fromMs, toMs), with the conditions that narrow the events' key by date.</summary>

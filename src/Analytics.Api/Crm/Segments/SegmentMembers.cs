@@ -9,7 +9,7 @@ namespace Analytics.Crm.Segments;
 /// <summary>
 /// A segment's members with their marketing consent (<see cref="SegmentSql.MembersWithConsent"/>) for the export and the
 /// webhooks: a last-seen filter reads the devices' last events through the visitor hours where the days are stored
-/// (<see cref="VisitorHours.DeviceLastSeenAsync"/>), not every event of the period.
+/// (<see cref="VisitorHours.DeviceTimesAsync"/>), not every event of the period.
 /// </summary>
 public sealed class SegmentMembers(VisitorHours visitorHours, IOptions<CustomerOptions> options)
 {
@@ -19,7 +19,7 @@ public sealed class SegmentMembers(VisitorHours visitorHours, IOptions<CustomerO
         if (definition.Filters.LastSeen is { } seen)
         {
             var (since, lower, before) = SegmentSql.LastSeenBounds(seen, now);
-            devices = await visitorHours.DeviceLastSeenAsync(site.Id, since, [.. lower, .. before is { } b ? [b] : Array.Empty<long>()], ct);
+            devices = await visitorHours.DeviceTimesAsync(site.Id, since, [.. lower, .. before is { } b ? [b] : Array.Empty<long>()], ct);
         }
         return SegmentSql.MembersWithConsent(site, orders, definition, now, options.Value, devices);
     }

@@ -46,10 +46,10 @@ public static class SegmentSql
 
     /// <summary>
     /// The segment's customers at <paramref name="now"/>: <c>customer_id</c>. With a last-seen filter,
-    /// <paramref name="deviceLastSeen"/> gives each linked device's latest event, exact at the filter's bounds
-    /// (<see cref="Sessions.VisitorHours.DeviceLastSeenAsync"/> over <see cref="LastSeenBounds"/>; <see cref="SegmentMembers"/>).
+    /// <paramref name="deviceTimes"/> gives the linked devices' event times, exact at the filter's bounds
+    /// (<see cref="Sessions.VisitorHours.DeviceTimesAsync"/> over <see cref="LastSeenBounds"/>; <see cref="SegmentMembers"/>).
     /// </summary>
-    public static Sql Members(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options, Sql? deviceLastSeen)
+    public static Sql Members(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options, Sql? deviceTimes)
     {
         var (from, to) = (now.AddDays(-definition.PeriodDays), now);
         var filters = definition.Filters;
@@ -72,11 +72,16 @@ public static class SegmentSql
             conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({RfmSql.Segments(orders, from, to)}) WHERE segment IN {SqlInList.Of(segments)})"));
         if (filters.LastSeen is { } seen)
         {
-            var (_, lower, before) = LastSeenBounds(seen, now);
-            var bounds = lower.Select(l => Sql.Query($"last_seen_ms >= {l}")).ToList();
-            if (before is { } b) bounds.Add(Sql.Query($"last_seen_ms < {b}"));
-            var devices = deviceLastSeen ?? throw new ArgumentException("A last-seen filter needs the devices' last events.", nameof(deviceLastSeen));
-            conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id, devices)}) WHERE {And(bounds)})"));
+            var (since, lower, before) = LastSeenBounds(seen, now);
+            var devices = deviceTimes ?? throw new ArgumentException("A last-seen filter needs the devices' event times.", nameof(deviceTimes));
+            if (since is { } sinceMs) // lower bounds only: a customer with any device seen since the latest
+                conditions.Add(Sql.Query($"customer_id IN ({SeenSince(site.Id, devices, sinceMs)})"));
+            else
+            {
+                var bounds = lower.Select(l => Sql.Query($"last_seen_ms >= {l}")).ToList();
+                if (before is { } b) bounds.Add(Sql.Query($"last_seen_ms < {b}"));
+                conditions.Add(Sql.Query($"customer_id IN (SELECT customer_id FROM ({LastSeen(site.Id, devices)}) WHERE {And(bounds)})"));
+            }
         }
         if (filters.DroppedAt is { Steps: { } steps, Step: { } step } dropped)
         {
@@ -89,16 +94,26 @@ public static class SegmentSql
 
     /// <summary>
     /// The latest event of any device linked to each customer: <c>customer_id</c>, <c>last_seen_ms</c>, from the devices'
-    /// rows of <paramref name="deviceLastSeen"/> (vid, device_last_ms).
+    /// rows of <paramref name="deviceTimes"/> (vid, row_ms).
     /// </summary>
-    static Sql LastSeen(string siteId, Sql deviceLastSeen) => Sql.Query($"""
+    static Sql LastSeen(string siteId, Sql deviceTimes) => Sql.Query($"""
         SELECT customer_id, max(device_last_ms) AS last_seen_ms
         FROM
         (
             SELECT visitor_id AS vid, customer_id FROM identity_links WHERE site_id = {siteId}
         ) AS site_links
-        ALL INNER JOIN ({deviceLastSeen}) AS device_last USING vid
+        ALL INNER JOIN (SELECT vid, max(row_ms) AS device_last_ms FROM ({deviceTimes}) AS device_times GROUP BY vid) AS device_last USING vid
         GROUP BY customer_id
+        """);
+
+    /// <summary>
+    /// The customers with a linked device seen at or after <paramref name="sinceMs"/>: <c>customer_id</c>, from the rows
+    /// of <paramref name="deviceTimes"/> (vid, row_ms) as a set, with no latest event per device or customer grouped and
+    /// joined (seen in 28 days at 10 M events, the set alone: 0.60 → 0.40 s on ClickHouse 18.16, 0.23 → 0.20 s on chDB).
+    /// </summary>
+    static Sql SeenSince(string siteId, Sql deviceTimes, long sinceMs) => Sql.Query($"""
+        SELECT customer_id FROM identity_links
+        WHERE site_id = {siteId} AND visitor_id IN (SELECT vid FROM ({deviceTimes}) AS device_times WHERE row_ms >= {sinceMs})
         """);
 
     /// <summary>
@@ -132,9 +147,9 @@ public static class SegmentSql
 
     /// <summary>The members with whether they may be contacted: <c>customer_id</c>, <c>consented</c> (0/1).</summary>
     public static Sql MembersWithConsent(Site site, CustomerOrders orders, StoredDefinition definition, DateTimeOffset now, CustomerOptions options,
-        Sql? deviceLastSeen) => Sql.Query($"""
+        Sql? deviceTimes) => Sql.Query($"""
         SELECT customer_id, toUInt8(customer_id IN (SELECT customer_id FROM ({MarketingConsent(site.Id)}) WHERE granted = 1)) AS consented
-        FROM ({Members(site, orders, definition, now, options, deviceLastSeen)})
+        FROM ({Members(site, orders, definition, now, options, deviceTimes)})
         """);
 
     static Sql And(List<Sql> conditions) =>
