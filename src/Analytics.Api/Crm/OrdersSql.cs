@@ -25,6 +25,8 @@ public static class OrdersSql
     // No order_id IN / NOT IN (a site's CRM orders) inside a read of purchase_events: order_id is in its key, and 18.16
     // checks such a set against the key first (10 M events, 536 698 orders: 2.1 s and 1.6 s; outside the read 0.1 and 0.5 s).
     // The purchases are few, so the CRM side groups them all and its LEFT JOIN keeps the CRM's orders.
+    // The CRM's order ids for the NOT IN need no FINAL: every version of an order holds its id (536 698 orders: 52–75 →
+    // 18–21 ms on 18.16).
     public static Sql For(string siteId, DateTimeOffset from, DateTimeOffset to) => Sql.Query($"""
         SELECT site_id, order_id, customer_id, vid, ts, revenue, currency, cost_of_goods, has_cost_of_goods, returned, source
         FROM
@@ -59,7 +61,7 @@ public static class OrdersSql
                 WHERE site_id = {siteId} AND order_id != '' AND ts >= {from} AND ts < {to}
                   {EventDates.From(from.ToUnixTimeMilliseconds())} {EventDates.Until(to.ToUnixTimeMilliseconds())}
             )
-            WHERE order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {siteId})
+            WHERE order_id NOT IN (SELECT order_id FROM orders WHERE site_id = {siteId})
             GROUP BY order_id
         )
         """);

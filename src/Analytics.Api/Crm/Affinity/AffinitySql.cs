@@ -60,6 +60,8 @@ public static class AffinitySql
     /// first purchase event of the range (10 M events, 28 days: the top pairs' baskets 0.9–1.3 s → 0.45–0.7 s).
     /// </summary>
     // The status is read after FINAL (outside its subquery): the latest version of an order decides whether it is returned.
+    // The CRM's order ids for the NOT IN need no FINAL: every version of an order holds its id (536 698 orders: 52–75 →
+    // 18–21 ms on 18.16).
     static Sql AllBaskets(string site, DateTimeOffset from, DateTimeOffset to, long fromMs, long toMs) => Sql.Query($"""
         SELECT order_id, arrayDistinct(arrayFilter(s -> s != '', crm_skus)) AS skus
         FROM
@@ -78,7 +80,7 @@ public static class AffinitySql
             WHERE site_id = {site} AND order_id != '' AND ts >= {from} AND ts < {to} {EventDates.From(fromMs)} {EventDates.Until(toMs)}
             GROUP BY order_id
         ) AS tracker_orders
-        WHERE order_id NOT IN (SELECT order_id FROM orders FINAL WHERE site_id = {site})
+        WHERE order_id NOT IN (SELECT order_id FROM orders WHERE site_id = {site})
         """);
 
     /// <summary>
