@@ -8,9 +8,10 @@ namespace Analytics.Crm.Surveys;
 
 /// <summary>
 /// The survey report's one statement: the scope's answer and rating events (the report filters applied by
-/// <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool, Sql?, bool)"/>, only these two
-/// types read, and only their visitors' identity links), each with its person's A/B/C class and RFM segment and its session's channel, counted per breakdown and
-/// value, survey, question and bucket. The handler sums these rows over buckets or questions where it needs totals.
+/// <see cref="ReportSql.Events(ReportScope, long, long, ReportDimension?, Sql?, bool, IReadOnlyList{string}?, bool, Sql?, bool)"/>,
+/// only these two types read, and only their visitors' identity links), each with its person's A/B/C class and RFM
+/// segment and its session's channel, counted per breakdown and value, survey, question and bucket. The handler sums
+/// these rows over buckets or questions where it needs totals.
 /// </summary>
 public static class SurveysSql
 {
