@@ -5,8 +5,8 @@ namespace Analytics.Storage;
 /// <summary>
 /// Stored snapshots of something a site's reports derive from several tables (the orders with their customers, the
 /// customers' first touches): rows written under a random snapshot id into <see cref="RowsTable"/>, then named in
-/// <see cref="NamesTable"/> with the version of their inputs (<see cref="TablesVersion"/>: block numbers and rows of
-/// their parts). A snapshot is served only while that version is current, so any write to an input, or any erasure,
+/// <see cref="NamesTable"/> with the version of their inputs (<see cref="TablesVersion.ContentsAsync"/>: block numbers,
+/// partitions and mutations). A snapshot is served only while that version is current, so any write to an input, or any erasure,
 /// makes readers take the query again until the next snapshot is built in the background: an answer never depends on
 /// whether a snapshot was there. On a cluster the query is always used (a snapshot would be one node's view of the
 /// parts). Both tables have the columns <c>site_id</c> and <c>snapshot</c>; the names table also <c>version</c> and
@@ -84,8 +84,8 @@ public abstract class SiteSnapshots
         return snapshot;
     }
 
-    /// <summary>The version of the inputs now (a merge leaves it as it is).</summary>
-    public Task<string> VersionAsync(CancellationToken ct) => TablesVersion.ReadAsync(clickHouse, inputs, ct, countParts: false);
+    /// <summary>The version of the inputs' contents now (a merge leaves it as it is: <see cref="TablesVersion.ContentsAsync"/>).</summary>
+    public Task<string> VersionAsync(CancellationToken ct) => TablesVersion.ContentsAsync(clickHouse, inputs, ct);
 
     async Task<long?> CurrentAsync(string siteId, string version, CancellationToken ct) =>
         (await clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"""
