@@ -101,6 +101,7 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
             WHERE site_id = {site} AND day >= {days[0]} AND day <= {days[^1]} AND generation = {generation}
             """), StorageJson.Default.CountRow, ct))!.N;
         await clickHouse.ExecuteAsync(VisitorHours.Refresh(site, fromMs, toMs, generation), ct);
+        await clickHouse.ExecuteAsync(SessionProductViews.Refresh(site, days, generation), ct);
         await clickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO session_days (site_id, day, generation, refreshed_from_mark, version, hours)
             SELECT {site}, arrayJoin({days}), toUInt64({generation}), {DateTimeOffset.FromUnixTimeSeconds(now)}, toUInt64({generation}), toUInt8(1)
@@ -142,7 +143,7 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>
-    /// Deletes the rows of generations that are no longer current, of the sessions and the visitor hours (once the current one is older than
+    /// Deletes the rows of generations that are no longer current, of the sessions, the visitor hours and the product views (once the current one is older than
     /// <see cref="SessionOptions.KeepSuperseded"/>: a report that read the old pointer has finished) and the marks the
     /// watermark passed an hour ago. Found from the tables themselves, so nothing is lost across restarts.
     /// </summary>
@@ -150,7 +151,7 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
     {
         var o = options.Value;
         var keepAfter = (DateTimeOffset.UtcNow - o.KeepSuperseded).ToUnixTimeMilliseconds();
-        foreach (var table in new[] { "sessions", VisitorHours.Table })
+        foreach (var table in new[] { "sessions", VisitorHours.Table, SessionProductViews.Table })
         {
             // Rows of any generation but the current one: a day refreshed since (two generations), or one whose events are all gone.
             var stale = await clickHouse.QueryListAsync(Sql.Query($"""

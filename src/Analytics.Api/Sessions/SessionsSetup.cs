@@ -19,6 +19,7 @@ public static class SessionsSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<ISessionSource, StoredSessions>();
         builder.Services.AddSingleton<VisitorHours>();
+        builder.Services.AddSingleton<SessionProductViews>();
         builder.Services.AddSingleton<SessionMetrics>();
         builder.Services.AddSingleton<SessionRefresh>();
         // Marks are written even with Sessions:Stored off, so that turning it on again refreshes what changed meanwhile.

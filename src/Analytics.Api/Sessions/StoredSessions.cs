@@ -29,22 +29,30 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     /// </summary>
     public const int MaxComputedVisitors = 500;
 
-    public async ValueTask<Sql> SessionsAsync(SessionQuery query, CancellationToken ct)
+    public async ValueTask<Sql> SessionsAsync(SessionQuery query, CancellationToken ct) => (await ReadAsync(query, null, ct)).Rest;
+
+    public ValueTask<SessionsLessDays> SessionsLessDaysAsync(SessionQuery query, DayTaker take, CancellationToken ct) => ReadAsync(query, take, ct);
+
+    async ValueTask<SessionsLessDays> ReadAsync(SessionQuery query, DayTaker? take, CancellationToken ct)
     {
         var o = options.Value;
+        var none = new Dictionary<DateOnly, long>();
         var firstDay = query.FromMs is { } f ? DayOf(f) : (DateOnly?)null;
         var lastDay = query.ToMs is { } t ? DayOf(t - 1) : (DateOnly?)null;
-        if (!o.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return SessionSql.Build(query, o);
+        if (!o.Stored || firstDay > lastDay || !await RefreshedOnceAsync(ct)) return new(none, SessionSql.Build(query, o));
 
         var plan = await PlanAsync(query, firstDay, lastDay, ct);
         var served = plan.Served;
-        if (served.Count == 0) return SessionSql.Build(query, o);
+        if (served.Count == 0) return new(none, SessionSql.Build(query, o));
 
         // The visitors computed alone, from the first day one of their sessions is read differently.
         var (computedVisitors, computedSince) = (plan.ComputedVisitors, plan.ComputedSince);
+        var taken = take is null ? none : await TakeAsync(query, served, computedSince, take, ct);
         Sql NotComputedVisitor(Sql day) => computedVisitors.Count == 0 ? Sql.Query($"")
             : Sql.Query($"AND NOT (visitor_id IN {SqlInList.Of(computedVisitors)} AND {day} >= {computedSince!.Value})");
-        var stored = StoredPart(query, served, NotComputedVisitor(Sql.Query($"day")), Prewhere);
+        // Days the caller took are left out of the stored part (in its PREWHERE) and dropped from the computed one below.
+        Sql? notTaken = taken.Count == 0 ? null : Sql.Query($"day NOT IN {SqlInList.Of(taken.Keys.Order())}");
+        var stored = StoredPart(query, served, NotComputedVisitor(Sql.Query($"day")), Prewhere, notTaken);
         if (computedVisitors.Count > 0)
         {
             var sinceMs = (computedSince!.Value.DayNumber - Epoch) * DayMs;
@@ -56,14 +64,33 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         // before it). A day neither stored nor marked has no events, so no session starts on it and it is skipped: a
         // range starting before the shop's first day (or on a day without traffic) computed every day from there
         // (28 days of survey answers' sessions at 10 M events: 6.5 s → 0.1 s).
-        if (FirstComputedDay(plan) is not { } computedFrom) return stored;
+        if (FirstComputedDay(plan) is not { } computedFrom) return new(taken, stored);
         var dayStartMs = (computedFrom.DayNumber - Epoch) * DayMs;
         var computed = SessionSql.Build(query with { FromMs = Math.Max(query.FromMs ?? long.MinValue, dayStartMs) }, o);
         var servedLater = served.Keys.Where(d => d > computedFrom).ToList();
         var notServed = servedLater.Count > 0 ? Sql.Query($"AND {SessionRefresh.DayOfStart} NOT IN {SqlInList.Of(servedLater)}") : Sql.Query($"");
         if (servedLater.Count > 0 || computedVisitors.Count > 0)
             computed = Sql.Query($"SELECT * FROM ({computed}) AS computed WHERE 1 {notServed} {NotComputedVisitor(SessionRefresh.DayOfStart)}");
-        return Sql.Query($"{stored} UNION ALL {computed}");
+        return new(taken, Sql.Query($"{stored} UNION ALL {computed}"));
+    }
+
+    /// <summary>
+    /// The days <paramref name="take"/> answers of the candidates: served days wholly inside the query's range, before any
+    /// day with a visitor computed alone (whose sessions there are not the stored rows), in a query of every visitor.
+    /// </summary>
+    static async ValueTask<IReadOnlyDictionary<DateOnly, long>> TakeAsync(SessionQuery query, Dictionary<DateOnly, long> served, DateOnly? computedSince,
+        DayTaker take, CancellationToken ct)
+    {
+        var none = new Dictionary<DateOnly, long>();
+        if (query.Visitors is not null || query.LinkedOnly || query.VisitorsOf is not null) return none;
+        var candidates = served
+            .Where(d => (query.FromMs is not { } from || (d.Key.DayNumber - Epoch) * DayMs >= from)
+                && (query.ToMs is not { } to || (d.Key.DayNumber - Epoch + 1) * DayMs <= to)
+                && (computedSince is not { } since || d.Key < since))
+            .ToDictionary(d => d.Key, d => d.Value);
+        if (candidates.Count == 0) return none;
+        var days = (await take(candidates, ct)).ToHashSet();
+        return candidates.Where(d => days.Contains(d.Key)).ToDictionary(d => d.Key, d => d.Value);
     }
 
     public async ValueTask<long?> QueryTimeFromAsync(string siteId, CancellationToken ct)
@@ -121,14 +148,14 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (<see cref="SessionSql.WithPerson"/>), and the value and shopping sets asked for.</summary>
-    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere)
+    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere, Sql? first = null)
     {
         var values = SessionSql.OptionalColumns(query);
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM sessions
-            {Filter(query, served, prewhere)} {notComputed} {visitors}
+            {Filter(query, served, prewhere, first)} {notComputed} {visitors}
             """);
         return SessionSql.WithPerson(query, new SqlIdentifier("visitor_id"), Source, Sql.Query($"{SessionSql.PersonColumns} {values}"));
     }

@@ -63,22 +63,33 @@ public sealed record AffinityAnswer(string? Sku, string From, string To, long Ba
     static IReadOnlyList<object> Row(string relation, AffinityRule r) => [relation, r.Product, r.Other, r.Count, r.Support, r.Confidence, r.Lift];
 }
 
-public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql, IOptions<Analytics.Sessions.SessionOptions> sessionOptions)
+public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql, SessionProductViews productViews,
+    IOptions<Analytics.Sessions.SessionOptions> sessionOptions)
     : IRequestHandler<AffinityReport, AffinityAnswer>
 {
     public async ValueTask<AffinityAnswer> Handle(AffinityReport request, CancellationToken ct)
     {
         var scope = request.Scope();
         var (sku, minSupport, limit) = (request.Sku, request.MinSupportValue, request.LimitValue);
+        var site = scope.Site.Id;
         var basketsTask = clickHouse.QueryListAsync(AffinitySql.BasketCounts(AffinitySql.Baskets(scope), sku is null ? null : [sku], minSupport), AffinityRows.Default.AffinityCountRow, ct);
-        // Sessions are units of visits here, whoever's: no person (no identity links read).
-        var sessions = await reportSql.SessionsAsync(scope, ct, withoutPerson: true, withShopping: true);
+        // Sessions are units of visits here, whoever's: no person (no identity links read). Whole days of the range are
+        // counted from their product views per day where those still match the stored sessions; only their sessions with a
+        // purchase are read (10 M events, 28 days: 87 k of 2.2 M sessions).
+        var (days, sessions) = await reportSql.SessionsLessDaysAsync(scope, (candidates, t) => productViews.CountedAsync(site, candidates, t), ct,
+            withoutPerson: true, withShopping: true);
+        var (dayViews, dayBuying) = days.Count == 0 ? (null, null)
+            : ((Sql?)SessionProductViews.Views(site, days, sku), (Sql?)SessionProductViews.BuyingSessions(site, days));
         // The sessions are counted for the denominator. Without a sku first: the pairs below the minimum support stay in the
         // engine. With one, beside the counts (every pair counts).
-        var countTask = clickHouse.QueryFirstOrDefaultAsync(Sql.Query($"SELECT count() AS n FROM ({sessions})"), StorageJson.Default.CountRow, ct);
+        var counted = dayViews is { } views
+            ? Sql.Query($"SELECT sum(n) AS n FROM (SELECT count() AS n FROM ({sessions}) AS rest UNION ALL SELECT sessions AS n FROM ({views}) AS day_views WHERE product = '')")
+            : Sql.Query($"SELECT count() AS n FROM ({sessions})");
+        var countTask = clickHouse.QueryFirstOrDefaultAsync(counted, StorageJson.Default.CountRow, ct);
         var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * ((await countTask)?.N ?? 0) - 1e-9));
-        var orders = AffinitySql.OrderFacts(scope.Site.Id, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
-        var sessionRows = await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, sku, minSessions), AffinityRows.Default.AffinityCountRow, ct);
+        var orders = AffinitySql.OrderFacts(site, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
+        var sessionRows = await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, sku, minSessions, dayViews, dayBuying),
+            AffinityRows.Default.AffinityCountRow, ct);
         var sessionCount = (long)((await countTask)?.N ?? 0);
         var basketRows = await basketsTask;
 

@@ -160,18 +160,39 @@ public static class AffinitySql
     /// bought later in the session (of <paramref name="sku"/> only when given; else pairs in at least
     /// <paramref name="minSessions"/> sessions). An order counts in the session of its first purchase event
     /// (<paramref name="orderFacts"/>, <see cref="OrderFacts"/>). The caller counts all sessions apart.
+    /// Whole days answered from their product views per day (<see cref="Sessions.SessionProductViews"/>) come as
+    /// <paramref name="dayViews"/> (rows <c>product</c>, <c>sessions</c>; product '' is their session count, not a view)
+    /// and <paramref name="dayBuyingSessions"/>, those days' sessions with a purchase, which add items and pairs, not views.
     /// </summary>
     // One row per session (its views) and one per purchase event in it, each with the session's views: a pair is a view
     // before the purchase, so the per-event rows need no regrouping by session; a session holding the same product in two
     // orders is counted once by uniqExact. Empty arrays are typed (emptyArrayString): 18.16 does not unify [] in an if.
     // Columns reach the lambdas as arguments too: 18.16 drops a subquery's column that only a lambda captures.
-    public static Sql SessionCounts(Sql sessions, Sql orderFacts, string? sku, long minSessions)
+    public static Sql SessionCounts(Sql sessions, Sql orderFacts, string? sku, long minSessions, Sql? dayViews = null, Sql? dayBuyingSessions = null)
     {
         var ofSku = sku is null ? Sql.Query($"1") : Sql.Query($"p = {sku}");
         var kept = sku is null ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSessions}") : Sql.Query($"");
         // With a sku a session without a purchase counts only if it viewed the sku: most sessions drop out before the join.
         var counted = sku is null ? Sql.Query($"notEmpty(view_products)") : Sql.Query($"has(view_products, {sku})");
+        var buying = dayBuyingSessions is { } b
+            ? Sql.Query($"""
+                UNION ALL
+                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms, toUInt8(0) AS with_views
+                FROM ({b}) AS day_buying_sessions
+                """)
+            : Sql.Query($"");
+        var viewsOfDays = dayViews is { } v
+            ? Sql.Query($"""
+                UNION ALL
+                SELECT 'view' AS kind, product, '' AS other, sessions AS units
+                FROM ({v}) AS day_views
+                WHERE product != '' {(sku is null ? Sql.Query($"") : Sql.Query($"AND product = {sku}"))}
+                """)
+            : Sql.Query($"");
         return Sql.Query($"""
+            SELECT kind, product, other, sum(units) AS units
+            FROM
+            (
             SELECT kind, product, other, countIf(kind = 'view') + uniqExactIf(session_hash, kind != 'view') AS units
             FROM
             (
@@ -187,18 +208,19 @@ public static class AffinitySql
                     FROM
                     (
                         SELECT session_hash,
-                            if(order_id = '', arrayFilter(p -> {ofSku}, view_products), emptyArrayString()) AS viewed,
+                            if(order_id = '' AND with_views = 1, arrayFilter(p -> {ofSku}, view_products), emptyArrayString()) AS viewed,
                             if(order_id != '' AND entry_ms = first_ms, skus, emptyArrayString()) AS bought,
                             arrayFilter((p, f, at) -> f < at AND {ofSku}, view_products, view_ms,
                                 arrayResize(emptyArrayUInt64(), length(view_ms), if(order_id = '', toUInt64(0), entry_ms))) AS viewed_before
                         FROM
                         (
-                            SELECT session_hash, view_products, view_ms, entry.1 AS order_id, entry.2 AS entry_ms
+                            SELECT session_hash, view_products, view_ms, with_views, entry.1 AS order_id, entry.2 AS entry_ms
                             FROM
                             (
-                                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms
+                                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms, toUInt8(1) AS with_views
                                 FROM ({sessions}) AS report_sessions
                                 WHERE notEmpty(purchase_orders) OR {counted}
+                                {buying}
                             ) AS shopping_sessions
                             ARRAY JOIN arrayConcat([('', toUInt64(0))], arrayMap((o, t) -> (o, t), purchase_orders, purchase_ms)) AS entry
                         ) AS session_entries
@@ -208,6 +230,9 @@ public static class AffinitySql
                 ARRAY JOIN facts AS fact
             ) AS fact_rows
             ARRAY JOIN others AS other
+            GROUP BY kind, product, other
+            {viewsOfDays}
+            ) AS counts
             GROUP BY kind, product, other
             {kept}
             """);

@@ -103,6 +103,7 @@ public static class PersonalDataRegistry
         new("session_days", "which generation of stored sessions serves a day; no ids"),
         new("session_dirty_days", "days to recompute; no ids"),
         new("session_refresh_state", "the session refresh watermark"),
+        new("session_product_views", "per stored day, how many sessions viewed each product; counts, no ids"),
         new("goals", "the marketers' goal definitions"),
         new("privacy_audit", "the audit log: subjects only as keyed pseudonyms, kept as evidence"),
         new("retention_runs", "when retention last ran per site; no ids"),

@@ -224,6 +224,20 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     }
 
     /// <summary>
+    /// <see cref="SessionsAsync"/> less the whole days <paramref name="take"/> answers from a rollup of the stored sessions
+    /// (<see cref="ISessionSource.SessionsLessDaysAsync"/>); with filters no day is taken (a rollup holds every session).
+    /// </summary>
+    public async ValueTask<SessionsLessDays> SessionsLessDaysAsync(ReportScope scope, DayTaker take, CancellationToken ct, bool withoutPerson = false,
+        bool withShopping = false)
+    {
+        if (scope.Conditions.Count > 0)
+            return new(new Dictionary<DateOnly, long>(), await SessionsAsync(scope, ct, withoutPerson: withoutPerson, withShopping: withShopping));
+        var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithShopping: withShopping,
+            SharedDevices: scope.SharedDevices);
+        return await sessions.SessionsLessDaysAsync(query, take, ct);
+    }
+
+    /// <summary>
     /// Per session (with the filters applied like <see cref="SessionsAsync"/>) the distinct values of an event dimension
     /// among its matching events, one row per session and value: columns <c>value</c>, <c>bounce</c>, <c>duration_ms</c>.
     /// <paramref name="value"/> maps the dimension's value (the top N, else "(other)"). Sessions are counted, not persons,
