@@ -80,24 +80,23 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
             withoutPerson: true, withShopping: true);
         var (dayViews, dayBuying) = days.Count == 0 ? (null, null)
             : ((Sql?)SessionProductViews.Views(site, days, sku), (Sql?)SessionProductViews.BuyingSessions(site, days));
-        // The sessions are counted for the denominator. Without a sku first: the pairs below the minimum support stay in the
-        // engine. With one, beside the counts (every pair counts).
-        var counted = dayViews is { } views
-            ? Sql.Query($"SELECT sum(n) AS n FROM (SELECT count() AS n FROM ({sessions}) AS rest UNION ALL SELECT sessions AS n FROM ({views}) AS day_views WHERE product = '')")
-            : Sql.Query($"SELECT count() AS n FROM ({sessions})");
-        var countTask = clickHouse.QueryFirstOrDefaultAsync(counted, StorageJson.Default.CountRow, ct);
-        var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * ((await countTask)?.N ?? 0) - 1e-9));
+        // First the views per product and the number of sessions; then only the sessions with a purchase, for the items
+        // bought and the pairs of the products viewed often enough to reach the minimum support (with a sku: of it).
+        var views = await clickHouse.QueryListAsync(AffinitySql.SessionViews(sessions, sku, dayViews), AffinityRows.Default.AffinityCountRow, ct);
+        var sessionCount = views.Where(r => r.Product == "").Sum(r => r.Units);
+        var viewedCounts = views.Where(r => r.Product != "").ToDictionary(r => r.Product, r => r.Units);
+        var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * sessionCount - 1e-9));
+        var viewed = viewedCounts.Where(v => v.Value >= minSessions).Select(v => v.Key).Order(StringComparer.Ordinal).ToList();
         var orders = AffinitySql.OrderFacts(site, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
-        var sessionRows = await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, sku, minSessions, dayViews, dayBuying),
-            AffinityRows.Default.AffinityCountRow, ct);
-        var sessionCount = (long)((await countTask)?.N ?? 0);
+        var sessionRows = viewed.Count == 0 ? []
+            : await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, viewed, minSessions, dayBuying), AffinityRows.Default.AffinityCountRow, ct);
         var basketRows = await basketsTask;
 
         var baskets = basketRows.Where(r => r.Kind == "all").Sum(r => r.Units);
         var together = AffinityMeasures.Rules(baskets, basketRows.Where(r => r.Kind == "item").ToDictionary(r => r.Other, r => r.Units),
             basketRows.Where(r => r.Kind == "item").ToDictionary(r => r.Other, r => r.Units),
             basketRows.Where(r => r.Kind == "pair").Select(r => (r.Product, r.Other, r.Units)), symmetric: sku is null);
-        var viewedThenBought = AffinityMeasures.Rules(sessionCount, sessionRows.Where(r => r.Kind == "view").ToDictionary(r => r.Product, r => r.Units),
+        var viewedThenBought = AffinityMeasures.Rules(sessionCount, viewedCounts,
             sessionRows.Where(r => r.Kind == "item").ToDictionary(r => r.Other, r => r.Units),
             sessionRows.Where(r => r.Kind == "pair").Select(r => (r.Product, r.Other, r.Units)), symmetric: false);
         return new AffinityAnswer(sku, OverviewHandler.Iso(scope.From, scope.Zone), OverviewHandler.Iso(scope.To, scope.Zone), baskets, sessionCount,

@@ -94,10 +94,7 @@ public static class AffinitySql
         var pairs = products is null
             ? Sql.Query($"arrayFilter((o, p) -> o > p, skus, {repeated})")
             : Sql.Query($"arrayFilter((o, p) -> o != p AND has({products.ToList()}, p), skus, {repeated})");
-        var kept = products is null
-            ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSupport} * (SELECT count() FROM ({baskets}) WHERE notEmpty(skus))")
-            : Sql.Query($"");
-        return Sql.Query($"""
+        var counts = Sql.Query($"""
             SELECT fact.1 AS kind, fact.2 AS product, fact.3 AS other, count() AS units
             FROM
             (
@@ -119,7 +116,19 @@ public static class AffinitySql
             ) AS basket_facts
             ARRAY JOIN facts AS fact
             GROUP BY kind, product, other
-            {kept}
+            """);
+        if (products is not null) return counts;
+        // The pairs below the minimum support are dropped against the count of baskets (the 'all' row) from the same pass:
+        // a scalar subquery would read the baskets a second time.
+        return Sql.Query($"""
+            SELECT row.1 AS kind, row.2 AS product, row.3 AS other, row.4 AS units
+            FROM
+            (
+                SELECT groupArray((kind, product, other, units)) AS rows, sumIf(units, kind = 'all') AS baskets
+                FROM ({counts}) AS basket_counts
+            ) AS all_counts
+            ARRAY JOIN rows AS row
+            WHERE row.1 != 'pair' OR row.4 >= {minSupport} * baskets
             """);
     }
 
@@ -155,45 +164,61 @@ public static class AffinitySql
     }
 
     /// <summary>
-    /// Counts over the sessions of <paramref name="sessions"/> (with <see cref="Sessions.SessionSql.ShoppingColumns"/>):
-    /// <c>view</c> per product viewed, <c>item</c> per product bought, and <c>pair</c> per product viewed and other product
-    /// bought later in the session (of <paramref name="sku"/> only when given; else pairs in at least
-    /// <paramref name="minSessions"/> sessions). An order counts in the session of its first purchase event
-    /// (<paramref name="orderFacts"/>, <see cref="OrderFacts"/>). The caller counts all sessions apart.
-    /// Whole days answered from their product views per day (<see cref="Sessions.SessionProductViews"/>) come as
-    /// <paramref name="dayViews"/> (rows <c>product</c>, <c>sessions</c>; product '' is their session count, not a view)
-    /// and <paramref name="dayBuyingSessions"/>, those days' sessions with a purchase, which add items and pairs, not views.
+    /// Per product the sessions of <paramref name="sessions"/> that viewed it (rows <c>view</c>, <c>product</c>, '',
+    /// <c>units</c>; only <paramref name="sku"/> when given), and under product '' the number of sessions. Whole days
+    /// answered from their product views per day (<see cref="Sessions.SessionProductViews"/>) come as
+    /// <paramref name="dayViews"/> (rows <c>product</c>, <c>sessions</c>, the same meaning) and are added.
     /// </summary>
-    // One row per session (its views) and one per purchase event in it, each with the session's views: a pair is a view
-    // before the purchase, so the per-event rows need no regrouping by session; a session holding the same product in two
-    // orders is counted once by uniqExact. Empty arrays are typed (emptyArrayString): 18.16 does not unify [] in an if.
-    // Columns reach the lambdas as arguments too: 18.16 drops a subquery's column that only a lambda captures.
-    public static Sql SessionCounts(Sql sessions, Sql orderFacts, string? sku, long minSessions, Sql? dayViews = null, Sql? dayBuyingSessions = null)
+    public static Sql SessionViews(Sql sessions, string? sku, Sql? dayViews)
     {
-        var ofSku = sku is null ? Sql.Query($"1") : Sql.Query($"p = {sku}");
-        var kept = sku is null ? Sql.Query($"HAVING kind != 'pair' OR units >= {minSessions}") : Sql.Query($"");
-        // With a sku a session without a purchase counts only if it viewed the sku: most sessions drop out before the join.
-        var counted = sku is null ? Sql.Query($"notEmpty(view_products)") : Sql.Query($"has(view_products, {sku})");
-        var buying = dayBuyingSessions is { } b
+        var products = sku is null ? Sql.Query($"view_products") : Sql.Query($"arrayFilter(p -> p = {sku}, view_products)");
+        var days = dayViews is { } v
             ? Sql.Query($"""
                 UNION ALL
-                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms, toUInt8(0) AS with_views
-                FROM ({b}) AS day_buying_sessions
-                """)
-            : Sql.Query($"");
-        var viewsOfDays = dayViews is { } v
-            ? Sql.Query($"""
-                UNION ALL
-                SELECT 'view' AS kind, product, '' AS other, sessions AS units
-                FROM ({v}) AS day_views
-                WHERE product != '' {(sku is null ? Sql.Query($"") : Sql.Query($"AND product = {sku}"))}
+                SELECT product, sessions AS units FROM ({v}) AS day_views
+                {(sku is null ? Sql.Query($"") : Sql.Query($"WHERE product IN ('', {sku})"))}
                 """)
             : Sql.Query($"");
         return Sql.Query($"""
-            SELECT kind, product, other, sum(units) AS units
+            SELECT 'view' AS kind, product, '' AS other, sum(units) AS units
             FROM
             (
-            SELECT kind, product, other, countIf(kind = 'view') + uniqExactIf(session_hash, kind != 'view') AS units
+                SELECT product, count() AS units
+                FROM (SELECT view_products FROM ({sessions}) AS report_sessions) AS session_views
+                ARRAY JOIN arrayConcat([''], {products}) AS product
+                GROUP BY product
+                {days}
+            ) AS views
+            GROUP BY product
+            """);
+    }
+
+    /// <summary>
+    /// Counts over the sessions of <paramref name="sessions"/> with a purchase (with
+    /// <see cref="Sessions.SessionSql.ShoppingColumns"/>): <c>item</c> per product bought and <c>pair</c> per product
+    /// viewed and other product bought later in the session, of the products in <paramref name="viewed"/> only, and only
+    /// pairs in at least <paramref name="minSessions"/> sessions. An order counts in the session of its first purchase event
+    /// (<paramref name="orderFacts"/>, <see cref="OrderFacts"/>). <paramref name="dayBuyingSessions"/>: the sessions with a
+    /// purchase of the whole days answered from their product views per day. The views and the number of sessions come
+    /// from <see cref="SessionViews"/>.
+    /// </summary>
+    // One row per purchase event of a session, with the session's views: a pair is a view before the purchase, so the rows
+    // need no regrouping by session; a session holding the same product in two orders is counted once by uniqExact. A pair
+    // is in at most as many sessions as its product was viewed in, so the caller passes only the products viewed in at
+    // least the minimum (10 M events, top pairs at 1 %: about ten products instead of 611 k pair groups). Empty arrays are
+    // typed (emptyArrayString): 18.16 does not unify [] in an if. Columns reach the lambdas as arguments too: 18.16 drops a
+    // subquery's column that only a lambda captures.
+    public static Sql SessionCounts(Sql sessions, Sql orderFacts, IReadOnlyCollection<string> viewed, long minSessions, Sql? dayBuyingSessions = null)
+    {
+        var buying = dayBuyingSessions is { } b
+            ? Sql.Query($"""
+                UNION ALL
+                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms
+                FROM ({b}) AS day_buying_sessions
+                """)
+            : Sql.Query($"");
+        return Sql.Query($"""
+            SELECT kind, product, other, uniqExact(session_hash) AS units
             FROM
             (
                 SELECT session_hash, fact.1 AS kind, fact.2 AS product, fact.3 AS others
@@ -201,40 +226,35 @@ public static class AffinitySql
                 (
                     SELECT session_hash,
                         arrayConcat(
-                            arrayMap(p -> ('view', p, ['']), viewed),
                             [('item', '', bought)],
                             arrayMap((p, n_bought) -> ('pair', p, arrayFilter(o -> o != p, bought)), viewed_before,
                                 arrayResize(emptyArrayUInt64(), length(viewed_before), length(bought)))) AS facts
                     FROM
                     (
                         SELECT session_hash,
-                            if(order_id = '' AND with_views = 1, arrayFilter(p -> {ofSku}, view_products), emptyArrayString()) AS viewed,
-                            if(order_id != '' AND entry_ms = first_ms, skus, emptyArrayString()) AS bought,
-                            arrayFilter((p, f, at) -> f < at AND {ofSku}, view_products, view_ms,
-                                arrayResize(emptyArrayUInt64(), length(view_ms), if(order_id = '', toUInt64(0), entry_ms))) AS viewed_before
+                            if(entry_ms = first_ms, skus, emptyArrayString()) AS bought,
+                            arrayFilter((p, f, at) -> f < at AND has({viewed.ToList()}, p), view_products, view_ms,
+                                arrayResize(emptyArrayUInt64(), length(view_ms), entry_ms)) AS viewed_before
                         FROM
                         (
-                            SELECT session_hash, view_products, view_ms, with_views, entry.1 AS order_id, entry.2 AS entry_ms
+                            SELECT session_hash, view_products, view_ms, entry.1 AS order_id, entry.2 AS entry_ms
                             FROM
                             (
-                                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms, toUInt8(1) AS with_views
+                                SELECT cityHash64(visitor_id, start_ms) AS session_hash, view_products, view_ms, purchase_orders, purchase_ms
                                 FROM ({sessions}) AS report_sessions
-                                WHERE notEmpty(purchase_orders) OR {counted}
+                                WHERE notEmpty(purchase_orders)
                                 {buying}
-                            ) AS shopping_sessions
-                            ARRAY JOIN arrayConcat([('', toUInt64(0))], arrayMap((o, t) -> (o, t), purchase_orders, purchase_ms)) AS entry
+                            ) AS buying_sessions
+                            ARRAY JOIN arrayMap((o, t) -> (o, t), purchase_orders, purchase_ms) AS entry
                         ) AS session_entries
-                        ANY LEFT JOIN ({orderFacts}) AS order_facts USING order_id
+                        ANY INNER JOIN ({orderFacts}) AS order_facts USING order_id
                     ) AS session_rows
                 ) AS session_facts
                 ARRAY JOIN facts AS fact
             ) AS fact_rows
             ARRAY JOIN others AS other
             GROUP BY kind, product, other
-            {viewsOfDays}
-            ) AS counts
-            GROUP BY kind, product, other
-            {kept}
+            HAVING kind != 'pair' OR units >= {minSessions}
             """);
     }
 }
