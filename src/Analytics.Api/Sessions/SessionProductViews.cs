@@ -72,11 +72,18 @@ public sealed class SessionProductViews(IClickHouse clickHouse)
     /// <c>start_ms</c> and <see cref="SessionSql.ShoppingColumns"/>, as the sessions of those days read (whole days, no visitor
     /// computed alone).
     /// </summary>
-    public static Sql BuyingSessions(string siteId, IReadOnlyDictionary<DateOnly, long> days) => Sql.Query($"""
-        SELECT visitor_id, start_ms, {SessionSql.ShoppingColumns}
-        FROM sessions
-        WHERE site_id = {siteId} AND {StoredDays.Current(days)} AND notEmpty(purchase_orders)
-        """);
+    // The days and the purchases are a PREWHERE (not on a cluster, whose Distributed tables leave it to the shards): the
+    // table is ordered by visitor, so every row of the site is scanned, and 18.16 read the arrays of all of them (2.2 M
+    // sessions and as many superseded ones at 10 M events) for the 87 k with a purchase.
+    public Sql BuyingSessions(string siteId, IReadOnlyDictionary<DateOnly, long> days)
+    {
+        var rows = Sql.Query($"site_id = {siteId} AND {StoredDays.Current(days)} AND notEmpty(purchase_orders)");
+        return Sql.Query($"""
+            SELECT visitor_id, start_ms, {SessionSql.ShoppingColumns}
+            FROM sessions
+            {(clickHouse.Cluster is null ? Sql.Query($"PREWHERE {rows}") : Sql.Query($"WHERE {rows}"))}
+            """);
+    }
 
     internal sealed record CountedDay(string DayText);
 }

@@ -50,9 +50,12 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
         var taken = take is null ? none : await TakeAsync(query, served, computedSince, take, ct);
         Sql NotComputedVisitor(Sql day) => computedVisitors.Count == 0 ? Sql.Query($"")
             : Sql.Query($"AND NOT (visitor_id IN {SqlInList.Of(computedVisitors)} AND {day} >= {computedSince!.Value})");
-        // Days the caller took are left out of the stored part (in its PREWHERE) and dropped from the computed one below.
-        Sql? notTaken = taken.Count == 0 ? null : Sql.Query($"day NOT IN {SqlInList.Of(taken.Keys.Order())}");
-        var stored = StoredPart(query, served, NotComputedVisitor(Sql.Query($"day")), Prewhere, notTaken);
+        // Days the caller took are left out of the stored part and dropped from the computed one below. With every served
+        // day taken the stored part reads no day (1970-01-01 is never one).
+        var read = taken.Count == 0 ? served : served.Where(d => !taken.ContainsKey(d.Key)).ToDictionary(d => d.Key, d => d.Value);
+        var stored = read.Count > 0
+            ? StoredPart(query, read, NotComputedVisitor(Sql.Query($"day")), Prewhere)
+            : StoredPart(query, new Dictionary<DateOnly, long> { [DateOnly.FromDayNumber(Epoch)] = 0 }, Sql.Query($""), Prewhere);
         if (computedVisitors.Count > 0)
         {
             var sinceMs = (computedSince!.Value.DayNumber - Epoch) * DayMs;
@@ -148,14 +151,14 @@ public sealed class StoredSessions(IClickHouse clickHouse, IOptions<SessionOptio
     }
 
     /// <summary>The stored sessions of the served days (current generation each), with the person of their last event (<see cref="SessionSql.WithPerson"/>), and the value and shopping sets asked for.</summary>
-    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere, Sql? first = null)
+    static Sql StoredPart(SessionQuery query, Dictionary<DateOnly, long> served, Sql notComputed, bool prewhere)
     {
         var values = SessionSql.OptionalColumns(query);
         Sql Source(Sql visitors) => Sql.Query($"""
             SELECT site_id, visitor_id AS vid, start_ms, end_ms, duration_ms, events, pageviews, bounce, entry_path, exit_path,
                 channel, source, utm_campaign, device, browser, os, country {values}
             FROM sessions
-            {Filter(query, served, prewhere, first)} {notComputed} {visitors}
+            {Filter(query, served, prewhere)} {notComputed} {visitors}
             """);
         return SessionSql.WithPerson(query, new SqlIdentifier("visitor_id"), Source, Sql.Query($"{SessionSql.PersonColumns} {values}"));
     }

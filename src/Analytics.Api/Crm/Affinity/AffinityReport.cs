@@ -79,7 +79,7 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
         var (days, sessions) = await reportSql.SessionsLessDaysAsync(scope, (candidates, t) => productViews.CountedAsync(site, candidates, t), ct,
             withoutPerson: true, withShopping: true);
         var (dayViews, dayBuying) = days.Count == 0 ? (null, null)
-            : ((Sql?)SessionProductViews.Views(site, days, sku), (Sql?)SessionProductViews.BuyingSessions(site, days));
+            : ((Sql?)SessionProductViews.Views(site, days, sku), (Sql?)productViews.BuyingSessions(site, days));
         // First the views per product and the number of sessions; then only the sessions with a purchase, for the items
         // bought and the pairs of the products viewed often enough to reach the minimum support (with a sku: of it).
         var views = await clickHouse.QueryListAsync(AffinitySql.SessionViews(sessions, sku, dayViews), AffinityRows.Default.AffinityCountRow, ct);
