@@ -193,6 +193,9 @@ public static class AffinitySql
             """);
     }
 
+    /// <summary>The most products <see cref="SessionCounts"/> names in its SQL to keep pairs to.</summary>
+    public const int MaxListedProducts = 500;
+
     /// <summary>
     /// Counts over the sessions of <paramref name="sessions"/> with a purchase (with
     /// <see cref="Sessions.SessionSql.ShoppingColumns"/>): <c>item</c> per product bought and <c>pair</c> per product
@@ -210,6 +213,9 @@ public static class AffinitySql
     // subquery's column that only a lambda captures.
     public static Sql SessionCounts(Sql sessions, Sql orderFacts, IReadOnlyCollection<string> viewed, long minSessions, Sql? dayBuyingSessions = null)
     {
+        // Beyond a few hundred products the list is no prune worth its text (ClickHouse parses at most 256 KiB of a query):
+        // every product viewed before the purchase forms pairs, which the HAVING then keeps as the list would.
+        var ofViewed = viewed.Count > MaxListedProducts ? Sql.Query($"1") : Sql.Query($"has({viewed.ToList()}, p)");
         var buying = dayBuyingSessions is { } b
             ? Sql.Query($"""
                 UNION ALL
@@ -233,7 +239,7 @@ public static class AffinitySql
                     (
                         SELECT session_hash,
                             if(entry_ms = first_ms, skus, emptyArrayString()) AS bought,
-                            arrayFilter((p, f, at) -> f < at AND has({viewed.ToList()}, p), view_products, view_ms,
+                            arrayFilter((p, f, at) -> f < at AND {ofViewed}, view_products, view_ms,
                                 arrayResize(emptyArrayUInt64(), length(view_ms), entry_ms)) AS viewed_before
                         FROM
                         (

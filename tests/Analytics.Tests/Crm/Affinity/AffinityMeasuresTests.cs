@@ -32,3 +32,20 @@ public class AffinityMeasuresTests
         Assert.Equal(["A>B", "B>A", "A>C", "C>A"], AffinityMeasures.Top(rules, 20, 0.1, 10).Select(r => $"{r.Product}>{r.Other}")); // 2/20 reaches 0.1
     }
 }
+
+/// <summary>The SQL of the session counts names the products pairs are kept to only while that list is short.</summary>
+public class AffinitySqlTests
+{
+    [Fact]
+    public void The_pairs_products_are_named_up_to_the_limit_and_beyond_it_every_viewed_product_forms_pairs()
+    {
+        var sessions = Analytics.Storage.Sql.Query($"SELECT 1");
+        var few = Enumerable.Range(1, AffinitySql.MaxListedProducts).Select(i => $"SKU-{i:00000}").ToList();
+        var listed = AffinitySql.SessionCounts(sessions, sessions, few, 10).Text;
+        Assert.Contains("'SKU-00001'", listed);
+        Assert.Contains($"'SKU-{AffinitySql.MaxListedProducts:00000}'", listed);
+        var many = AffinitySql.SessionCounts(sessions, sessions, few.Append("SKU-99999").ToList(), 10).Text;
+        Assert.DoesNotContain("SKU-", many);
+        Assert.True(many.Length < listed.Length / 2, "beyond the limit the SQL does not grow with the products");
+    }
+}
