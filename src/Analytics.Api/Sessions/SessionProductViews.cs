@@ -27,7 +27,7 @@ public sealed class SessionProductViews(IClickHouse clickHouse)
 
     /// <summary>
     /// The candidates (days with their generation) whose counts exist and still match their stored sessions: those a
-    /// caller can answer from <see cref="Views"/>.
+    /// caller can answer from <see cref="Views"/>. (Counts written twice for a generation would not match either.)
     /// </summary>
     public async ValueTask<IReadOnlyCollection<DateOnly>> CountedAsync(string siteId, IReadOnlyDictionary<DateOnly, long> candidates, CancellationToken ct)
     {
@@ -36,9 +36,10 @@ public sealed class SessionProductViews(IClickHouse clickHouse)
             SELECT toString(day) AS day_text
             FROM
             (
-                SELECT day, generation, sessions AS counted
+                SELECT day, generation, sum(sessions) AS counted
                 FROM session_product_views
                 WHERE site_id = {siteId} AND {days} AND product = ''
+                GROUP BY day, generation
             ) AS counts
             ANY INNER JOIN
             (

@@ -208,7 +208,9 @@ public static class AffinitySql
     // One row per purchase event of a session, with the session's views: a pair is a view before the purchase, so the rows
     // need no regrouping by session; a session holding the same product in two orders is counted once by uniqExact. A pair
     // is in at most as many sessions as its product was viewed in, so the caller passes only the products viewed in at
-    // least the minimum (10 M events, top pairs at 1 %: about ten products instead of 611 k pair groups). Empty arrays are
+    // least the minimum (10 M events, top pairs at 1 %: about ten products instead of 611 k pair groups). ANY LEFT JOIN, not
+    // ANY INNER JOIN: on 26.7 the latter keeps one row per key on the left too, and an order's resent purchase event could
+    // take the place of its first (an entry without facts buys nothing: first_ms 0, no skus). Empty arrays are
     // typed (emptyArrayString): 18.16 does not unify [] in an if. Columns reach the lambdas as arguments too: 18.16 drops a
     // subquery's column that only a lambda captures.
     public static Sql SessionCounts(Sql sessions, Sql orderFacts, IReadOnlyCollection<string> viewed, long minSessions, Sql? dayBuyingSessions = null)
@@ -253,7 +255,7 @@ public static class AffinitySql
                             ) AS buying_sessions
                             ARRAY JOIN arrayMap((o, t) -> (o, t), purchase_orders, purchase_ms) AS entry
                         ) AS session_entries
-                        ANY INNER JOIN ({orderFacts}) AS order_facts USING order_id
+                        ANY LEFT JOIN ({orderFacts}) AS order_facts USING order_id
                     ) AS session_rows
                 ) AS session_facts
                 ARRAY JOIN facts AS fact

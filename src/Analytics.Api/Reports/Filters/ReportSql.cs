@@ -203,8 +203,7 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     public async ValueTask<Sql> SessionsAsync(ReportScope scope, CancellationToken ct, bool withoutPerson = false, bool withValues = false, bool withShopping = false,
         bool personHash = false)
     {
-        var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues, WithShopping: withShopping,
-            PersonHash: personHash && !withoutPerson, SharedDevices: scope.SharedDevices);
+        var query = Query(scope, withoutPerson, withValues, withShopping, personHash);
         var source = await sessions.SessionsAsync(query, ct);
         if (scope.Conditions.Count == 0) return source;
         var values = SessionSql.OptionalColumns(query);
@@ -232,10 +231,12 @@ public sealed class ReportSql(ISessionSource sessions, VisitorHours visitorHours
     {
         if (scope.Conditions.Count > 0)
             return new(new Dictionary<DateOnly, long>(), await SessionsAsync(scope, ct, withoutPerson: withoutPerson, withShopping: withShopping));
-        var query = new SessionQuery(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithShopping: withShopping,
-            SharedDevices: scope.SharedDevices);
-        return await sessions.SessionsLessDaysAsync(query, take, ct);
+        return await sessions.SessionsLessDaysAsync(Query(scope, withoutPerson, withValues: false, withShopping, personHash: false), take, ct);
     }
+
+    static SessionQuery Query(ReportScope scope, bool withoutPerson, bool withValues, bool withShopping, bool personHash) =>
+        new(scope.Site.Id, scope.FromMs, scope.ToMs, WithoutPerson: withoutPerson, WithValues: withValues, WithShopping: withShopping,
+            PersonHash: personHash && !withoutPerson, SharedDevices: scope.SharedDevices);
 
     /// <summary>
     /// Per session (with the filters applied like <see cref="SessionsAsync"/>) the distinct values of an event dimension
