@@ -80,15 +80,19 @@ public sealed class AffinityHandler(IClickHouse clickHouse, ReportSql reportSql,
             withoutPerson: true, withShopping: true);
         var (dayViews, dayBuying) = days.Count == 0 ? (null, null)
             : ((Sql?)SessionProductViews.Views(site, days, sku), (Sql?)productViews.BuyingSessions(site, days));
-        // First the views per product and the number of sessions; then only the sessions with a purchase, for the items
-        // bought and the pairs of the products viewed often enough to reach the minimum support (with a sku: of it).
+        // The views per product and the number of sessions; and only the sessions with a purchase, for the items bought and
+        // the pairs. With a sku its pairs are the only ones, so both run at once (a sku never viewed forms no pair); without,
+        // the views come first and decide which products are viewed often enough to reach the minimum support.
+        var orders = AffinitySql.OrderFacts(site, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
+        var skuSessionsTask = sku is null ? null
+            : clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, [sku], 1, dayBuying), AffinityRows.Default.AffinityCountRow, ct);
         var views = await clickHouse.QueryListAsync(AffinitySql.SessionViews(sessions, sku, dayViews), AffinityRows.Default.AffinityCountRow, ct);
         var sessionCount = views.Where(r => r.Product == "").Sum(r => r.Units);
         var viewedCounts = views.Where(r => r.Product != "").ToDictionary(r => r.Product, r => r.Units);
         var minSessions = sku is not null ? 1 : Math.Max(1, (long)Math.Ceiling(minSupport * sessionCount - 1e-9));
         var viewed = viewedCounts.Where(v => v.Value >= minSessions).Select(v => v.Key).Order(StringComparer.Ordinal).ToList();
-        var orders = AffinitySql.OrderFacts(site, scope.FromMs, scope.ToMs + (long)sessionOptions.Value.Tail.TotalMilliseconds);
-        var sessionRows = viewed.Count == 0 ? []
+        var sessionRows = skuSessionsTask is not null ? await skuSessionsTask
+            : viewed.Count == 0 ? []
             : await clickHouse.QueryListAsync(AffinitySql.SessionCounts(sessions, orders, viewed, minSessions, dayBuying), AffinityRows.Default.AffinityCountRow, ct);
         var basketRows = await basketsTask;
 
