@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using Analytics.Storage;
 
@@ -29,7 +30,26 @@ public sealed class SessionProductViews(IClickHouse clickHouse)
     /// The candidates (days with their generation) whose counts exist and still match their stored sessions: those a
     /// caller can answer from <see cref="Views"/>. (Counts written twice for a generation would not match either.)
     /// </summary>
+    // The check counts every stored session of the days (the table is ordered by visitor, so the site's rows are all read:
+    // 0.1 s on chDB at 10 M events, 0.2 s on 18.16). Its answer holds while neither table's contents change — an insert,
+    // an erasure's or the cleanup's delete, a dropped partition all change TablesVersion.ContentsAsync (a few ms, system
+    // tables only) — so the last answer per site is kept with that version. Not on a cluster: its system tables are a node's.
     public async ValueTask<IReadOnlyCollection<DateOnly>> CountedAsync(string siteId, IReadOnlyDictionary<DateOnly, long> candidates, CancellationToken ct)
+    {
+        if (clickHouse.Cluster is not null) return await CountAsync(siteId, candidates, ct);
+        var version = await TablesVersion.ContentsAsync(clickHouse, CheckedTables, ct);
+        var key = version + "|" + string.Join(",", candidates.OrderBy(c => c.Key).Select(c => $"{c.Key.DayNumber}:{c.Value}"));
+        if (counted.TryGetValue(siteId, out var last) && last.Key == key) return last.Days;
+        var days = await CountAsync(siteId, candidates, ct);
+        counted[siteId] = (key, days);
+        return days;
+    }
+
+    static readonly string[] CheckedTables = ["sessions", Table];
+
+    readonly ConcurrentDictionary<string, (string Key, IReadOnlyCollection<DateOnly> Days)> counted = new();
+
+    async ValueTask<IReadOnlyCollection<DateOnly>> CountAsync(string siteId, IReadOnlyDictionary<DateOnly, long> candidates, CancellationToken ct)
     {
         var days = StoredDays.Current(candidates);
         var rows = await clickHouse.QueryListAsync(Sql.Query($"""
