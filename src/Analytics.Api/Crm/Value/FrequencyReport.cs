@@ -71,8 +71,12 @@ public sealed class FrequencyHandler(IClickHouse clickHouse, IOptions<CustomerOp
 
     /// <summary>
     /// Per customer the sorted order times and the gaps between them; then each customer counted in its class, its segment
-    /// and "all" (ARRAY JOIN), and per group the median of all gaps from the sorted array (the mean of the two middle ones).
+    /// and "all" (ARRAY JOIN), and per group the median of all gaps: the mean of the two middle ones.
     /// </summary>
+    // quantileExact(0.5) of n values is the one at 0-based place ⌊n / 2⌋ once sorted (both engines): the upper middle; of
+    // the negated values it is the lower middle, negated (the same one when n is odd). Selecting them is linear, where the
+    // sorted array of every gap it replaces took 0.15–0.2 s of 0.5–0.65 s on 18.16 (100 k customers, 12 months).
+
     Sql GroupsSql(ReportScope scope)
     {
         var matching = scope.Conditions.Count == 0 ? Sql.Query($"1")
@@ -82,8 +86,9 @@ public sealed class FrequencyHandler(IClickHouse clickHouse, IOptions<CustomerOp
             FROM
             (
                 SELECT group_key.1 AS kind, group_key.2 AS group_name, count() AS customers, countIf(order_count >= 2) AS repeat_customers,
-                    sum(order_count) AS orders, arraySort(groupArrayArray(customer_gaps)) AS sorted_gaps, length(sorted_gaps) AS gaps,
-                    if(gaps = 0, toFloat64(0), (sorted_gaps[intDiv(gaps + 1, 2)] + sorted_gaps[intDiv(gaps + 2, 2)]) / 2) AS median_gap_s
+                    sum(order_count) AS orders, sum(length(customer_gaps)) AS gaps,
+                    if(gaps = 0, toFloat64(0),
+                        (toFloat64(quantileExactArray(0.5)(customer_gaps)) - toFloat64(quantileExactArray(0.5)(arrayMap(g -> -g, customer_gaps)))) / 2) AS median_gap_s
                 FROM
                 (
                     SELECT customer_id, order_count, customer_gaps, customer_class, segment
