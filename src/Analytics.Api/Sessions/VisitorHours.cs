@@ -96,21 +96,23 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
 
     /// <summary>
     /// Times of the non-bot events of each linked device (visitors with an identity link) from <paramref name="sinceMs"/>
-    /// on (all time when null): rows (vid, row_ms), exact wherever they are compared with a bound of
-    /// <paramref name="boundsMs"/>: a device has a row with row_ms ≥ X exactly when it has an event at or after X, for every
-    /// bound X (<paramref name="sinceMs"/> must be one), so the maximum per device is its last event for every bound. The served days' visitor hours give the start of each hour (never later
-    /// than its events, a tenth of the rows or fewer); the hours that hold a bound and the other days give their events'
-    /// times. So an event after a bound's hour counts from its hour's start, which is past the bound, and one in that
-    /// hour counts exactly. Without stored sessions, the events alone.
+    /// on (all time when null): rows (vid_hash, row_ms), vid_hash being <c>cityHash64</c> of the visitor id, exact wherever
+    /// they are compared with a bound of <paramref name="boundsMs"/>: a device has a row with row_ms ≥ X exactly when it has
+    /// an event at or after X, for every bound X (<paramref name="sinceMs"/> must be one), so the maximum per device is its
+    /// last event for every bound. The served days' visitor hours give the start of each hour (never later than its
+    /// events, a tenth of the rows or fewer); the hours that hold a bound and the other days give their events' times. So
+    /// an event after a bound's hour counts from its hour's start, which is past the bound, and one in that hour counts
+    /// exactly. Without stored sessions, the events alone. Devices go by their hash, which visitor_hours stores: a set of
+    /// numbers is built and probed faster than one of strings, and the hours' visitor ids need not be read.
     /// </summary>
     public async ValueTask<Sql> DeviceTimesAsync(string siteId, long? sinceMs, IReadOnlyCollection<long> boundsMs, CancellationToken ct)
     {
-        var linked = Sql.Query($"(SELECT visitor_id FROM identity_links WHERE site_id = {siteId})");
+        var linked = Sql.Query($"(SELECT cityHash64(visitor_id) FROM identity_links WHERE site_id = {siteId})");
         var since = sinceMs is { } ms
             ? Sql.Query($"AND ts >= {DateTimeOffset.FromUnixTimeMilliseconds(ms)} AND ts_ms >= {ms} {EventDates.From(ms)}") : Sql.Query($"");
         var allEvents = Sql.Query($"""
-            SELECT vid, ts_ms AS row_ms FROM events
-            WHERE site_id = {siteId} AND is_bot = 0 {since} AND vid IN {linked}
+            SELECT cityHash64(vid) AS vid_hash, ts_ms AS row_ms FROM events
+            WHERE site_id = {siteId} AND is_bot = 0 {since} AND cityHash64(vid) IN {linked}
             """);
         if (!options.Value.Stored) return allEvents;
         var (served, known) = await StoredDays.ServedAsync(clickHouse, siteId, sinceMs is { } f ? DayOf(f) : null, null, options.Value.RefreshDelay, ct);
@@ -122,15 +124,15 @@ public sealed class VisitorHours(IClickHouse clickHouse, IOptions<SessionOptions
         var exact = boundHours.Select(h => Sql.Query($"(toDate(ts) = {DayOf(h)} AND ts_ms >= {h} AND ts_ms < {h + HourMs})")).ToList();
         if (eventDays.Count > 0) exact.Add(Sql.Query($"toDate(ts) IN {SqlInList.Of(eventDays)}"));
         var fromHours = Sql.Query($"""
-            SELECT visitor_id AS vid, toUInt64(toUnixTimestamp(hour)) * 1000 AS row_ms FROM visitor_hours
-            WHERE site_id = {siteId} AND {StoredDays.Current(hours)} AND visitor_id IN {linked}
+            SELECT vid_hash, toUInt64(toUnixTimestamp(hour)) * 1000 AS row_ms FROM visitor_hours
+            WHERE site_id = {siteId} AND {StoredDays.Current(hours)} AND vid_hash IN {linked}
                 {(sinceMs is { } s ? Sql.Query($"AND hour >= toDateTime({s / 1000})") : Sql.Query($""))}
                 {(boundHours.Count == 0 ? Sql.Query($"") : Sql.Query($"AND toUInt64(toUnixTimestamp(hour)) * 1000 NOT IN {SqlInList.Of(boundHours)}"))}
             """);
         var fromEvents = exact.Count == 0 ? Sql.Query($"") : Sql.Query($"""
             UNION ALL
-            SELECT vid, ts_ms AS row_ms FROM events
-            WHERE site_id = {siteId} AND is_bot = 0 {since} AND vid IN {linked} AND ({exact.Aggregate((x, y) => Sql.Query($"{x} OR {y}"))})
+            SELECT cityHash64(vid) AS vid_hash, ts_ms AS row_ms FROM events
+            WHERE site_id = {siteId} AND is_bot = 0 {since} AND cityHash64(vid) IN {linked} AND ({exact.Aggregate((x, y) => Sql.Query($"{x} OR {y}"))})
             """);
         return Sql.Query($"{fromHours} {fromEvents}");
     }

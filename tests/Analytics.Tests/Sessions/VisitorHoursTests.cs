@@ -139,7 +139,13 @@ public abstract class VisitorHoursTests(EngineFixture engine)
             foreach (var since in new long?[] { null, x1 })
             {
                 var sql = await Hours.DeviceTimesAsync(site, since, bounds, CancellationToken.None);
-                var rows = (await engine.ClickHouse.QueryListAsync(Sql.Query($"SELECT vid, toInt64(max(row_ms)) AS ms FROM ({sql}) GROUP BY vid ORDER BY vid"),
+                // Rows name devices by hash: the links' visitor ids name them back (an unlinked device would show as "").
+                var rows = (await engine.ClickHouse.QueryListAsync(Sql.Query($"""
+                    SELECT visitor_id AS vid, toInt64(max(row_ms)) AS ms
+                    FROM ({sql}) AS device_times
+                    ALL LEFT JOIN (SELECT DISTINCT visitor_id, cityHash64(visitor_id) AS vid_hash FROM identity_links WHERE site_id = {site}) AS named USING vid_hash
+                    GROUP BY vid ORDER BY vid
+                    """),
                     StorageJson.Default.JsonElement)).ToDictionary(r => r.GetProperty("vid").GetString()!, r => long.Parse(r.GetProperty("ms").ToString()));
                 var last = events.Where(e => !e.IsBot && e.Vid != "u" && (since is null || e.TsMs >= since)).GroupBy(e => e.Vid).ToDictionary(g => g.Key, g => g.Max(e => e.TsMs));
                 Assert.Equal(last.Keys.Order(), rows.Keys.Order());
