@@ -70,8 +70,12 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
         var generation = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (state?.Generation ?? 0) + 1);
         long written = 0;
         foreach (var site in ready.GroupBy(d => d.SiteId))
-            foreach (var run in Runs(site.Select(d => d.Item2), o.MaxDaysPerRefresh))
+        {
+            var days = site.Select(d => d.Item2).ToList();
+            var events = await EventsPerDayAsync(site.Key, days, ct);
+            foreach (var run in Runs(days, events, o.MaxDaysPerRefresh, o.MaxEventsPerRefresh))
                 written += await RefreshDaysAsync(site.Key, run, generation, now, ct);
+        }
         await clickHouse.ExecuteAsync(Sql.Query($"""
             INSERT INTO session_refresh_state (name, watermark, generation, version)
             SELECT 'marks', {DateTimeOffset.FromUnixTimeSeconds(Math.Max(upTo, from))}, {generation}, {generation}
@@ -126,18 +130,34 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
             FROM session_refresh_state WHERE name = 'marks' HAVING count() > 0
             """), SessionRefreshJson.Default.RefreshState, ct);
 
-    /// <summary>Consecutive days in runs of at most <paramref name="max"/>: one INSERT … SELECT each.</summary>
-    static IEnumerable<List<DateOnly>> Runs(IEnumerable<DateOnly> days, int max)
+    /// <summary>The events of each of <paramref name="days"/> (UTC) of a site: what a run of them costs to refresh.</summary>
+    async Task<Dictionary<DateOnly, long>> EventsPerDayAsync(string site, IReadOnlyCollection<DateOnly> days, CancellationToken ct) =>
+        (await clickHouse.QueryListAsync(Sql.Query($"""
+            SELECT toString(toDate(ts)) AS day_text, count() AS n FROM events
+            WHERE site_id = {site} AND toDate(ts) IN {SqlInList.Of(days.Order())}
+            GROUP BY day_text
+            """), SessionRefreshJson.Default.DayCount, ct))
+        .ToDictionary(d => DateOnly.Parse(d.DayText), d => d.N);
+
+    /// <summary>
+    /// Consecutive days in runs of at most <paramref name="maxDays"/> days and, unless a day alone is more,
+    /// <paramref name="maxEvents"/> events (a day missing from <paramref name="events"/> has none): one INSERT … SELECT each.
+    /// </summary>
+    internal static IEnumerable<List<DateOnly>> Runs(IEnumerable<DateOnly> days, IReadOnlyDictionary<DateOnly, long> events, int maxDays, long maxEvents)
     {
         var run = new List<DateOnly>();
-        foreach (var day in days.Order())
+        long runEvents = 0;
+        foreach (var day in days.Distinct().Order())
         {
-            if (run.Count > 0 && (day.DayNumber != run[^1].DayNumber + 1 || run.Count >= max))
+            var dayEvents = events.GetValueOrDefault(day);
+            if (run.Count > 0 && (day.DayNumber != run[^1].DayNumber + 1 || run.Count >= maxDays || runEvents + dayEvents > maxEvents))
             {
                 yield return run;
                 run = [];
+                runEvents = 0;
             }
             run.Add(day);
+            runEvents += dayEvents;
         }
         if (run.Count > 0) yield return run;
     }
@@ -187,12 +207,14 @@ public sealed class SessionRefresh(IClickHouse clickHouse, IOptions<SessionOptio
     internal sealed record MarkedDay(string SiteId, string DayText, long LastMark);
     internal sealed record SiteDay(string SiteId, string DayText);
     internal sealed record StaleDay(string SiteId, string DayText, long Current);
+    internal sealed record DayCount(string DayText, long N);
 }
 
 [JsonSerializable(typeof(SessionRefresh.RefreshState))]
 [JsonSerializable(typeof(SessionRefresh.MarkedDay))]
 [JsonSerializable(typeof(SessionRefresh.SiteDay))]
 [JsonSerializable(typeof(SessionRefresh.StaleDay))]
+[JsonSerializable(typeof(SessionRefresh.DayCount))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 internal sealed partial class SessionRefreshJson : JsonSerializerContext;
 

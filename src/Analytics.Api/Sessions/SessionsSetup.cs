@@ -16,6 +16,7 @@ public static class SessionsSetup
             .Validate(o => o.RefreshInterval > TimeSpan.Zero, "Sessions:RefreshInterval must be a positive time span (e.g. 00:00:05).")
             .Validate(o => o.RefreshDelay >= TimeSpan.Zero, "Sessions:RefreshDelay must not be negative.")
             .Validate(o => o.MaxDaysPerRefresh >= 1, "Sessions:MaxDaysPerRefresh must be at least 1.")
+            .Validate(o => o.MaxEventsPerRefresh >= 1, "Sessions:MaxEventsPerRefresh must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ISessionSource, StoredSessions>();
         builder.Services.AddSingleton<VisitorHours>();

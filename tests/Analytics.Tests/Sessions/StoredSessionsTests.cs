@@ -21,7 +21,8 @@ public abstract class StoredSessionsTests(EngineFixture engine)
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     // No delay: a mark is ready once a second has passed (marks have seconds); old generations stay (no cleanup here).
-    readonly SessionOptions options = new() { RefreshDelay = TimeSpan.Zero };
+    // One day per run, as at scale (a day above MaxEventsPerRefresh): a session across a run's end is cut there.
+    readonly SessionOptions options = new() { RefreshDelay = TimeSpan.Zero, MaxDaysPerRefresh = 1 };
 
     static string NewSite() => "s" + Guid.NewGuid().ToString("N")[..12];
 
@@ -332,6 +333,45 @@ public abstract class StoredSessionsTests(EngineFixture engine)
             StorageJson.Default.JsonElement);
         Assert.Equal([("2026-10-05", 1L), ("2026-10-06", 1L)],
             rows.Select(r => (r.GetProperty("text").GetString(), long.Parse(r.GetProperty("n").ToString()))));
+    }
+
+    [Theory]
+    [InlineData(31, 300_000, "")] // the defaults: the week in one run, so the marathon (days 3 to 4) is stored whole
+    [InlineData(2, 300_000, null)] // runs cut by their days (where, depends on the first marked day)
+    [InlineData(31, 40, null)] // runs cut by their events
+    public async Task Runs_of_several_days_store_exactly_the_query_time_sessions(int maxDays, long maxEvents, string? computed)
+    {
+        var site = NewSite();
+        var events = Traffic(site, new Random(29));
+        await InsertMarkedAsync(events);
+        var links = new List<IdentityLinkRow> { Link(site, "v01", "alice", Midnight + 2 * Day), Link(site, "v02", "alice", Midnight) };
+        await InsertAsync(engine.ClickHouse, links);
+        options.MaxDaysPerRefresh = maxDays;
+        options.MaxEventsPerRefresh = maxEvents;
+
+        var all = new SessionQuery(site, Midnight, Midnight + 7 * Day);
+        await RefreshUntilStoredAsync(NewRefresh(), all, Enumerable.Range(0, 7).Select(FirstDay.AddDays).ToArray());
+        foreach (var query in Queries(site)) await AssertExactAsync(query);
+        Assert.Equal(Expected(events, links).Select(s => (s.VisitorId, s.StartMs, s.Person)),
+            (await AssertExactAsync(new SessionQuery(site))).Select(s => (s.VisitorId, s.StartMs, s.Person)));
+        if (computed is not null)
+            Assert.Equal(computed.Length == 0 ? [] : [computed], await Source.ComputedVisitorsAsync(all, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Runs_are_consecutive_days_within_the_days_and_events_limits_and_a_bigger_day_runs_alone()
+    {
+        DateOnly D(int offset) => FirstDay.AddDays(offset);
+        var events = new Dictionary<DateOnly, long> { [D(0)] = 10, [D(1)] = 10, [D(2)] = 500, [D(3)] = 10, [D(4)] = 10, [D(6)] = 10 };
+        List<List<DateOnly>> Runs(int maxDays, long maxEvents, params int[] days) =>
+            SessionRefresh.Runs(days.Select(D), events, maxDays, maxEvents).ToList();
+
+        Assert.Equal([[D(0), D(1), D(2), D(3), D(4)], [D(6)]], Runs(31, 1000, 4, 0, 2, 1, 3, 6, 0));
+        Assert.Equal([[D(0), D(1)], [D(2)], [D(3), D(4)], [D(6)]], Runs(31, 100, 0, 1, 2, 3, 4, 6));
+        Assert.Equal([[D(0), D(1)], [D(2), D(3)], [D(4)]], Runs(2, 1000, 0, 1, 2, 3, 4));
+        Assert.Equal([[D(0)], [D(1)], [D(2)]], Runs(1, 1000, 0, 1, 2));
+        Assert.Equal([[D(5), D(6), D(7)]], Runs(31, 20, 5, 6, 7)); // days 5 and 7 have no events
+        Assert.Empty(Runs(31, 100));
     }
 
     [Fact]
